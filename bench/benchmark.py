@@ -1,0 +1,51 @@
+"""Speed and memory figures, each with a naive baseline measured in the same run and the ratio.
+
+Run: `.venv/bin/python bench/benchmark.py [--only NAME]`. Targets (from the issues) are printed
+beside the figures; nothing here is a pass/fail test. Sections live in bench/bench_*.py, each
+exposing `run() -> list[dict]` with keys: name, value, unit, baseline, baseline_label, target.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SECTIONS = ["bench_build", "bench_geo", "bench_pages", "bench_export", "bench_import"]
+
+
+def fmt_row(r: dict) -> str:
+    base = r.get("baseline")
+    ratio = f"{r['value'] / base:6.2f}×" if base else "     —"
+    base_s = f"{base:10.3f} {r['unit']} ({r.get('baseline_label', '')})" if base else ""
+    return f"{r['name']:<52} {r['value']:10.3f} {r['unit']:<4} target {r.get('target', '—'):<10} ratio {ratio}  baseline {base_s}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", action="append", help="run only these sections")
+    args = ap.parse_args()
+    for name in args.only or SECTIONS:
+        path = ROOT / "bench" / f"{name}.py"
+        if not path.is_file():
+            print(f"[{name}] not present")
+            continue
+        mod = importlib.import_module(f"bench.{name}")
+        print(f"[{name}]")
+        t0 = time.perf_counter()
+        tracemalloc.start()
+        rows = mod.run()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        for r in rows:
+            print("  " + fmt_row(r))
+        print(f"  (section took {time.perf_counter() - t0:.1f} s, peak Python memory {peak / 2**20:.0f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

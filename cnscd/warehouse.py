@@ -1,0 +1,140 @@
+"""Where the warehouse lives and how to open it safely.
+
+Readers open the file read-only and reopen it when it has been replaced. Writers never
+modify the live file: `write_transaction()` copies it, lets the caller change the copy in
+one transaction, checks it, and swaps it in with `os.replace` under an exclusive lock, so
+a reader sees the old warehouse or the new one, never half of a batch (DuckDB allows a
+single writer per file; this design keeps the live file read-only for everyone).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse problem with a message a user can act on (vi / en)."""
+
+
+def path() -> Path:
+    return Path(os.environ.get("CNSCD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+
+
+def lock_path(p: Path | None = None) -> Path:
+    p = p or path()
+    return p.with_name("." + p.name + ".lock")
+
+
+def _identity(p: Path) -> tuple[int, int]:
+    st = p.stat()
+    return st.st_ino, st.st_mtime_ns
+
+
+class Reader:
+    """A read-only connection that follows the file when a writer replaces it."""
+
+    def __init__(self, p: Path | None = None):
+        self.path = Path(p) if p else path()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._ident: tuple[int, int] | None = None
+        self._mutex = threading.Lock()
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if not self.path.is_file():
+            raise WarehouseError(
+                f"Chưa có kho dữ liệu {self.path}: chạy `python -m data build`. / "
+                f"No warehouse at {self.path}: run `python -m data build`."
+            )
+        with self._mutex:
+            ident = _identity(self.path)
+            if self._con is None or ident != self._ident:
+                old = self._con
+                try:
+                    self._con = duckdb.connect(str(self.path), read_only=True)
+                except duckdb.IOException as exc:
+                    raise WarehouseError(
+                        f"Kho dữ liệu {self.path} đang bị khoá bởi tiến trình khác; thử lại sau. / "
+                        f"The warehouse {self.path} is locked by another process; try again. ({exc})"
+                    ) from exc
+                self._ident = ident
+                if old is not None:
+                    old.close()
+            return self._con
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+@contextlib.contextmanager
+def exclusive_lock(p: Path | None = None, wait: bool = True) -> Iterator[None]:
+    lp = lock_path(p)
+    lp.parent.mkdir(parents=True, exist_ok=True)
+    with open(lp, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError as exc:
+            raise WarehouseError(
+                "Một lần ghi khác đang chạy; thử lại sau. / Another write is in progress; try again later."
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def replace_atomically(tmp: Path, target: Path) -> None:
+    os.replace(tmp, target)
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a copy of the warehouse inside one transaction.
+
+    On normal exit the transaction commits and the copy replaces the live file; on an
+    exception nothing is replaced and the live file is untouched.
+    """
+    target = Path(p) if p else path()
+    if not target.is_file():
+        raise WarehouseError(
+            f"Chưa có kho dữ liệu {target}: chạy `python -m data build`. / No warehouse at {target}: run `python -m data build`."
+        )
+    with exclusive_lock(target):
+        fd, tmp_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            shutil.copyfile(target, tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("BEGIN TRANSACTION")
+                yield con
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+            replace_atomically(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)

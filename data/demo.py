@@ -1,0 +1,160 @@
+"""Deterministic demo series (source_id 'demo', is_demo true): monthly, every level, both versions.
+
+Legacy units, July 2022 – June 2025: nation, 63 provinces, 696 districts (the lowest level).
+2025 units, July 2025 – October 2026: nation, 34 provinces, 3,321 communes.
+
+Method (data/demo_alloc.py): every count is a cumulative level at the month's end. A national
+path is drawn first, then each month's national *increment* is shared among active provinces
+by weight (population^0.9 × a fixed random factor) with largest-remainder rounding, and each
+province's increment among its districts/communes the same way — so children sum to parents
+exactly and nothing falls. Seed figures (data/seed_figures.csv) are pinned: a unit with a figure
+follows its own path through it (its share of the parent before, straight lines between, free
+after) and the others share the rest. Which figures are pinned, and why some are not, is in
+data/demo_anchors.py; `plan()` lists both. A figure for only part of the family is completed:
+a teams total is split at the commune-team share (data/demo_series.team_pins), villages with a
+team give as many village teams, communes with a team as many commune teams, and a members
+figure with no team figure implies one team per 6 members (Đồng Tháp's pilot: 60 members).
+
+Choices:
+- National teams follow the published path (27,218 on 14/6/2022 sets July 2022; 42,469 in
+  Aug 2022; 74,422 in June 2023; 93,524 in Sept 2024), then +0.25 %/month. Members likewise
+  (130,487; 208,000; 348,362), then 5.5 per new team and +0.15 %/month; new members go to the
+  units furthest below their own members per team, so provinces stay within 4–9 (Thanh Hóa's
+  own 15,995 / 4,351 = 3.7 excepted). 40 provinces report from July 2022, 49 from August, all 63 by May 2023 (the ten
+  provinces with teams in every commune by June 2022 among the first).
+- Commune-level teams are 8.5 % of teams, at most one per legacy commune; village teams never
+  exceed villages. villages_total: 98,455 (MoHA 2020) shared by population, constant; a unit
+  reported at 100 % coverage gets exactly as many villages as village teams.
+  villages_with_team = min(village teams, villages) at the lowest level, summed upwards.
+- Adoption counts grow with team-months (per-team rates calibrated on Đồng Tháp's two-year
+  figures); members_trained with members (the national Sept 2022 round of 255,545 is pinned).
+- Dossiers are cumulative since the series began, built bottom-up from monthly flows whose
+  online share rises from 40–75 % towards 85–99 %. Rates (villages_with_team_pct,
+  dossiers_online_pct) are 100 × summed numerator / summed denominator at every level.
+- The 2025 reform: each new province starts July 2025 from the sum of its legacy provinces in
+  June 2025 (province crosswalk) and grows slowly (teams ≈ +0.1 %/month). The GSO counted 63,619 thôn after the
+  mergers (1/7/2025); a real system would consolidate teams, but the demo keeps teams and the
+  village denominator continuous (the thôn count excludes tổ dân phố; no per-commune figure),
+  and a 2025 commune may hold several commune-level teams of the communes merged into it.
+- Missing reports: about 3 % of lowest-level unit-months have no rows, all in about one
+  province in five where reporting is weak (never a month with a seed figure). Parents are
+  computed before the drop, so they include the unreported unit's value (as a ministry roll-up
+  carries the last report forward): parent == sum(children) holds for every month in which all
+  children reported.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from data import demo_anchors
+from data.demo_targets import targets
+from data.demo_tree import Tree, make_tree
+from data.demo_versions import legacy, reform
+
+SOURCE_ID = "demo"
+VERSIONS = {"legacy": (dt.date(2022, 7, 1), 36), "2025": (dt.date(2025, 7, 1), 16)}
+LEVELS = {"legacy": ("nation", "province", "district", "commune"), "2025": ("nation", "province", "commune")}
+LOWEST = {"legacy": "district", "2025": "commune"}
+HINTS = ("communes_with_team",)
+MISSING_SHARE = 0.03     # of lowest-level unit-months ...
+WEAK_PROVINCES = 0.2     # ... all in about one province in five (reporting is weak in some places)
+OBS_COLUMNS = ["unit_code", "boundary_version", "indicator_code", "period_start", "period_end", "granularity",
+               "value", "source_id", "quote_vi", "is_demo", "batch_id"]
+TARGET_COLUMNS = ["unit_code", "boundary_version", "indicator_code", "period_start", "period_end", "target_value",
+                  "source_id", "quote_vi", "is_demo", "batch_id"]
+
+
+def plan(seed_figures: pl.DataFrame) -> dict[str, tuple[list[demo_anchors.Anchor], list[tuple[str, str]]]]:
+    """Per version: (seed figures the series passes through, [(figure_id, why not)])."""
+    return {v: demo_anchors.collect(seed_figures, v, start, months, LEVELS[v], LOWEST[v], HINTS)
+            for v, (start, months) in VERSIONS.items()}
+
+
+def generate(units: pl.DataFrame, population: pl.DataFrame, seed_figures: pl.DataFrame, seed: int = 20220630,
+             crosswalk: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(observations, targets) with the columns of core_observation / core_target."""
+    if crosswalk is None:
+        from data.units import load_crosswalk
+        crosswalk = load_crosswalk()
+    rng = np.random.default_rng(seed)
+    anchors = plan(seed_figures)
+    trees = {v: make_tree(units, population, v, *VERSIONS[v]) for v in VERSIONS}
+    old_tree, new_tree = trees["legacy"], trees["2025"]
+    old = legacy(old_tree, anchors["legacy"][0], _early_provinces(units, seed_figures), _villages(seed_figures), rng)
+    prov_map = dict(crosswalk.filter(pl.col("unit_level") == "province").select("from_code", "to_code").iter_rows())
+    to_new = np.array([new_tree.prov_index[prov_map[c]] for c in old_tree.prov])
+    new = reform(new_tree, old, to_new, anchors["2025"][0], rng)
+    obs, tgt = [], []
+    for version, series in (("legacy", old), ("2025", new)):
+        tree = trees[version]
+        full = _derived(tree, series)
+        missing = _missing(tree, anchors[version][0], rng)
+        obs.append(_rows(tree, full, missing))
+        tgt.append(targets(tree, {k: v[2] for k, v in full.items()}, rng))
+    observations = pl.concat(obs).with_columns(
+        granularity=pl.lit("month"), source_id=pl.lit(SOURCE_ID), quote_vi=pl.lit(None, pl.String),
+        is_demo=pl.lit(True), batch_id=pl.lit(None, pl.String)).select(OBS_COLUMNS)
+    target_frame = pl.concat(tgt).with_columns(
+        target_value=pl.col("target_value").cast(pl.Float64), source_id=pl.lit(SOURCE_ID),
+        quote_vi=pl.lit(None, pl.String), is_demo=pl.lit(True), batch_id=pl.lit(None, pl.String)).select(TARGET_COLUMNS)
+    return observations, target_frame
+
+
+def _villages(figures: pl.DataFrame) -> float:
+    f = figures.filter((pl.col("indicator_code") == "villages_total") & (pl.col("unit_code") == "VN")
+                       & (pl.col("record") == "observation") & (pl.col("boundary_version") == "legacy"))
+    return float(f.sort("period_end")["value"][-1]) if f.height else 98_455.0
+
+
+def _early_provinces(units: pl.DataFrame, figures: pl.DataFrame) -> set[str]:
+    """Provinces with a seed figure (any unit inside) dated by August 2022 started early."""
+    early = figures.filter((pl.col("boundary_version") == "legacy") & (pl.col("period_end") <= dt.date(2022, 8, 31)))
+    prov = units.filter(pl.col("boundary_version") == "legacy").select("unit_code", "province_code")
+    return set(early.join(prov, on="unit_code")["province_code"].drop_nulls().to_list())
+
+
+def _derived(tree: Tree, s: dict) -> dict[str, tuple]:
+    """Add totals and villages with a team (computed at the lowest level, summed upwards)."""
+    out = dict(s)
+    out["teams_total"] = tuple(a + b for a, b in zip(s["teams_village"], s["teams_commune"]))
+    vwt = np.minimum(s["teams_village"][2], s["villages_total"][2])
+    prov = np.zeros((len(tree.prov), tree.months), np.int64)
+    np.add.at(prov, tree.low_group, vwt)
+    out["villages_with_team"] = (vwt.sum(0), prov, vwt)
+    return out
+
+
+def _missing(tree: Tree, anchors: list[demo_anchors.Anchor], rng: np.random.Generator) -> np.ndarray:
+    weak = rng.random(len(tree.prov)) < WEAK_PROVINCES
+    in_weak = weak[tree.low_group]
+    p = min(MISSING_SHARE * len(tree.low) / max(in_weak.sum(), 1), 0.35)
+    miss = (rng.random((len(tree.low), tree.months)) < p) & in_weak[:, None]
+    for a in anchors:
+        if a.unit_level == tree.low_level and a.unit_code in tree.low_index and 0 <= a.month < tree.months:
+            miss[tree.low_index[a.unit_code], a.month] = False
+    return miss
+
+
+RATIOS = {"villages_with_team_pct": ("villages_with_team", "villages_total"),
+          "dossiers_online_pct": ("dossiers_online", "dossiers_total")}
+
+
+def _rows(tree: Tree, series: dict[str, tuple], missing: np.ndarray) -> pl.DataFrame:
+    codes = np.array(["VN", *tree.prov, *tree.low])
+    n_units, months = codes.size, tree.months
+    keep = np.concatenate([np.ones((1 + len(tree.prov), months), bool), ~missing]).ravel()
+    unit_col, month_col = np.repeat(codes, months)[keep], np.tile(np.arange(months), n_units)[keep]
+    stacked = {k: np.concatenate([v[0][None, :], v[1], v[2]]).astype(float).ravel()[keep] for k, v in series.items()}
+    for code, (num, den) in RATIOS.items():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stacked[code] = np.where(stacked[den] > 0, 100.0 * stacked[num] / stacked[den], np.nan)
+    frames = [pl.DataFrame({"unit_code": unit_col, "month": month_col, "value": v, "indicator_code": k})
+              for k, v in stacked.items()]
+    ends = tree.month_ends()
+    months_frame = pl.DataFrame({"month": np.arange(months), "period_end": ends,
+                                 "period_start": [d.replace(day=1) for d in ends]})
+    return (pl.concat(frames).filter(pl.col("value").is_not_nan())
+            .join(months_frame, on="month").drop("month").with_columns(boundary_version=pl.lit(tree.version)))

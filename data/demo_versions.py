@@ -1,0 +1,170 @@
+"""Legacy (July 2022 – June 2025) and 2025 (July 2025 – October 2026) demo count series."""
+from __future__ import annotations
+
+import numpy as np
+
+from data.demo_anchors import Anchor, by_unit
+from data.demo_members import members_series
+from data.demo_series import (ADOPTION, PER_TEAM_MONTH, TC_SHARE, activity, adoption_and_training,
+                              allocate_levels, dossiers, index_pins, lognormal, team_pins, villages)
+from data.demo_tree import Tree, national_path, two_level
+
+# Published national path (issue 2; reference file), month index from July 2022 (-1 = June 2022).
+PUBLISHED_TEAMS = {-1: 27_218, 1: 42_469, 11: 74_422, 26: 93_524}
+PUBLISHED_MEMBERS = {-1: 130_487, 1: 208_000, 11: 348_362}
+GROWTH_AFTER = 0.0025            # teams per month after the last published count (Sept 2024)
+MEMBERS_PER_NEW_TEAM = 5.5       # after June 2023 (348,362 / 74,422 = 4.7 then) ...
+MEMBERS_DRIFT = 0.0015           # ... plus members joining existing teams, per month
+# The ten provinces with teams in every commune by 14/6/2022 (thoibao.online, 15/6/2022): early starters.
+EARLY = ("24", "20", "12", "93", "30", "38", "26", "33", "31", "19")
+ACTIVE_START, ACTIVE_AUG = 40, 49  # >= 34 provinces active by mid-June 2022, 49 by 23/8/2022, 63 by June 2023
+REFORM_GROWTH = {"teams_village": 0.0012, "teams_commune": 0.001, "members": 0.0015}
+
+
+def _points_path(points: dict[int, float], months: int, growth: float) -> np.ndarray:
+    ts = sorted(points)
+    t = np.arange(months)
+    path = np.interp(t, ts, [points[k] for k in ts])
+    after = t > ts[-1]
+    path[after] = points[ts[-1]] * (1 + growth) ** (t[after] - ts[-1])
+    return np.floor(path + 1e-9)
+
+
+def _national(anchors: list[Anchor], code: str) -> dict[int, float]:
+    return by_unit(anchors, code, "nation").get("VN", {})
+
+
+def _starts(tree: Tree, anchors: list[Anchor], early_units: set[str], rng) -> tuple[np.ndarray, np.ndarray]:
+    n_p = len(tree.prov)
+    early = np.array([c in EARLY or c in early_units for c in tree.prov])
+    order = np.lexsort((rng.permutation(n_p), ~early))
+    starts = np.empty(n_p, np.int64)
+    late = n_p - ACTIVE_AUG
+    starts[order] = np.concatenate([np.zeros(ACTIVE_START), np.ones(ACTIVE_AUG - ACTIVE_START),
+                                    np.sort(rng.integers(2, 11, late))])
+    first = {}
+    for a in anchors:
+        if a.unit_level != "nation":
+            first[a.unit_code] = min(first.get(a.unit_code, 99), a.month)
+    for c, m in first.items():
+        if c in tree.prov_index:
+            starts[tree.prov_index[c]] = min(starts[tree.prov_index[c]], m)
+    delay = rng.choice([0, 1, 2, 3], size=len(tree.low), p=[0.55, 0.2, 0.15, 0.1])
+    for p in range(n_p):  # the most populous district of a province starts with it
+        idx = np.flatnonzero(tree.low_group == p)
+        if idx.size:
+            delay[idx[np.argmax(tree.pop_l[idx])]] = 0
+    starts_l = starts[tree.low_group] + delay
+    for c, m in first.items():
+        if c in tree.low_index:
+            i = tree.low_index[c]
+            starts_l[i] = min(starts_l[i], max(m, starts[tree.low_group[i]]))
+    return starts, starts_l
+
+
+def _full_coverage(anchors: list[Anchor], level: str, index: dict, tv_pins: dict) -> dict[int, float]:
+    out = {}
+    for unit, a in by_unit(anchors, "villages_with_team_pct", level).items():
+        if unit in index:
+            pins = tv_pins.get(index[unit], {})
+            for t in a:
+                if t in pins:
+                    out[index[unit]] = pins[t]
+    return out
+
+
+def _teams(tree: Tree, anchors, nat_tv, nat_tc, v_total, rng, w_p, w_l, init_p=None, v_fixed=None):
+    """teams_village (under the village caps) and teams_commune (legacy: one per commune at most)."""
+    communes = {} if tree.communes_l is None else dict(zip(tree.low, tree.communes_l)) | dict(
+        zip(tree.prov, tree.communes_p))
+    least = None if init_p is None else dict(zip(tree.prov, init_p["teams_commune"].astype(float)))
+    tv_p_raw, tc_p_raw = team_pins(anchors, "province", communes, least)
+    tv_l_raw, tc_l_raw = team_pins(anchors, tree.low_level, communes)
+    tv_p, tc_p = index_pins(tv_p_raw, tree.prov_index), index_pins(tc_p_raw, tree.prov_index)
+    tv_l, tc_l = index_pins(tv_l_raw, tree.low_index), index_pins(tc_l_raw, tree.low_index)
+    if v_fixed is None:
+        full_p = _full_coverage(anchors, "province", tree.prov_index, tv_p)
+        full_l = _full_coverage(anchors, tree.low_level, tree.low_index, tv_l)
+        v_p, v_l = villages(tree, v_total, tv_p, tv_l, full_p, full_l, rng)
+    else:
+        v_p, v_l = v_fixed
+    for index, full, tv, vil in ((tree.prov_index, "province", tv_p, v_p), (tree.low_index, tree.low_level, tv_l, v_l)):
+        for unit, a in by_unit(anchors, "villages_with_team_pct", full).items():
+            if unit in index:  # 100 % covered with no team figure: one village team per village
+                for t in a:
+                    tv.setdefault(index[unit], {}).setdefault(t, float(vil[index[unit]]))
+    out = {"villages_total": (np.full(tree.months, v_p.sum(), np.int64), np.repeat(v_p[:, None], tree.months, 1)
+                              .astype(np.int64), np.repeat(v_l[:, None], tree.months, 1).astype(np.int64))}
+    out["teams_village"] = two_level(tree, nat_tv, w_p, w_l, v_p, v_l, tv_p, tv_l,
+                                     init_p=None if init_p is None else init_p["teams_village"])
+    cap_p, cap_l = (None, None) if tree.communes_l is None else (tree.communes_p, tree.communes_l)
+    out["teams_commune"] = two_level(tree, nat_tc, w_p, w_l, cap_p, cap_l, tc_p, tc_l,
+                                     init_p=None if init_p is None else init_p["teams_commune"])
+    return out
+
+
+def legacy(tree: Tree, anchors: list[Anchor], early_units: set[str], v_total: float, rng) -> dict:
+    months = tree.months
+    teams = _points_path(PUBLISHED_TEAMS | _national(anchors, "teams_total"), months, GROWTH_AFTER)
+    nat_tc = np.floor(TC_SHARE * teams)
+    nat_tv = teams - nat_tc
+    starts, starts_l = _starts(tree, anchors, early_units, rng)
+    w_p = (tree.pop_p ** 0.9 * lognormal(rng, len(tree.prov), 0.25))[:, None] * activity(starts, months)
+    w_l = (tree.pop_l ** 0.9 * lognormal(rng, len(tree.low), 0.3))[:, None] * activity(starts_l, months)
+    out = _teams(tree, anchors, nat_tv, nat_tc, v_total, rng, w_p, w_l)
+    pts = PUBLISHED_MEMBERS | _national(anchors, "members")
+    last = max(pts)
+    members = _points_path(pts, months, 0.0)
+    after = np.arange(months) > last
+    members[after] = np.floor(pts[last] * (1 + MEMBERS_DRIFT) ** (np.arange(months)[after] - last)
+                              + MEMBERS_PER_NEW_TEAM * (teams[after] - teams[last]))
+    members_series(tree, out, members, anchors, rng)
+    nat = {"members_trained": national_path(0.12 * members[0] + np.cumsum(0.05 * members),
+                                            _national(anchors, "members_trained"))}
+    for code in ADOPTION:
+        nat[code] = national_path(PER_TEAM_MONTH[code] * np.cumsum(teams), _national(anchors, code))
+    adoption_and_training(tree, out, nat, anchors, rng)
+    pct = index_pins(by_unit(anchors, "dossiers_online_pct", tree.low_level), tree.low_index)
+    d, o = dossiers(tree, rng, 0, pct)
+    out["dossiers_total"] = (d.sum(0), _sum_p(tree, d), d)
+    out["dossiers_online"] = (o.sum(0), _sum_p(tree, o), o)
+    return out
+
+
+def _sum_p(tree: Tree, low: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(tree.prov), low.shape[1]), np.int64)
+    np.add.at(out, tree.low_group, low)
+    return out
+
+
+def reform(tree: Tree, old: dict, to_new: np.ndarray, anchors: list[Anchor], rng) -> dict:
+    """2025 units: each new province starts from the sum of its legacy provinces in June 2025
+    (province crosswalk) and keeps growing slowly; communes share their province by population."""
+    months, n_p, n_l = tree.months, len(tree.prov), len(tree.low)
+    init = {k: np.bincount(to_new, v[1][:, -1], n_p) for k, v in old.items()}
+    t = np.arange(1, months + 1)
+    nat = {k: np.floor(init[k].sum() * (1 + g) ** t) for k, g in REFORM_GROWTH.items()}
+    v_p = init["villages_total"]
+    v_l = allocate_levels(tree, v_p, tree.pop_l * lognormal(rng, n_l, 0.2))
+    nat["teams_village"] = np.minimum(nat["teams_village"], np.floor(0.995 * v_p.sum()))
+    nat["teams_village"] = np.maximum(nat["teams_village"], init["teams_village"].sum())
+    w_p = (tree.pop_p ** 0.9 * lognormal(rng, n_p, 0.25))[:, None] * np.ones(months)
+    w_l = (tree.pop_l * lognormal(rng, n_l, 0.3))[:, None] * np.ones(months)
+    out = _teams(tree, anchors, nat["teams_village"], nat["teams_commune"], 0, rng, w_p, w_l, init, (v_p, v_l))
+    teams = nat["teams_village"] + nat["teams_commune"]
+    members = national_path(nat["members"], _national(anchors, "members"))
+    members_series(tree, out, members, anchors, rng, init["members"])
+    m_n = out["members"][0]
+    nat2 = {"members_trained": national_path(init["members_trained"].sum() + np.cumsum(0.04 * m_n),
+                                             _national(anchors, "members_trained"))}
+    for code in ADOPTION:
+        nat2[code] = national_path(init[code].sum() + PER_TEAM_MONTH[code] * np.cumsum(teams),
+                                   _national(anchors, code))
+    adoption_and_training(tree, out, nat2, anchors, rng, init)
+    d0 = allocate_levels(tree, init["dossiers_total"], tree.pop_l)
+    o0 = allocate_levels(tree, init["dossiers_online"], d0.astype(float) + 1e-9, d0)
+    pct = index_pins(by_unit(anchors, "dossiers_online_pct", tree.low_level), tree.low_index)
+    d, o = dossiers(tree, rng, 36, pct, d0, o0)
+    out["dossiers_total"] = (d.sum(0), _sum_p(tree, d), d)
+    out["dossiers_online"] = (o.sum(0), _sum_p(tree, o), o)
+    return out

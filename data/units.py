@@ -1,0 +1,172 @@
+"""Administrative units in both boundary versions, and the legacy -> 2025 crosswalk.
+
+Read from the SQLite file and the 2025 converter tables shipped in the PyPI package
+`vietnamadminunits` (MIT). Nothing is downloaded: the package is a pinned requirement.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sqlite3
+from importlib import metadata
+from pathlib import Path
+
+import polars as pl
+from unidecode import unidecode
+
+PACKAGE = "vietnamadminunits"
+SOURCE_ID = "pkg_vietnamadminunits"
+VERSIONS = ("legacy", "2025")
+UNIT_COLUMNS = [
+    "boundary_version", "unit_code", "unit_level", "unit_name", "short_name", "unit_type", "slug",
+    "parent_code", "province_code", "centre_lat", "centre_lon", "area_km2", "source_id",
+]
+
+
+def package_dir() -> Path:
+    import vietnamadminunits
+
+    return Path(vietnamadminunits.__file__).resolve().parent
+
+
+def package_provenance() -> dict[str, str]:
+    return {"package": PACKAGE, "version": metadata.version(PACKAGE), "licence": "MIT",
+            "url": "https://pypi.org/project/vietnamadminunits/"}
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+
+
+def _type_of(full: str, short: str) -> str:
+    return full[: len(full) - len(short)].strip() if full.endswith(short) else full.split(" ")[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _raw() -> tuple[pl.DataFrame, pl.DataFrame]:
+    con = sqlite3.connect(f"file:{package_dir() / 'data' / 'dataset.db'}?mode=ro", uri=True)
+    try:
+        legacy = pl.read_database("SELECT * FROM admin_units_legacy", con, infer_schema_length=None)
+        new = pl.read_database("SELECT * FROM admin_units", con, infer_schema_length=None)
+    finally:
+        con.close()
+    return legacy, new
+
+
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    schema = {c: pl.String for c in UNIT_COLUMNS} | {"centre_lat": pl.Float64, "centre_lon": pl.Float64, "area_km2": pl.Float64}
+    return pl.DataFrame(rows, schema=schema).select(UNIT_COLUMNS)
+
+
+def _nation(version: str) -> dict:
+    return dict(boundary_version=version, unit_code="VN", unit_level="nation", unit_name="Việt Nam",
+                short_name="Việt Nam", unit_type="Quốc gia", slug="viet-nam", parent_code=None,
+                province_code=None, centre_lat=16.0, centre_lon=106.0, area_km2=None, source_id=SOURCE_ID)
+
+
+def _unit(version, code, level, name, short, parent, province, lat, lon, area=None) -> dict:
+    return dict(boundary_version=version, unit_code=code, unit_level=level, unit_name=name, short_name=short,
+                unit_type=_type_of(name, short), slug=slugify(short), parent_code=parent, province_code=province,
+                centre_lat=lat, centre_lon=lon, area_km2=area, source_id=SOURCE_ID)
+
+
+@functools.lru_cache(maxsize=1)
+def load_units() -> pl.DataFrame:
+    """Every unit of both versions (nation, provinces, legacy districts, communes)."""
+    legacy, new = _raw()
+    rows = [_nation("legacy"), _nation("2025")]
+    for r in legacy.unique("provinceCode", keep="first").sort("provinceCode").iter_rows(named=True):
+        rows.append(_unit("legacy", r["provinceCode"], "province", r["province"], r["provinceShort"], "VN",
+                          r["provinceCode"], r["provinceLat"], r["provinceLon"]))
+    for r in legacy.unique("districtCode", keep="first").sort("districtCode").iter_rows(named=True):
+        rows.append(_unit("legacy", r["districtCode"], "district", r["district"], r["districtShort"],
+                          r["provinceCode"], r["provinceCode"], r["districtLat"], r["districtLon"]))
+    for r in legacy.filter(pl.col("wardCode").is_not_null()).sort("wardCode").iter_rows(named=True):
+        rows.append(_unit("legacy", r["wardCode"], "commune", r["ward"], r["wardShort"], r["districtCode"],
+                          r["provinceCode"], r["wardLat"], r["wardLon"]))
+    areas = new.group_by("provinceCode").agg(pl.col("wardAreaKm2").sum())
+    area_of = dict(areas.iter_rows())
+    for r in new.unique("provinceCode", keep="first").sort("provinceCode").iter_rows(named=True):
+        rows.append(_unit("2025", r["provinceCode"], "province", r["province"], r["provinceShort"], "VN",
+                          r["provinceCode"], r["provinceLat"], r["provinceLon"], round(area_of[r["provinceCode"]], 2)))
+    for r in new.sort("wardCode").iter_rows(named=True):
+        rows.append(_unit("2025", r["wardCode"], "commune", r["ward"], r["wardShort"], r["provinceCode"],
+                          r["provinceCode"], r["wardLat"], r["wardLon"], r["wardAreaKm2"]))
+    return _frame(rows)
+
+
+@functools.lru_cache(maxsize=1)
+def _converter() -> dict:
+    return json.loads((package_dir() / "data" / "converter_2025.json").read_text(encoding="utf-8"))
+
+
+def _norm_key(key: str) -> str:
+    # One packaged key carries diacritics ('xãcẩmgiàng'); the others are ASCII.
+    return re.sub(r"[^a-z0-9]", "", unidecode(key).lower())
+
+
+@functools.lru_cache(maxsize=1)
+def load_crosswalk() -> pl.DataFrame:
+    """legacy -> 2025 weights at province, district and commune level (weights of a code sum to 1).
+
+    Province and district: each legacy province merged whole (weight 1). Commune: a legacy
+    commune merged whole into one new commune has weight 1; one split between n new communes
+    gets 1/n for each (the package lists the parts but not their sizes: an approximation).
+    """
+    legacy, new = _raw()
+    conv = _converter()
+    prov_new_code = dict(new.select("provinceKey", "provinceCode").unique().iter_rows())
+    ward_new_code = {(p, _norm_key(w)): c for p, w, c in new.select("provinceKey", "wardKey", "wardCode").iter_rows()}
+    old_prov_code = dict(legacy.select("provinceKey", "provinceCode").unique().iter_rows())
+    rows: list[tuple] = []
+    old_to_new_prov: dict[str, str] = {}
+    for new_key, old_keys in conv["DICT_PROVINCE"].items():
+        for ok in old_keys:
+            old_to_new_prov[old_prov_code[ok]] = prov_new_code[new_key]
+            rows.append((old_prov_code[ok], prov_new_code[new_key], "province", 1.0, "whole"))
+    for code, prov in legacy.select("districtCode", "provinceCode").unique().iter_rows():
+        rows.append((code, old_to_new_prov[prov], "district", 1.0, "whole_province"))
+    old_ward_code = {f"{p}_{d}_{w}": c for p, d, w, c in
+                     legacy.filter(pl.col("wardCode").is_not_null())
+                     .select("provinceKey", "districtKey", "wardKey", "wardCode").iter_rows()}
+    seen: set[str] = set()
+    divided = [(np_, ok, parts) for np_, d in conv["DICT_PROVINCE_WARD_DIVIDED"].items() for ok, parts in d.items()]
+    for new_prov, ok, parts in divided:
+        frm = old_ward_code.get(ok)
+        if not frm or frm in seen:
+            continue
+        targets = sorted({ward_new_code[(new_prov, _norm_key(p["newWardKey"]))] for p in parts
+                          if (new_prov, _norm_key(p["newWardKey"])) in ward_new_code})
+        if targets:
+            seen.add(frm)
+            rows.extend((frm, t, "commune", 1.0 / len(targets), "equal_split") for t in targets)
+    for new_prov, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_ward, old_keys in wards.items():
+            to = ward_new_code.get((new_prov, _norm_key(new_ward)))
+            for ok in old_keys:
+                frm = old_ward_code.get(ok)
+                if frm and to and frm not in seen:
+                    seen.add(frm)
+                    rows.append((frm, to, "commune", 1.0, "whole"))
+    rows.extend(_nearest_fallback(legacy, new, seen, old_to_new_prov))
+    frame = pl.DataFrame(rows, schema=["from_code", "to_code", "unit_level", "weight", "method"], orient="row")
+    return frame.with_columns(from_version=pl.lit("legacy"), to_version=pl.lit("2025"),
+                              source_id=pl.lit(SOURCE_ID)).select(
+        "from_version", "from_code", "to_version", "to_code", "unit_level", "weight", "method", "source_id")
+
+
+def _nearest_fallback(legacy, new, seen, old_to_new_prov) -> list[tuple]:
+    """Legacy communes the converter tables leave implicit: the new commune of the same name
+    in the new province (it kept its name and absorbed others), else the nearest centre."""
+    out = []
+    missing = legacy.filter(pl.col("wardCode").is_not_null() & ~pl.col("wardCode").is_in(list(seen)))
+    for code, prov, key, lat, lon in missing.select("wardCode", "provinceCode", "wardKey", "wardLat", "wardLon").iter_rows():
+        cands = new.filter(pl.col("provinceCode") == old_to_new_prov[prov])
+        same = cands.filter(pl.col("wardKey") == key)
+        if same.height == 1:
+            out.append((code, same["wardCode"][0], "commune", 1.0, "whole_same_name"))
+            continue
+        d = (cands["wardLat"] - lat) ** 2 + (cands["wardLon"] - lon) ** 2
+        out.append((code, cands["wardCode"][int(d.arg_min())], "commune", 1.0, "nearest_centre"))
+    return out

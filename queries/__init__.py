@@ -1,0 +1,74 @@
+"""The one query gateway: every SQL statement the app runs lives in queries/*.sql.
+
+`run(name, **params)` loads `queries/<name>.sql`, binds `params` as DuckDB named
+parameters (`$name` in the SQL) and returns a Polars frame. Values are never formatted
+into SQL text. A query file declares its parameters in its header comment
+(`-- params: a, b`); calling it with an undeclared or a missing parameter is refused
+before anything runs, with the file and the names in the message (the aiosql habit).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+QUERY_DIR = Path(__file__).resolve().parent
+_PARAM_LINE = re.compile(r"^--[ \t]*params:[ \t]*(.*)$", re.MULTILINE)
+_PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class QueryError(RuntimeError):
+    """A query failed; carries the query name and parameters."""
+
+    def __init__(self, name: str, params: dict[str, Any], cause: BaseException | str):
+        self.name, self.params, self.cause = name, params, cause
+        super().__init__(f"query {name!r} with {params!r}: {cause}")
+
+
+@functools.lru_cache(maxsize=None)
+def load(name: str) -> tuple[str, frozenset[str]]:
+    """Return the SQL text of `name` and its declared parameters (checked against use)."""
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(name, {}, f"no file {path.name} in queries/")
+    sql = path.read_text(encoding="utf-8")
+    declared_m = _PARAM_LINE.search(sql)
+    declared = frozenset(p.strip() for p in declared_m.group(1).split(",") if p.strip()) if declared_m else frozenset()
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    used = frozenset(_PARAM_USE.findall(body))
+    if declared != used:
+        raise QueryError(name, {}, f"{path.name}: declared params {sorted(declared)} but uses {sorted(used)}")
+    return sql, declared
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql") if p.stem != "schema")
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+    """Run queries/<name>.sql on `con` with bound `params`; return a Polars frame."""
+    sql, declared = load(name)
+    given = frozenset(params)
+    if given != declared:
+        missing, extra = sorted(declared - given), sorted(given - declared)
+        raise QueryError(name, params, f"missing params {missing}, unexpected params {extra}")
+    try:
+        cur = con.cursor()
+        try:
+            return cur.sql(sql, params=params).pl()
+        finally:
+            cur.close()
+    except duckdb.Error as exc:
+        raise QueryError(name, params, exc) from exc
+
+
+def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run a parameterless DDL script such as schema.sql."""
+    sql, declared = load(name)
+    if declared:
+        raise QueryError(name, {}, "scripts take no parameters")
+    con.execute(sql)

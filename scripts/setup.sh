@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command for a newcomer: virtual environment, pinned requirements, the demo warehouse,
+# then the app on http://localhost:8501. Safe to run again (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -r requirements.txt
+# Chart export (PNG/SVG/PDF) renders in Debian's chromium with a font that has Vietnamese glyphs.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  if $SUDO -n true 2>/dev/null; then
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "Cần cài / please install: apt-get install ${need[*]} (chart export needs them; the app runs without)" >&2
+  fi
+fi
+.venv/bin/python -m data build
+if [ "${NO_START:-0}" = "1" ]; then exit 0; fi
+exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" --server.headless true \
+     --browser.gatherUsageStats false

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One command for the whole test suite: test requirements, Debian's chromium and a font with
+# Vietnamese glyphs when missing, the demo warehouse, then pytest (unit, AppTest, browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -r requirements-dev.txt
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+.venv/bin/python -m data build
+set +e
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+code=$?
+set -e
+# pytest exit code 5 means "no tests collected": that is a failure for this project.
+if [ $code -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi
+exit $code
