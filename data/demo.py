@@ -1,7 +1,9 @@
 """Deterministic demo series (source_id 'demo', is_demo true): monthly, every level, both versions.
 
-Legacy units, July 2022 – June 2025: nation, 63 provinces, 696 districts (the lowest level).
-2025 units, July 2025 – October 2026: nation, 34 provinces, 3,321 communes.
+Legacy units, July 2022 – June 2025: nation, 63 provinces, 696 districts (the lowest level),
+and — team coverage only — the communes of provinces with a commune-level seed figure (Hà Nam,
+for Xã Thanh Tâm: data/demo_communes.py). 2025 units, July 2025 – October 2026: nation,
+34 provinces, 3,321 communes.
 
 Method (data/demo_alloc.py): every count is a cumulative level at the month's end. A national
 path is drawn first, then each month's national *increment* is shared among active provinces
@@ -50,6 +52,8 @@ import numpy as np
 import polars as pl
 
 from data import demo_anchors
+from data.demo_communes import legacy_communes
+from data.demo_series import DEFAULT_VILLAGES
 from data.demo_targets import targets
 from data.demo_tree import Tree, make_tree
 from data.demo_versions import legacy, reform
@@ -84,6 +88,7 @@ def generate(units: pl.DataFrame, population: pl.DataFrame, seed_figures: pl.Dat
     trees = {v: make_tree(units, population, v, *VERSIONS[v]) for v in VERSIONS}
     old_tree, new_tree = trees["legacy"], trees["2025"]
     old = legacy(old_tree, anchors["legacy"][0], _early_provinces(units, seed_figures), _villages(seed_figures), rng)
+    communes = legacy_communes(units, population, old_tree, old, anchors["legacy"][0], rng)
     prov_map = dict(crosswalk.filter(pl.col("unit_level") == "province").select("from_code", "to_code").iter_rows())
     to_new = np.array([new_tree.prov_index[prov_map[c]] for c in old_tree.prov])
     new = reform(new_tree, old, to_new, anchors["2025"][0], rng)
@@ -91,8 +96,11 @@ def generate(units: pl.DataFrame, population: pl.DataFrame, seed_figures: pl.Dat
     for version, series in (("legacy", old), ("2025", new)):
         tree = trees[version]
         full = _derived(tree, series)
-        missing = _missing(tree, anchors[version][0], rng)
-        obs.append(_rows(tree, full, missing))
+        extra = communes if version == "legacy" else None
+        with_communes = set(units.filter(pl.col("boundary_version") == "legacy").filter(
+            pl.col("unit_code").is_in(extra[0] if extra else []))["province_code"].to_list())
+        missing = _missing(tree, anchors[version][0], rng, with_communes)
+        obs.append(_rows(tree, full, missing, extra))
         tgt.append(targets(tree, {k: v[2] for k, v in full.items()}, rng))
     observations = pl.concat(obs).with_columns(
         granularity=pl.lit("month"), source_id=pl.lit(SOURCE_ID), quote_vi=pl.lit(None, pl.String),
@@ -106,7 +114,7 @@ def generate(units: pl.DataFrame, population: pl.DataFrame, seed_figures: pl.Dat
 def _villages(figures: pl.DataFrame) -> float:
     f = figures.filter((pl.col("indicator_code") == "villages_total") & (pl.col("unit_code") == "VN")
                        & (pl.col("record") == "observation") & (pl.col("boundary_version") == "legacy"))
-    return float(f.sort("period_end")["value"][-1]) if f.height else 98_455.0
+    return float(f.sort("period_end")["value"][-1]) if f.height else float(DEFAULT_VILLAGES)
 
 
 def _early_provinces(units: pl.DataFrame, figures: pl.DataFrame) -> set[str]:
@@ -127,8 +135,10 @@ def _derived(tree: Tree, s: dict) -> dict[str, tuple]:
     return out
 
 
-def _missing(tree: Tree, anchors: list[demo_anchors.Anchor], rng: np.random.Generator) -> np.ndarray:
-    weak = rng.random(len(tree.prov)) < WEAK_PROVINCES
+def _missing(tree: Tree, anchors: list[demo_anchors.Anchor], rng: np.random.Generator,
+             keep: set[str]) -> np.ndarray:
+    """Lowest-level unit-months without a report (none in provinces in `keep`)."""
+    weak = (rng.random(len(tree.prov)) < WEAK_PROVINCES) & ~np.isin(tree.prov, sorted(keep))
     in_weak = weak[tree.low_group]
     p = min(MISSING_SHARE * len(tree.low) / max(in_weak.sum(), 1), 0.35)
     miss = (rng.random((len(tree.low), tree.months)) < p) & in_weak[:, None]
@@ -142,15 +152,27 @@ RATIOS = {"villages_with_team_pct": ("villages_with_team", "villages_total"),
           "dossiers_online_pct": ("dossiers_online", "dossiers_total")}
 
 
-def _rows(tree: Tree, series: dict[str, tuple], missing: np.ndarray) -> pl.DataFrame:
+def _rows(tree: Tree, series: dict[str, tuple], missing: np.ndarray, communes=None) -> pl.DataFrame:
     codes = np.array(["VN", *tree.prov, *tree.low])
-    n_units, months = codes.size, tree.months
-    keep = np.concatenate([np.ones((1 + len(tree.prov), months), bool), ~missing]).ravel()
-    unit_col, month_col = np.repeat(codes, months)[keep], np.tile(np.arange(months), n_units)[keep]
-    stacked = {k: np.concatenate([v[0][None, :], v[1], v[2]]).astype(float).ravel()[keep] for k, v in series.items()}
+    keep = np.concatenate([np.ones((1 + len(tree.prov), tree.months), bool), ~missing]).ravel()
+    parts = [_long(tree, codes, {k: np.concatenate([v[0][None, :], v[1], v[2]]) for k, v in series.items()}, keep)]
+    if communes is not None:
+        c_codes, c = communes
+        c = dict(c, teams_total=c["teams_village"] + c["teams_commune"],
+                 villages_with_team=np.minimum(c["teams_village"], c["villages_total"]))
+        parts.append(_long(tree, np.array(c_codes), c, np.ones(len(c_codes) * tree.months, bool)))
+    return pl.concat(parts)
+
+
+def _long(tree: Tree, codes: np.ndarray, arrays: dict[str, np.ndarray], keep: np.ndarray) -> pl.DataFrame:
+    """Long rows (unit, indicator, month, value) from [units, months] arrays; rates from sums."""
+    months = tree.months
+    unit_col, month_col = np.repeat(codes, months)[keep], np.tile(np.arange(months), codes.size)[keep]
+    stacked = {k: v.astype(float).ravel()[keep] for k, v in arrays.items()}
     for code, (num, den) in RATIOS.items():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            stacked[code] = np.where(stacked[den] > 0, 100.0 * stacked[num] / stacked[den], np.nan)
+        if num in stacked and den in stacked:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                stacked[code] = np.where(stacked[den] > 0, 100.0 * stacked[num] / stacked[den], np.nan)
     frames = [pl.DataFrame({"unit_code": unit_col, "month": month_col, "value": v, "indicator_code": k})
               for k, v in stacked.items()]
     ends = tree.month_ends()

@@ -41,8 +41,10 @@ def month_index(d: dt.date, start: dt.date) -> int:
 
 def collect(figures: pl.DataFrame, version: str, start: dt.date, months: int, levels: tuple[str, ...],
             lowest: str, extra: tuple[str, ...] = ()) -> tuple[list[Anchor], list[tuple[str, str]]]:
-    """(anchors kept, [(figure_id, reason)] skipped) for one boundary version; `lowest` is the
-    lowest level with every indicator (legacy communes below it carry team coverage only). `extra` lists non-core codes read as hints (communes_with_team ->
+    """(anchors kept, [(figure_id, reason)] skipped) for one boundary version.
+
+    `lowest` is the lowest level with every indicator (legacy communes below it carry team
+    coverage only); `extra` lists non-core codes read as hints (communes_with_team ->
     commune-level teams). Rates are pinned only where the method can: a 100 % village coverage
     (villages_total set to the unit's village teams) and a dossier rate at the lowest level.
     """

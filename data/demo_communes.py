@@ -54,7 +54,8 @@ def legacy_communes(units: pl.DataFrame, population: pl.DataFrame, tree: Tree, s
 
     out = {"villages_total": np.repeat(villages[:, None], months, 1).astype(np.int64)}
     out["teams_village"] = allocate(parent["teams_village"], group, weights, villages, pinned(tv_pins, "teams_village"))
-    out["teams_commune"] = allocate(parent["teams_commune"], group, weights, np.ones(n), pinned(tc_pins, "teams_commune"))
+    out["teams_commune"] = allocate(parent["teams_commune"], group, weights, np.ones(n),
+                                    pinned(tc_pins, "teams_commune"))
     teams = (out["teams_village"] + out["teams_commune"]).astype(float)
     ratio = rng.uniform(0.93, 1.07, n)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.demo_alloc import round_in_groups
+from data.demo_alloc import allocate, round_in_groups
 from data.demo_anchors import Anchor, by_unit
 from data.demo_tree import Tree, cumulative_flows, two_level
 
@@ -14,8 +14,6 @@ DEFAULT_VILLAGES = 98_455        # MoHA, 31/12/2020 (seed moha_vn_villages_2020)
 PER_TEAM_MONTH = {"vneid_activations": 7.0, "ewallet_accounts": 0.65, "shops_epayment": 0.11,
                   "people_guided_dvc": 3.2, "payment_dossiers_online": 0.7}
 ADOPTION = tuple(PER_TEAM_MONTH)
-STOCKS = ("teams_village", "teams_commune", "members", "members_trained", *ADOPTION,
-          "villages_total", "dossiers_total", "dossiers_online")
 
 
 def lognormal(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
@@ -145,13 +143,13 @@ def dossiers(tree: Tree, rng: np.random.Generator, t0: int, pct_pins: dict[int, 
 
 def allocate_levels(tree: Tree, totals_p: np.ndarray, weights: np.ndarray, caps: np.ndarray | None = None):
     """Fixed province totals shared among their lowest units (exact, by weight, under caps)."""
-    from data.demo_alloc import allocate
     return allocate(totals_p[:, None], tree.low_group, weights[:, None], caps)[:, 0]
 
 
 def adoption_and_training(tree: Tree, out: dict, nat: dict, anchors: list[Anchor], rng,
-                          init_p: dict | None = None) -> None:
-    """members_trained and the five adoption counts, allocated by the units' members / teams."""
+                          init_p: dict | None = None, pace: dict | None = None) -> None:
+    """members_trained and the five adoption counts, allocated by the units' members / teams;
+    with `pace` (2025: each new province's last legacy monthly gain) a province keeps its pace."""
     t_p = out["teams_village"][1] + out["teams_commune"][1]
     t_l = out["teams_village"][2] + out["teams_commune"][2]
     n_p, n_l = len(tree.prov), len(tree.low)
@@ -159,6 +157,9 @@ def adoption_and_training(tree: Tree, out: dict, nat: dict, anchors: list[Anchor
     for code, drv_p, drv_l in [("members_trained", m_p, m_l)] + [(c, t_p, t_l) for c in ADOPTION]:
         pins_p = index_pins(by_unit(anchors, code, "province"), tree.prov_index)
         pins_l = index_pins(by_unit(anchors, code, tree.low_level), tree.low_index)
-        out[code] = two_level(tree, nat[code], drv_p * lognormal(rng, n_p, 0.3)[:, None] + 1e-9,
-                              drv_l * lognormal(rng, n_l, 0.3)[:, None] + 1e-9, pins_p=pins_p, pins_l=pins_l,
-                              init_p=None if init_p is None else init_p[code])
+        if pace is None:
+            w_p = drv_p * lognormal(rng, n_p, 0.3)[:, None] + 1e-9
+        else:
+            w_p = pace[code][:, None] * drv_p / np.maximum(drv_p[:, :1], 1.0) + 1e-9
+        out[code] = two_level(tree, nat[code], w_p, drv_l * lognormal(rng, n_l, 0.3)[:, None] + 1e-9,
+                              pins_p=pins_p, pins_l=pins_l, init_p=None if init_p is None else init_p[code])

@@ -160,7 +160,8 @@ def reform(tree: Tree, old: dict, to_new: np.ndarray, anchors: list[Anchor], rng
     for code in ADOPTION:
         nat2[code] = national_path(init[code].sum() + PER_TEAM_MONTH[code] * np.cumsum(teams),
                                    _national(anchors, code))
-    adoption_and_training(tree, out, nat2, anchors, rng, init)
+    pace = {k: np.bincount(to_new, v[1][:, -1] - v[1][:, -2], n_p) for k, v in old.items()}
+    adoption_and_training(tree, out, nat2, anchors, rng, init, pace)
     d0 = allocate_levels(tree, init["dossiers_total"], tree.pop_l)
     o0 = allocate_levels(tree, init["dossiers_online"], d0.astype(float) + 1e-9, d0)
     pct = index_pins(by_unit(anchors, "dossiers_online_pct", tree.low_level), tree.low_index)
