@@ -1,0 +1,80 @@
+"""Map payloads and map-figure speed, against the unsimplified layers built in the same run.
+
+Figures: the national district map's figure JSON (target ≤ 1.5 MB), the largest province's
+commune map (≤ 0.5 MB), and the median time to build a map figure for a new indicator or period
+(≤ 150 ms; the layer's GeoJSON is cached, only values change). Baseline: the same figure over
+the unsimplified layer at full coordinate precision.
+Run alone: `.venv/bin/python -m bench.bench_geo` (or through bench/benchmark.py).
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import geopandas as gpd  # noqa: E402
+import numpy as np  # noqa: E402
+
+from geo import build, figure, layers  # noqa: E402
+
+REPEATS = 15
+
+
+def _row(name, value, unit, baseline, label, target):
+    return {"name": name, "value": value, "unit": unit, "baseline": baseline, "baseline_label": label,
+            "ratio": value / baseline if baseline else None, "target": target}
+
+
+def _median_ms(fn) -> float:
+    times = []
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(times)
+
+
+def run() -> list[dict]:
+    raw = build.build_layers(gpd.read_parquet(layers.GEO_DIR / "layers" / "provinces_ne.parquet"), simplify=False)
+    rng = np.random.default_rng(7)
+    rows = []
+    district = layers.layer("district", "legacy")
+    codes, names = district["unit_code"], district["short_name"]
+    raw_gj = figure.choropleth_geojson(raw["district", "legacy"], digits=None)
+
+    def national(gj=None):
+        return figure.map_figure(codes, rng.random(len(codes)), "district", "legacy", names=names, gj=gj)
+    rows.append(_row("national district map payload", len(national().to_json()) / 1e6, "MB",
+                     len(national(raw_gj).to_json()) / 1e6, "unsimplified, full precision", "≤ 1.5"))
+
+    communes = layers.layer("commune", "legacy")
+    big = communes["province_code"].value_counts().idxmax()          # the province with most communes
+    part = layers.layer("commune", "legacy", big)
+    raw_part = raw["commune", "legacy"][raw["commune", "legacy"]["province_code"] == big]
+    raw_part_gj = figure.choropleth_geojson(raw_part, digits=None)
+
+    def province(gj=None):
+        return figure.map_figure(part["unit_code"], rng.random(len(part)), "commune", "legacy", big,
+                                 names=part["short_name"], gj=gj)
+    rows.append(_row(f"commune map of province {big} ({len(part)} communes) payload",
+                     len(province().to_json()) / 1e6, "MB", len(province(raw_part_gj).to_json()) / 1e6,
+                     "unsimplified, full precision", "≤ 0.5"))
+
+    national()   # warm the GeoJSON cache: a new indicator or period reuses it
+    rows.append(_row("national district map, new values: build figure (median)", _median_ms(national), "ms",
+                     _median_ms(lambda: national(raw_gj)), "unsimplified layer", "≤ 150"))
+    rows.append(_row("national district map, new values: build + JSON (median)",
+                     _median_ms(lambda: national().to_json()), "ms",
+                     _median_ms(lambda: national(raw_gj).to_json()), "unsimplified layer", "≤ 150"))
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(f"{r['name']:<62} {r['value']:9.3f} {r['unit']:<3} target {r['target']:<7} "
+              f"baseline {r['baseline']:9.3f} ({r['baseline_label']}) ratio {r['ratio']:.2f}×")

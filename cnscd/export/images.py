@@ -1,0 +1,51 @@
+"""PNG / SVG / PDF of one chart at slide or print size, rendered on the server by the shared
+Kaleido engine (engine.py) after decorate() has added title, source and warnings."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from . import BASE_WIDTH, ChartMeta, ExportError, decorate
+from .engine import DEAD_PROXY, PLOTLYJS, Engine, browser_path, engine, prewarm, use_engine  # noqa: F401
+
+# name -> (layout width, layout height, scale): layouts stay slide-shaped so the chart looks
+# the same at every size; the scale gives the pixels.
+PRESETS: dict[str, tuple[int, int, float]] = {
+    "slide_1080": (1280, 720, 1.5),    # 1920 × 1080
+    "slide_720": (1280, 720, 1.0),     # 1280 × 720
+    "print": (1754, 1240, 2.0),        # 3508 × 2480 = A4 landscape at 300 dpi
+}
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+def size(preset: str) -> tuple[int, int]:
+    """Pixel size a PNG export of `preset` will have."""
+    w, h, s = _preset(preset)
+    return round(w * s), round(h * s)
+
+
+def _preset(preset: str) -> tuple[int, int, float]:
+    if preset not in PRESETS:
+        raise ExportError(f"Cỡ xuất không hợp lệ {preset!r}, chọn một trong {sorted(PRESETS)} / "
+                          f"unknown export preset {preset!r}, choose one of {sorted(PRESETS)}")
+    return PRESETS[preset]
+
+
+def to_image(fig: go.Figure, meta: ChartMeta, fmt: str = "png", preset: str = "slide_1080",
+             decorated: bool = False) -> bytes:
+    """The chart as png|svg|pdf bytes at `preset` size (vector formats use the layout size)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"Định dạng không hỗ trợ {fmt!r} (png, svg, pdf) / "
+                          f"unsupported format {fmt!r} (png, svg, pdf)")
+    width, height, scale = _preset(preset)
+    out = fig if decorated else decorate(fig, meta, width=width)
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
+    return engine().render(out, opts)
+
+
+def file_name(meta: ChartMeta, fmt: str, preset: str = "") -> str:
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in meta.name) or "chart"
+    return f"{stem}_{preset}.{fmt}" if preset and fmt == "png" else f"{stem}.{fmt}"
+
+
+__all__ = ["PRESETS", "FORMATS", "Engine", "engine", "prewarm", "use_engine", "browser_path", "size",
+           "to_image", "file_name", "BASE_WIDTH"]

@@ -1,0 +1,107 @@
+"""The download menu under every chart, and the slide-deck / PDF-report buttons of a view.
+
+The only export module that imports Streamlit. Nothing is rendered on a page rerun: every
+`st.download_button` gets a zero-argument callable, which Streamlit runs only when the user
+clicks (on its own thread; images.Engine is thread-safe), and `on_click="ignore"` keeps the
+click from rerunning the page.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable, Union
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import ChartMeta, images, report, slides, tables
+
+FigSource = Union[go.Figure, Callable[[], go.Figure]]
+
+# kind -> (label vi, label en); make() says what each one builds
+ITEMS: dict[str, tuple[str, str]] = {
+    "png_1080": ("PNG 1920×1080 (slide)", "PNG 1920×1080 (slide)"),
+    "png_720": ("PNG 1280×720", "PNG 1280×720"),
+    "png_print": ("PNG in A4 (300 dpi)", "PNG print A4 (300 dpi)"),
+    "svg": ("SVG (vector)", "SVG (vector)"),
+    "pdf": ("PDF", "PDF"),
+    "csv": ("CSV (số liệu)", "CSV (data)"),
+    "xlsx": ("Excel XLSX (số liệu)", "Excel XLSX (data)"),
+}
+IMAGE_KINDS = {"png_1080": ("png", "slide_1080"), "png_720": ("png", "slide_720"),
+               "png_print": ("png", "print"), "svg": ("svg", "slide_720"), "pdf": ("pdf", "slide_720")}
+WORDS = {
+    "vi": {"menu": "Tải xuống", "deck": "Tải bộ slide / Download slides", "report": "Tải báo cáo PDF",
+           "no_browser": "Không có Chromium trên máy chủ: chưa xuất được ảnh."},
+    "en": {"menu": "Download", "deck": "Download slides / Tải bộ slide", "report": "Download PDF report",
+           "no_browser": "No Chromium on the server: image export is unavailable."},
+}
+
+
+def _figure(fig_fn: FigSource) -> go.Figure:
+    return fig_fn() if callable(fig_fn) else fig_fn
+
+
+def make(kind: str, fig_fn: FigSource, meta: ChartMeta) -> bytes:
+    """The bytes of one menu item; what the buttons call on click (also testable alone)."""
+    if kind in IMAGE_KINDS:
+        fmt, preset = IMAGE_KINDS[kind]
+        return images.to_image(_figure(fig_fn), meta, fmt, preset)
+    if kind == "csv":
+        return tables.to_csv(meta)
+    if kind == "xlsx":
+        return tables.to_xlsx(meta)
+    raise KeyError(kind)
+
+
+def item_file(kind: str, meta: ChartMeta) -> tuple[str, str]:
+    """(file name, mime) of a menu item."""
+    if kind in IMAGE_KINDS:
+        fmt, preset = IMAGE_KINDS[kind]
+        return images.file_name(meta, fmt, preset), images.FORMATS[fmt]
+    return tables.file_name(meta, kind), tables.MIME[kind]
+
+
+def _browser_ok() -> bool:
+    try:
+        images.browser_path()
+        return True
+    except Exception:  # noqa: BLE001 - shown as a disabled button with a reason
+        return False
+
+
+def download_menu(key: str, fig_fn: FigSource, meta: ChartMeta) -> None:
+    """A popover with one download button per format. `fig_fn` may be the figure or a
+    zero-argument function returning it (then it is built only on click)."""
+    words = WORDS[meta.lang]
+    browser = _browser_ok()
+    with st.popover(words["menu"], icon=":material/download:"):
+        for kind, labels in ITEMS.items():
+            name, mime = item_file(kind, meta)
+            needs_browser = kind in IMAGE_KINDS
+            st.download_button(
+                labels[0] if meta.lang == "vi" else labels[1], data=partial(make, kind, fig_fn, meta),
+                file_name=name, mime=mime, key=f"{key}-dl-{kind}", on_click="ignore",
+                disabled=needs_browser and not browser,
+                help=words["no_browser"] if needs_browser and not browser else None,
+                width="stretch")
+
+
+def view_buttons(key: str, charts_fn: Callable[[], list[tuple[go.Figure, ChartMeta]]],
+                 view_title: str, filters: dict[str, str], lang: str = "vi") -> None:
+    """"Tải bộ slide / Download slides" (PPTX) and the PDF report of the whole view; the
+    charts are built only on click."""
+    words = WORDS[lang]
+    disabled = not _browser_ok()
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in view_title)[:60] or "view"
+    left, right = st.columns(2)
+    with left:
+        st.download_button(words["deck"], key=f"{key}-deck", on_click="ignore", disabled=disabled,
+                           data=lambda: slides.build_deck(charts_fn(), view_title, filters, lang),
+                           file_name=f"{stem}.pptx", mime=slides.MIME, icon=":material/slideshow:")
+    with right:
+        st.download_button(words["report"], key=f"{key}-report", on_click="ignore", disabled=disabled,
+                           data=lambda: report.build_pdf(charts_fn(), view_title, filters, lang),
+                           file_name=f"{stem}.pdf", mime=report.MIME, icon=":material/picture_as_pdf:")
+
+
+__all__ = ["download_menu", "view_buttons", "make", "item_file", "ITEMS"]

@@ -1,0 +1,79 @@
+"""The figures behind a chart as a compact plain-text table, for speaker notes and reports.
+
+Numbers use the language's separators (vi: 1.234,5; en: 1,234.5) and dates dd/mm/yyyy, so
+a presenter can read the exact values aloud; long frames are cut with a line saying so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import ChartMeta
+
+MAX_ROWS = 40
+MAX_CELL = 28
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def cell(value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, bool):
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    if isinstance(value, int):
+        return number(value, lang)
+    if isinstance(value, float):
+        return number(value, lang, 0 if value.is_integer() else (1 if abs(value) >= 10 else 2))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d/%m/%Y")
+    text = " ".join(str(value).split())   # tabs / newlines would break the columns
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def _kinded(value: object, kind: str, lang: str) -> str:
+    """A share as a percentage (0–1 → ×100); everything else through cell()."""
+    if kind in ("pct", "pct100") and isinstance(value, (int, float)) and value == value:
+        return number(value * (100 if kind == "pct" else 1), lang, 1) + " %"
+    return cell(value, lang)
+
+
+def rows(meta: ChartMeta, frame) -> list[list[str]]:
+    """`frame` (meta.data or a slice of it) as display strings, shares as percentages."""
+    from .tables import column_kind   # tables owns the format inference
+
+    kinds = [column_kind(meta, c) for c in frame.columns]
+    return [[_kinded(v, k, meta.lang) for v, k in zip(row, kinds)] for row in frame.iter_rows()]
+
+
+def text_table(meta: ChartMeta, max_rows: int = MAX_ROWS) -> str:
+    """Header, rule, rows; numeric columns right-aligned."""
+    frame = meta.data
+    if frame.width == 0:
+        return "(không có dữ liệu)" if meta.lang == "vi" else "(no data)"
+    shown = frame.head(max_rows)
+    headers = [meta.label(c) for c in frame.columns]
+    body = rows(meta, shown)
+    widths = [max([len(h)] + [len(r[j]) for r in body]) for j, h in enumerate(headers)]
+    numeric = [frame[c].dtype.is_numeric() for c in frame.columns]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric)).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
+    if frame.height > max_rows:
+        more = frame.height - max_rows
+        out.append(f"… và {more} dòng nữa (xem CSV/XLSX)" if meta.lang == "vi"
+                   else f"… and {more} more rows (see CSV/XLSX)")
+    return "\n".join(out)
+
+
+def summary(meta: ChartMeta) -> str:
+    """Title, subtitle, source and warnings: the words around the table."""
+    parts = [meta.title, meta.subtitle, meta.source_line, *meta.notes]
+    return "\n".join(p for p in parts if p)

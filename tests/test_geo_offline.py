@@ -1,0 +1,122 @@
+"""Maps render with no network (issue 3 §7), proven in headless Chromium and in Kaleido.
+
+Chromium: the figure's HTML and plotly.min.js are served from 127.0.0.1 and every other request is
+aborted and recorded. A plain GeoJSON choropleth (the control) asks cdn.plot.ly for
+world_110m.json and draws nothing; geo.figure's map asks for nothing and draws every unit.
+Kaleido: run in a network namespace with no interfaces at all (`unshare -n`).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import plotly
+import plotly.graph_objects as go
+import pytest
+
+from geo import figure, layers
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Pages in a temp dir, served on localhost."""
+    root = tmp_path_factory.mktemp("offline_site")
+    shutil.copy(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", root / "plotly.min.js")
+    g = layers.layer("district", "legacy")
+    ours = figure.map_figure(g["unit_code"], np.arange(len(g)), "district", "legacy", names=g["short_name"])
+    ours.write_html(root / "ours.html", include_plotlyjs="plotly.min.js")
+    p = layers.layer("commune", "2025", "48")
+    prov = figure.map_figure(p["unit_code"], np.arange(len(p)), "commune", "2025", "48")
+    prov.write_html(root / "province.html", include_plotlyjs="plotly.min.js")
+    control = go.Figure(go.Choropleth(geojson=figure.geojson("province", "2025"), locations=list(layers.layer(
+        "province", "2025")["unit_code"]), z=list(range(34))))
+    control.update_geos(visible=False, fitbounds="locations")
+    control.write_html(root / "control.html", include_plotlyjs="plotly.min.js")
+    # the map page's alternative: an empty topology inlined as the topojsonURL config (data: URL)
+    control.write_html(root / "config.html", include_plotlyjs="plotly.min.js",
+                       config={"topojsonURL": figure.EMPTY_TOPOJSON_URL})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", {"ours": len(g), "province": len(p), "config": 34}
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def _render(browser, base: str, page_name: str) -> tuple[int, list[str]]:
+    """Paths drawn, and every request that tried to leave localhost (all aborted)."""
+    blocked: list[str] = []
+
+    def route(r, req):
+        if req.url.startswith(base + "/") or req.url.startswith("data:"):
+            r.continue_()
+        else:
+            blocked.append(req.url)
+            r.abort()
+    page = browser.new_page()
+    try:
+        page.route("**/*", route)
+        page.goto(f"{base}/{page_name}.html")
+        page.wait_for_timeout(1500)
+        return page.locator("path.choroplethlocation").count(), blocked
+    finally:
+        page.close()
+
+
+def test_plain_geojson_choropleth_needs_the_cdn(site, browser):
+    base, _ = site
+    drawn, blocked = _render(browser, base, "control")
+    assert drawn == 0 and any(u.startswith("https://cdn.plot.ly/") and "world_110m" in u for u in blocked)
+
+
+@pytest.mark.parametrize("page_name", ["ours", "province", "config"])
+def test_map_renders_with_every_outside_request_blocked(site, browser, page_name):
+    base, expected = site
+    drawn, blocked = _render(browser, base, page_name)
+    assert blocked == []
+    assert drawn == expected[page_name]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare")
+def test_kaleido_renders_without_any_network(tmp_path):
+    if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        pytest.skip("no permission for a network namespace")
+    out = tmp_path / "map.png"
+    code = (
+        "import numpy as np, kaleido\n"
+        "from geo import figure, layers\n"
+        "g = layers.layer('province', 'legacy')\n"
+        "fig = figure.map_figure(g['unit_code'], np.arange(len(g)), 'province', 'legacy')\n"
+        f"png = kaleido.calc_fig_sync(fig.to_dict(), opts=dict(format='png', width=500, height=700), "
+        f"kopts=figure.KALEIDO_OFFLINE)\n"
+        f"open({str(out)!r}, 'wb').write(png)\n")
+    run = subprocess.run(["unshare", "-n", sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=180)
+    assert run.returncode == 0, run.stderr[-2000:]
+    from PIL import Image
+    im = Image.open(out).convert("RGB")
+    colours = set(im.resize((100, 140)).getdata())
+    assert len(colours) > 20   # 63 shaded provinces, not a blank page
