@@ -40,6 +40,24 @@ def _identity(p: Path) -> tuple[int, int]:
     return st.st_ino, st.st_mtime_ns
 
 
+def _open_generation(p: Path) -> duckdb.DuckDBPyConnection:
+    """Open this generation of the file read-only through a private hard link.
+
+    Within one process DuckDB keeps one database instance per path: after a writer's
+    `os.replace`, connecting to the same path again while an old connection is open returns
+    the *old* database. A link named after inode and mtime gives each generation its own
+    path; the link is removed at once (the open file keeps its data).
+    """
+    st = p.stat()
+    link = p.with_name(f".{p.name}.{st.st_ino}.{st.st_mtime_ns}.{threading.get_ident()}.ro")
+    with contextlib.suppress(FileExistsError):
+        os.link(p, link)
+    try:
+        return duckdb.connect(str(link), read_only=True)
+    finally:
+        link.unlink(missing_ok=True)
+
+
 class Reader:
     """A read-only connection that follows the file when a writer replaces it."""
 
@@ -60,7 +78,7 @@ class Reader:
             if self._con is None or ident != self._ident:
                 old = self._con
                 try:
-                    self._con = duckdb.connect(str(self.path), read_only=True)
+                    self._con = _open_generation(self.path)
                 except duckdb.IOException as exc:
                     raise WarehouseError(
                         f"Kho dữ liệu {self.path} đang bị khoá bởi tiến trình khác; thử lại sau. / "

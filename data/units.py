@@ -39,8 +39,24 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
 
 
-def _type_of(full: str, short: str) -> str:
-    return full[: len(full) - len(short)].strip() if full.endswith(short) else full.split(" ")[0]
+# Official unit types, longest first; the package spells some with a capital second word
+# ("Thành Phố Bắc Kạn", "Thị Xã Buôn Hồ"): names are normalised to GSO's "Thành phố", "Thị xã".
+UNIT_TYPES = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Quận", "Huyện", "Tỉnh", "Xã")
+
+
+def _split_name(full: str, short: str) -> tuple[str, str, str]:
+    """(official name, short name, type): 'Thị xã Kỳ Anh', 'Kỳ Anh', 'Thị xã'.
+
+    The package marks duplicate short names with the type in brackets ('Kỳ Anh (Thị xã)');
+    the type is a column of its own here. Numbered units keep their type ('Quận 1').
+    """
+    for t in UNIT_TYPES:
+        if full.lower().startswith(t.lower() + " "):
+            rest = full[len(t) + 1:]
+            name = f"{t} {rest}"
+            plain = re.sub(r"\s*\([^)]*\)$", "", short).strip()
+            return name, (plain if not rest[:1].isdigit() else name), t
+    return full, short, ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,8 +82,9 @@ def _nation(version: str) -> dict:
 
 
 def _unit(version, code, level, name, short, parent, province, lat, lon, area=None) -> dict:
+    name, short, unit_type = _split_name(name, short)
     return dict(boundary_version=version, unit_code=code, unit_level=level, unit_name=name, short_name=short,
-                unit_type=_type_of(name, short), slug=slugify(short), parent_code=parent, province_code=province,
+                unit_type=unit_type, slug=slugify(short), parent_code=parent, province_code=province,
                 centre_lat=lat, centre_lon=lon, area_km2=area, source_id=SOURCE_ID)
 
 

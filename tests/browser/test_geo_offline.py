@@ -25,7 +25,7 @@ from geo import figure, layers
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # one Chromium per session: `browser` from tests/browser/conftest.py
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -55,15 +55,6 @@ def site(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", {"ours": len(g), "province": len(p), "config": 34}
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def _render(browser, base: str, page_name: str) -> tuple[int, list[str]]:

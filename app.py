@@ -1,0 +1,73 @@
+"""CNSCĐ dashboard entry: `streamlit run app.py`.
+
+Sets the page, the language switch, the navigation (pages of other helpers are listed only when their
+file exists), the demo-data banner and the badges for boundary version and latest data date; then
+runs the chosen page. Everything a page shows comes from `cnscd`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from cnscd import data, fmt, state, ui
+from cnscd.i18n import t
+from cnscd.warehouse import WarehouseError
+
+ROOT = Path(__file__).resolve().parent
+LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+# The page scripts live in `views/`, not `pages/`: Streamlit treats a `pages/` folder next to the entry
+# script as a legacy (v1) multipage app until some session of the process has called st.navigation, so on
+# a freshly started server the first visitor's deep link (/muc-tieu) is resolved against the folder's file
+# names ("Muc_tieu"), and gets a "Page not found" modal. `pages/` is only read while the folder has not
+# been moved yet (tests/browser/test_deep_link.py fails until then).
+PAGE_DIR = "views" if (ROOT / "views").is_dir() else "pages"
+
+# (file, i18n key of the title, url path); the first is the default page. No page icons: Streamlit
+# turns the current page's icon into the favicon, fetched from a Google CDN (no network at run time).
+PAGES = [
+    (f"{PAGE_DIR}/1_Tong_quan.py", "page_overview", "tong-quan"),
+    (f"{PAGE_DIR}/2_Ban_do.py", "page_map", "ban-do"),
+    (f"{PAGE_DIR}/3_So_sanh_tinh.py", "page_compare_provinces", "so-sanh-tinh"),
+    (f"{PAGE_DIR}/4_So_sanh_huyen.py", "page_compare_districts", "so-sanh-huyen"),
+    (f"{PAGE_DIR}/5_Muc_tieu.py", "page_targets", "muc-tieu"),
+    (f"{PAGE_DIR}/6_Nhap_lieu.py", "page_import", "nhap-lieu"),
+    (f"{PAGE_DIR}/7_Nguon.py", "page_sources", "nguon"),
+]
+
+st.set_page_config(page_title="CNSCĐ · Tổ công nghệ số cộng đồng",
+                   layout="wide")
+
+# ---- state: a page switch may drop the query string; put this session's view back ----------------
+state.restore()
+lang = state.select("lang", "Ngôn ngữ / Language", list(LANG_NAMES), "vi", format_func=LANG_NAMES.get,
+                    kind="segmented", container=st.sidebar)
+
+# ---- navigation ---------------------------------------------------------------------------------
+pages = [st.Page(f, title=t(key, lang), url_path=path, default=(i == 0))
+         for i, (f, key, path) in enumerate(PAGES) if (ROOT / f).is_file()]
+nav = st.navigation(pages)
+
+# ---- header: title, badges, demo banner ---------------------------------------------------------
+st.sidebar.caption(t("app_title", lang))
+try:
+    latest = data.latest_period()
+except WarehouseError as exc:
+    st.error(t("no_warehouse", lang, msg=str(exc)))
+    st.stop()
+if latest is not None:
+    # The boundary badge follows the period being viewed (if the URL has one), the date badge the data.
+    try:
+        viewed = min(ui.month_end(state.raw("period") or ""), latest)
+    except ValueError:
+        viewed = latest
+    version = data.version_at(viewed)
+    with st.container(horizontal=True, key="badges"):
+        st.badge(t("badge_boundary", lang, label=data.version_label(version, lang)), icon=":material/map:",
+                 color="blue")
+        st.badge(t("badge_latest", lang, date=fmt.date(latest, lang)), icon=":material/event:", color="gray")
+        st.badge(t("demo_tag", lang).upper(), icon=":material/science:", color="red", help=t("demo_banner", lang))
+st.sidebar.warning(t("demo_banner", lang), icon=":material/science:")
+
+nav.run()

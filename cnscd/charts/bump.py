@@ -1,0 +1,37 @@
+"""Rank (bump) chart: each chosen unit's rank among all units of its boundary version per period."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from cnscd import fmt
+from cnscd.charts.base import NATION_COLOUR, colour, date_axis, finish
+from cnscd.export import ChartMeta
+from cnscd.i18n import t
+
+
+def rank_chart(frame: pl.DataFrame, meta: ChartMeta, *, chrome: bool = True) -> go.Figure:
+    """frame: key, label, period_end, rank, n_units, optional colour_key (rank 1 = best)."""
+    lang = meta.lang
+    fig = go.Figure()
+    if "colour_key" not in frame.columns:
+        frame = frame.with_columns(colour_key=pl.col("label"))
+    groups = frame["colour_key"].unique(maintain_order=True).to_list()
+    colours = {g: colour(i) for i, g in enumerate(groups)}
+    seen: set[str] = set()
+    for key, part in frame.sort("period_end").group_by("key", maintain_order=True):
+        first = part.row(0, named=True)
+        lab = first["label"]
+        fig.add_trace(go.Scatter(
+            x=part["period_end"].to_list(), y=part["rank"].to_list(), name=lab, mode="lines+markers",
+            legendgroup=lab, showlegend=lab not in seen,
+            line={"color": colours.get(first["colour_key"], NATION_COLOUR), "width": 2}, marker={"size": 5},
+            customdata=part["n_units"].to_list(),
+            hovertemplate=(f"<b>{lab}</b><br>%{{x|{fmt.DATE_D3}}}: {t('rank', lang)} %{{y}} / %{{customdata}}"
+                           "<extra></extra>"),
+        ))
+        seen.add(lab)
+    date_axis(fig)
+    top = int(frame["n_units"].max() or 1) if frame.height else 1
+    fig.update_yaxes(title=t("rank", lang), autorange=False, range=[top + 0.5, 0.5], tickformat="d")
+    return finish(fig, meta, chrome=chrome, height=380)

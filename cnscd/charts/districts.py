@@ -1,0 +1,87 @@
+"""Charts of the district comparison page: ranking bars with the province line, a scatter of two
+indicators, small multiples of monthly trends. Pure: frames and a ChartMeta in, a Figure out."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from cnscd import fmt
+from cnscd.charts.base import date_axis, finish
+from cnscd.export import ChartMeta
+
+BAR_COLOUR = "#2c7fb8"
+NO_REPORT_COLOUR = "#bdbdbd"
+AVG_COLOUR = "#d95f0e"
+
+
+def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | None, reference_label: str,
+                 decimals: int = 0, no_report_label: str = "chưa báo cáo", limit: int | None = None,
+                 chrome: bool = True) -> go.Figure:
+    """Horizontal bars, best at the top; units with no report listed at the bottom with no bar.
+    With `limit`, a province of 100+ communes shows its best and worst limit/2 (the table has all).
+    frame: unit_code, short_name, value, rank, pct_target."""
+    f = frame.sort(["rank", "short_name"], nulls_last=True)
+    if limit and f.height > limit:
+        f = pl.concat([f.head(limit // 2), f.tail(limit - limit // 2)])
+    names = [n if v is not None else f"{n} ({no_report_label})" for n, v in zip(f["short_name"], f["value"])]
+    d3 = fmt.d3(decimals)
+    fig = go.Figure(go.Bar(
+        x=f["value"].fill_null(0).to_list(), y=names, orientation="h",
+        marker={"color": [BAR_COLOUR if v is not None else NO_REPORT_COLOUR for v in f["value"]]},
+        customdata=list(zip(f["rank"].to_list(), f["pct_target"].to_list(), f["unit_code"].to_list())),
+        hovertemplate=f"<b>%{{y}}</b><br>%{{x:{d3}}} {meta.unit}<br>#%{{customdata[0]}}"
+                      f" · %{{customdata[1]:,.1f}} %<extra></extra>",
+        hovertemplatefallback="–", name=meta.title, showlegend=False))
+    if reference is not None:
+        fig.add_vline(x=reference, line={"color": AVG_COLOUR, "dash": "dash", "width": 2})
+        fig.add_annotation(x=reference, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+                           text=f"{reference_label}: {fmt.number(reference, meta.lang, max(decimals, 1))}",
+                           font={"color": AVG_COLOUR}, name="reference")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickformat=d3, title={"text": meta.unit})
+    return finish(fig, meta, chrome=chrome, height=max(320, 22 * f.height + 160),
+                  uirevision=f"rank-{meta.name}")
+
+
+def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str, x_decimals: int = 0,
+            y_decimals: int = 0, chrome: bool = True) -> go.Figure:
+    """frame: unit_code, short_name, x, y."""
+    fig = go.Figure(go.Scatter(
+        x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text" if frame.height <= 40 else "markers",
+        text=frame["short_name"].to_list(), textposition="top center", customdata=frame["unit_code"].to_list(),
+        marker={"size": 10, "color": BAR_COLOUR, "opacity": 0.8, "line": {"width": 1, "color": "white"}},
+        hovertemplate=f"<b>%{{text}}</b><br>{x_title}: %{{x:{fmt.d3(x_decimals)}}}<br>"
+                      f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False))
+    fig.update_xaxes(title={"text": x_title}, tickformat=fmt.d3(x_decimals))
+    fig.update_yaxes(title={"text": y_title}, tickformat=fmt.d3(y_decimals))
+    return finish(fig, meta, chrome=chrome, height=520, uirevision=f"scatter-{meta.name}")
+
+
+def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], columns: int = 4,
+                    decimals: int = 0, chrome: bool = True) -> go.Figure:
+    """One small line chart per unit (in `order`), same y scale so they compare.
+    series: unit_code, short_name, period_end, value, is_demo."""
+    names = dict(zip(series["unit_code"], series["short_name"]))
+    order = [c for c in order if c in names]
+    rows = max(1, -(-len(order) // columns))
+    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True,
+                        subplot_titles=[names[c] for c in order] or [""],
+                        vertical_spacing=min(0.12, 0.45 / max(rows, 1)), horizontal_spacing=0.04)
+    for i, code in enumerate(order):
+        part = series.filter(pl.col("unit_code") == code).sort("period_end")
+        fig.add_trace(go.Scatter(
+            x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
+            line={"color": BAR_COLOUR, "width": 2}, fill="tozeroy", fillcolor="rgba(44,127,184,0.12)",
+            hovertemplate=f"<b>{names[code]}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(decimals)}}} {meta.unit}"
+                          "<extra></extra>", showlegend=False), row=i // columns + 1, col=i % columns + 1)
+    date_axis(fig)
+    fig.update_yaxes(tickformat=fmt.d3(decimals), rangemode="tozero")
+    fig.update_annotations(font={"size": 12}, yshift=4)  # subplot titles clear of the lines
+    fig = finish(fig, meta, chrome=chrome, height=200 * rows + 170, uirevision=f"multi-{meta.name}")
+    if chrome:  # the first row's titles sit under the subtitle, not on it
+        fig.update_layout(margin={"t": 115})
+    return fig
+
+
+__all__ = ["ranking_bars", "scatter", "small_multiples"]

@@ -1,0 +1,169 @@
+"""Choropleth maps: a precomputed layer (GeoJSON built once) plus a map frame -> go.Figure.
+
+Speed: the GeoJSON of a layer is built once per process (`prepare_layer`, cached by `layer_for`)
+and handed to the figure by attribute assignment, which skips plotly's deep copy and
+validation of the big dict; a new indicator or period only swaps z, customdata and colours.
+Offline: no basemap layer is drawn (`geo.visible=False`); plotly.js still asks for a world
+topojson for any geo trace, which `map_ui.plotly_config` answers with an inline empty one.
+A click returns the unit through customdata (slot 7; slot 9 is its province).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.colors as pc
+import plotly.graph_objects as go
+import polars as pl
+
+from cnscd import fmt
+from cnscd.charts.base import finish
+from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer  # noqa: F401 (re-exported)
+from cnscd.classes import Classes
+from cnscd.export import ChartMeta
+
+NO_REPORT_COLOUR = "#d0d0d0"
+BORDER_COLOUR = "#ffffff"
+TEXT = {
+    "no_report": ("chưa báo cáo", "no report"),
+    "no_figure": ("không tính được (thiếu mục tiêu, dân số hoặc kỳ gốc)",
+                  "not computable (no target, population or base figure)"),
+    "value": ("Giá trị", "Value"),
+    "measure": ("Thước đo", "Measure"),
+    "rank": ("Thứ hạng", "Rank"),
+    "target": ("Mục tiêu", "Target"),
+    "of_target": ("mục tiêu", "of target"),
+    "source": ("Nguồn", "Source"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return TEXT[key][1 if lang == "en" else 0]
+
+
+def palette(k: int, higher_is_better: bool = True) -> list[str]:
+    """k sequential colours, light to dark (dark = more)."""
+    if k <= 0:
+        return []
+    pts = [0.12 + 0.88 * i / max(k - 1, 1) for i in range(k)]
+    return pc.sample_colorscale("YlGnBu", pts)
+
+
+def _colorscale(colours: list[str]) -> list[list]:
+    """Stepped scale: z = 0 grey, z = i the i-th class colour (zmin -0.5, zmax k + 0.5)."""
+    n = len(colours)
+    scale = []
+    for i, c in enumerate(colours):
+        scale += [[i / n, c], [(i + 1) / n, c]]
+    return scale
+
+
+def class_labels(classes: Classes, decimals: int, lang: str) -> list[str]:
+    """'12 – 40' per class, numbers the language's way (legend text, not an axis)."""
+    e = classes.edges
+    return [f"{fmt.number(e[i], lang, decimals)} – {fmt.number(e[i + 1], lang, decimals)}"
+            for i in range(classes.k)]
+
+
+def _per_feature(layer: MapLayer, frame: pl.DataFrame) -> pl.DataFrame:
+    feats = pl.DataFrame({"unit_code": list(layer.feature_codes), "layer_name": list(layer.feature_names),
+                          "feature_id": layer.ids})
+    return feats.join(frame, on="unit_code", how="left", maintain_order="left")
+
+
+def _plain(text: str) -> str:
+    """Text placed inside a hovertemplate: '%{' would read as a template variable."""
+    return text.replace("%{", "% {")
+
+
+def _status(has_report: bool | None, lang: str) -> str:
+    return _t("no_figure", lang) if has_report else _t("no_report", lang)
+
+
+def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: ChartMeta, *,
+               measure_unit: str, value_unit: str, decimals: int = 0, show_raw: bool = False,
+               chrome: bool = True, height: int = 620, uirevision: str | None = None,
+               labels: list[tuple[str, float, float]] | None = None) -> go.Figure:
+    """The choropleth of a map frame (mapdata.map_frame) over `layer`.
+
+    Up to three traces over disjoint features of the same GeoJSON: units with a figure and a
+    target, with a figure but no target, and without a figure (grey, "chưa báo cáo"). Each has
+    its own hover template, so no missing number is ever shown as 0 (plotly prints null as 0),
+    numbers are formatted by plotly's `separators`, and each outline is sent once.
+    """
+    lang = meta.lang
+    f = _per_feature(layer, frame)
+    k = classes.k
+    n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
+    colours = [NO_REPORT_COLOUR] + palette(k)
+    common = dict(featureidkey="id", colorscale=_colorscale(colours), zmin=-0.5, zmax=k + 0.5,
+                  autocolorscale=False, marker={"line": {"color": BORDER_COLOUR, "width": 0.5}},
+                  selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 1.0}})
+    f = f.with_columns(name=f["unit_name"].fill_null(f["layer_name"]),
+                       has_figure=pl.col("measure_value").is_not_null(),
+                       has_target=pl.col("target_value").is_not_null())
+    d3, tdec = fmt.d3(decimals), (decimals if "%" in value_unit else 0)
+    sources = f.filter(pl.col("has_figure"))["source_title"].drop_nulls().unique()
+    one_source = sources.len() == 1
+    src = _plain(sources[0]) if one_source else "%{customdata[5]}"
+    head = ["<b>%{customdata[0]}</b>",
+            f"{_t('value' if not show_raw else 'measure', lang)}: %{{customdata[1]:{d3}}} {measure_unit}"]
+    if show_raw:
+        head.append(f"{_t('value', lang)}: %{{customdata[6]:{fmt.d3(tdec)}}} {value_unit}")
+    head.append(f"{_t('rank', lang)}: %{{customdata[2]}}/{n_ranked}")
+    target_line = {True: f"{_t('target', lang)}: %{{customdata[3]:{fmt.d3(tdec)}}} {value_unit} "
+                         f"(%{{customdata[4]:,.1f}} % {_t('of_target', lang)})",
+                   False: f"{_t('target', lang)}: –"}
+    groups = [(pl.col("has_figure") & pl.col("has_target"), True, True),
+              (pl.col("has_figure") & ~pl.col("has_target"), True, False),
+              (~pl.col("has_figure"), False, False)]
+    fig = go.Figure()
+    parts = []
+    for cond, has_fig, has_tgt in groups:
+        part = f.filter(cond)
+        if part.height == 0:
+            continue
+        # Payload: numbers rounded past what the hover shows, one shared source written into the
+        # template instead of 3,321 copies, slots a template does not read left null.
+        custom = np.empty((part.height, 10), dtype=object)
+        custom[:, 0] = part["name"].to_list()
+        custom[:, 7] = part["unit_code"].to_list()
+        # a click on a district drills into its province
+        custom[:, 9] = part["province_code"].to_list() if "province_code" in part.columns else None
+        if has_fig:
+            custom[:, 1] = part["measure_value"].round(decimals + 2).to_list()
+            custom[:, 2] = part["rank"].to_list()
+            if has_tgt:
+                custom[:, 3] = part["target_value"].round(tdec + 2).to_list()
+                custom[:, 4] = part["pct_target"].round(2).to_list()
+            custom[:, 5] = None if one_source else part["source_title"].fill_null("–").to_list()
+            custom[:, 6] = part["value"].round(4).to_list() if show_raw else None
+            lines = head + [target_line[has_tgt], f"{_t('source', lang)}: {src}"]
+            extra = dict(hovertemplate="<br>".join(lines) + "<extra></extra>", showscale=not parts,
+                         colorbar={"title": {"text": measure_unit, "side": "top"},
+                                   "tickvals": list(range(k + 1)),
+                                   "ticktext": [_t("no_report", lang)] + class_labels(classes, decimals, lang),
+                                   "len": 0.75, "thickness": 16, "y": 0.5, "x": 1.0, "ticks": ""},
+                         z=part["class_idx"].fill_null(0).to_numpy(), name=meta.title)
+        else:
+            custom[:, 8] = [_status(h, lang) for h in part["has_report"]]
+            extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
+                         showscale=not parts, z=np.zeros(part.height), name=_t("no_report", lang),
+                         colorbar={"tickvals": [0], "ticktext": [_t("no_report", lang)], "len": 0.3})
+        fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **common, **extra))
+        parts.append(part["feature_id"].cast(pl.Int64).to_list())
+    feats = layer.geojson["features"]
+    for trace, idx in zip(fig.data, parts):
+        # Assigned after add_trace: the constructor and add_trace deep-copy a trace, and the GeoJSON
+        # is the one big thing in it (see the module doc). The subsets share the feature dicts.
+        trace.geojson = layer.geojson if len(idx) == len(feats) else \
+            {"type": "FeatureCollection", "features": [feats[i] for i in idx]}
+    if labels:
+        fig.add_trace(go.Scattergeo(lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
+                                    text=[n for n, _, _ in labels], mode="text", hoverinfo="skip",
+                                    textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
+                    bgcolor="rgba(0,0,0,0)")
+    rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
+    finish(fig, meta, chrome=chrome, uirevision=rev, height=height)
+    fig.update_layout(margin={"l": 10, "r": 0, "t": 80 if chrome else 10, "b": 80 if chrome else 10},
+                      dragmode="pan", clickmode="event+select", showlegend=False)
+    return fig

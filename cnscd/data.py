@@ -1,0 +1,202 @@
+"""Cached data access for the pages: the only module that knows about Streamlit caching.
+
+One `warehouse.Reader` per server process (`st.cache_resource`); query results cached with
+`st.cache_data` keyed on the query name, plain parameters and the warehouse file's identity,
+so an import that replaces the file shows up on the next rerun. Everything goes through
+`queries.run`. The uncached layer (`run_query`, `cnscd.views.*`) runs without Streamlit,
+for tests, benchmarks and exports.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+import polars as pl
+import streamlit as st
+
+import queries
+from cnscd import warehouse
+
+Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
+
+
+@st.cache_resource(show_spinner=False)
+def reader() -> warehouse.Reader:
+    return warehouse.Reader()
+
+
+def connection():
+    return reader().connection()
+
+
+def stamp() -> tuple[str, int, int]:
+    """Identity of the live warehouse file: part of every cache key."""
+    p = reader().path
+    try:
+        s = p.stat()
+    except FileNotFoundError:
+        return (str(p), 0, 0)
+    return (str(p), s.st_ino, s.st_mtime_ns)
+
+
+def run_query(con, name: str, **params: Any) -> pl.DataFrame:
+    """Uncached: for code that has its own connection (tests, CLIs, benchmark)."""
+    return queries.run(con, name, **params)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(name: str, key: tuple, params: tuple) -> pl.DataFrame:
+    return queries.run(connection(), name, **dict(params))
+
+
+def query(name: str, **params: Any) -> pl.DataFrame:
+    """Run queries/<name>.sql with plain (hashable) parameters, cached."""
+    return _cached_query(name, stamp(), tuple(sorted((k, _plain(v)) for k, v in params.items())))
+
+
+def _plain(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_view(module: str, fn: str, key: tuple, params: tuple) -> Any:
+    import importlib
+
+    func = getattr(importlib.import_module(module), fn)
+    return func(query, **dict(params))
+
+
+def view(func: Callable[..., Any], **params: Any) -> Any:
+    """Cache a view function `func(query, **params)` (defined in cnscd.views) on its parameters."""
+    return _cached_view(func.__module__, func.__name__, stamp(),
+                        tuple(sorted((k, _plain(v)) for k, v in params.items())))
+
+
+# ---- small catalogue helpers every page uses -------------------------------------------------
+
+def indicators() -> pl.DataFrame:
+    return query("indicator_catalogue")
+
+
+def indicator(code: str) -> dict[str, Any]:
+    rows = indicators().filter(pl.col("indicator_code") == code).to_dicts()
+    if not rows:
+        raise KeyError(code)
+    return rows[0]
+
+
+def indicator_name(code: str, lang: str) -> str:
+    row = indicator(code)
+    return row["name_en"] if lang == "en" else row["name_vi"]
+
+
+def unit_of_measure(code: str, lang: str) -> str:
+    row = indicator(code)
+    return row["unit_of_measure_en"] if lang == "en" else row["unit_of_measure"]
+
+
+def boundary_versions() -> pl.DataFrame:
+    return query("boundary_versions")
+
+
+def units() -> pl.DataFrame:
+    """Nation and provinces of every version (unit_code, short_name, boundary_version, ...)."""
+    return query("unit_list")
+
+
+def provinces(version: str) -> pl.DataFrame:
+    return units().filter((pl.col("boundary_version") == version) & (pl.col("unit_level") == "province"))
+
+
+# Hà Nội, Hồ Chí Minh, Đồng Tháp (the province of the articles): a default that shows the north, the
+# south and the seed figures; codes missing from a version are skipped.
+DEFAULT_PROVINCES = ("01", "79", "82")
+
+
+def default_provinces(version: str, n: int = 3) -> list[str]:
+    codes = provinces(version).sort("unit_code")["unit_code"].to_list()
+    chosen = [c for c in DEFAULT_PROVINCES if c in codes]
+    return chosen or codes[:n]
+
+
+def periods() -> pl.DataFrame:
+    """Months with monthly data: period_end, boundary_version, has_demo, has_real."""
+    return query("month_periods")
+
+
+def month_ends() -> list[dt.date]:
+    return periods()["period_end"].unique().sort().to_list()
+
+
+def latest_period() -> dt.date | None:
+    ends = month_ends()
+    return ends[-1] if ends else None
+
+
+def version_at(day: dt.date) -> str:
+    """The boundary version in force on `day`."""
+    for row in boundary_versions().to_dicts():
+        lo, hi = row["valid_from_date"], row["valid_to_date"]
+        if (lo is None or lo <= day) and (hi is None or day <= hi):
+            return row["boundary_version"]
+    return boundary_versions()["boundary_version"][-1]
+
+
+def version_label(version: str, lang: str) -> str:
+    row = boundary_versions().filter(pl.col("boundary_version") == version).to_dicts()
+    if not row:
+        return version
+    return row[0]["label_en"] if lang == "en" else row[0]["label_vi"]
+
+
+def mode_label(mode: str, lang: str) -> str:
+    """Boundary words for a chart in 'reported' or 'today' mode (names both versions, or today's)."""
+    from cnscd import fmt
+    from cnscd.i18n import t
+
+    bv = boundary_versions()
+    today = bv.filter(pl.col("valid_to_date").is_null()).row(0, named=True)
+    new = version_label(today["boundary_version"], lang)
+    if mode == "today":
+        return t("bv_today", lang, new=new, date=fmt.date(today["valid_from_date"], lang))
+    old = [version_label(v, lang) for v in bv["boundary_version"] if v != today["boundary_version"]]
+    return t("bv_reported", lang, old=" → ".join(old), new=new)
+
+
+def targets() -> pl.DataFrame:
+    return query("unit_targets")
+
+
+def has_targets(code: str) -> bool:
+    return targets().filter(pl.col("indicator_code") == code).height > 0
+
+
+def population() -> pl.DataFrame:
+    return query("unit_population")
+
+
+def sources() -> pl.DataFrame:
+    return query("source_list")
+
+
+def build_info() -> dict[str, str]:
+    return dict(query("build_info").iter_rows())
+
+
+def source_text(source_ids: list[str], lang: str) -> str:
+    """'Title A; Title B' for the sources behind a chart (ids may be comma lists from re-aggregation)."""
+    ids = sorted({s for sid in source_ids if sid for s in str(sid).split(",")})
+    src = sources().filter(pl.col("source_id").is_in(ids))
+    titles = dict(zip(src["source_id"], src["title"]))
+    shown = [titles.get(i, i) for i in ids]
+    if len(shown) > 3:
+        more = len(shown) - 3
+        shown = shown[:3] + [f"+{more} {'nguồn khác' if lang != 'en' else 'more'}"]
+    return "; ".join(shown)
+
+
+def core_and_target_indicators() -> list[str]:
+    """Core indicators plus every other indicator that has a target, in catalogue order."""
+    with_target = targets()["indicator_code"].unique().to_list()
+    cat = indicators().filter(pl.col("is_core") | pl.col("indicator_code").is_in(with_target))
+    return cat["indicator_code"].to_list()

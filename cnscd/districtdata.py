@@ -1,0 +1,76 @@
+"""Frames of the district comparison page: the units below one province (legacy districts before
+1 July 2025, communes of the 34 provinces after), one indicator or two, and their monthly trend.
+
+Like mapdata, every function takes a `query(name, **params)` callable, so it runs cached in the app
+(`cnscd.data.view`) and plain in tests.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from cnscd import mapdata
+
+Query = mapdata.Query
+
+
+def ranking(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,
+            higher_is_better: bool = True) -> pl.DataFrame:
+    """One row per child unit: value, rank, target, % of target (units without a report kept)."""
+    frame, _ = mapdata.map_frame(query, indicator=indicator, period_end=period_end, version=version,
+                                 level=mapdata.CHILD_LEVEL[version], province=province,
+                                 higher_is_better=higher_is_better)
+    return frame.select("unit_code", "unit_name", "short_name", "value", "rank", "n_ranked", "target_value",
+                        "pct_target", "source_title", "is_demo", "has_report")
+
+
+def province_reference(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,
+                       aggregation: str, child_values: list[float | None]) -> float | None:
+    """The line the bars are read against: for a rate, the province's own pooled rate (a mean of
+    rates would weigh a tiny commune like a city); for a count, the mean per reporting unit."""
+    if aggregation == "ratio":
+        prov = mapdata.values(query, version=version, level="province", province=province,
+                              indicator=indicator, period_end=period_end)
+        v = prov["value"].drop_nulls()
+        return float(v[0]) if len(v) else None
+    vals = [v for v in child_values if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def months_back(period_end: dt.date, n: int) -> dt.date:
+    """The month end n months before `period_end`."""
+    y, m = period_end.year, period_end.month - n
+    while m <= 0:
+        y, m = y - 1, m + 12
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def series(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,
+           months: int = 12) -> pl.DataFrame:
+    """Monthly values of every child unit over the `months` up to `period_end` (same version)."""
+    return query("district_series", version=version, level=mapdata.CHILD_LEVEL[version], province=province,
+                 indicator=indicator, start_date=months_back(period_end, months - 1), end_date=period_end)
+
+
+def table(rank_frame: pl.DataFrame, trend: pl.DataFrame) -> pl.DataFrame:
+    """The sortable table: ranking columns plus `trend`, the list of monthly values (sparkline)."""
+    lists = trend.sort("period_end").group_by("unit_code", maintain_order=True).agg(trend=pl.col("value"))
+    out = rank_frame.join(lists, on="unit_code", how="left")
+    return out.sort(["rank", "unit_code"], nulls_last=True).select(
+        "unit_code", "short_name", "value", "rank", "target_value", "pct_target", "trend")
+
+
+def pair(query: Query, *, x: str, y: str, period_end: dt.date, version: str, province: str) -> pl.DataFrame:
+    """Two indicators side by side for the scatter: unit_code, short_name, x, y (both reported)."""
+    a = ranking(query, indicator=x, period_end=period_end, version=version, province=province)
+    b = ranking(query, indicator=y, period_end=period_end, version=version, province=province)
+    return (a.select("unit_code", "short_name", "is_demo", x="value")
+            .join(b.select("unit_code", y="value"), on="unit_code", how="inner")
+            .filter(pl.col("x").is_not_null() & pl.col("y").is_not_null()))
+
+
+def top_units(rank_frame: pl.DataFrame, n: int) -> list[str]:
+    """The n best-ranked units, for small multiples (a province can have 100+ communes)."""
+    return rank_frame.filter(pl.col("rank").is_not_null()).sort(["rank", "unit_code"]).head(n)["unit_code"].to_list()

@@ -1,0 +1,100 @@
+"""Vietnamese-first number and date formats: 1.234,5 and 30/06/2025.
+
+Text (cards, sentences, tables) is formatted here; charts never get pre-formatted strings:
+they get Plotly `separators` and d3 formats from `plotly_layout()` / `d3()`, so axes, hover
+and exports follow the language without string hacks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark first, then thousands
+FONT_FAMILY = "Noto Sans, Arial, sans-serif"
+DATE_D3 = "%d/%m/%Y"
+MONTH_D3 = "%m/%Y"
+
+
+def separators(lang: str) -> str:
+    return SEPARATORS.get(lang, SEPARATORS["vi"])
+
+
+def number(x: Any, lang: str = "vi", decimals: int = 0, signed: bool = False) -> str:
+    """1234.5 -> '1.234,5' (vi) or '1,234.5' (en); None/NaN -> '–'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = f"{x:{'+' if signed else ''},.{decimals}f}"
+    if lang != "en":
+        s = s.translate(str.maketrans({",": ".", ".": ","}))
+    return s
+
+
+def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> str:
+    """A value already in percent: 141.6 -> '141,6 %' (vi) / '141.6%' (en)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return number(x, lang, decimals, signed) + (" %" if lang != "en" else "%")
+
+
+def date(d: dt.date | dt.datetime | str | None, lang: str = "vi") -> str:
+    """Dates are dd/mm/yyyy in both languages (the Vietnamese convention the audience reads)."""
+    if d is None:
+        return "–"
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    return d.strftime("%d/%m/%Y")
+
+
+def month(d: dt.date | str | None, lang: str = "vi") -> str:
+    """A monthly period by its end date: 'T6/2025' (vi) or '06/2025' (en)."""
+    if d is None:
+        return "–"
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10] if len(d) > 7 else d + "-01")
+    return (f"T{d.month}/{d.year}" if lang != "en" else f"{d.month:02d}/{d.year}")
+
+
+def decimals_for(unit_of_measure: str | None, values: Any = None) -> int:
+    """Percentages and small rates get one decimal; counts none."""
+    if unit_of_measure and "%" in unit_of_measure:
+        return 1
+    if values is not None:
+        try:
+            finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
+            if finite and max(finite) < 100:
+                return 1
+        except TypeError:
+            pass
+    return 0
+
+
+def d3(decimals: int = 0, percent_unit: bool = False) -> str:
+    """d3 number format; Plotly applies the language's separators to it."""
+    return f",.{decimals}f"
+
+
+def plotly_layout(lang: str) -> dict:
+    """Layout keys every chart shares: language separators, Noto Sans, date hover format."""
+    return {
+        "separators": separators(lang),
+        "font": {"family": FONT_FAMILY, "size": 13},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+    }
+
+
+def table_styler(frame: Any, lang: str, decimals: dict[str, int] | None = None,
+                 dates: tuple[str, ...] = ()):
+    """A pandas Styler that shows numbers and dates the language's way while the frame keeps
+    its numeric values (so st.dataframe still sorts by number). Streamlit needs pandas here."""
+    pdf = frame.to_pandas() if hasattr(frame, "to_pandas") else frame
+    decimals = decimals or {}
+    thousands, decimal = (",", ".") if lang == "en" else (".", ",")
+    styler = pdf.style.format(na_rep="–")
+    for col in pdf.columns:
+        if col in dates:
+            styler = styler.format(lambda v: date(v, lang) if v is not None and v == v else "–", subset=[col])
+        elif pdf[col].dtype.kind in "fiu":
+            styler = styler.format(precision=decimals.get(col, 0), thousands=thousands, decimal=decimal,
+                                   na_rep="–", subset=[col])
+    return styler

@@ -1,0 +1,170 @@
+"""Streamlit glue of the map page: area picker with drill-down, play button, one map panel.
+
+Kept out of pages/2_Ban_do.py so the page stays a list of controls and calls. State that a
+link must carry lives in the URL through cnscd.state: `unit` (the province drilled into),
+`level`, `period`, `period2`, `cmp`, `measure`, `base`, `scheme`, `k`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from cnscd import data, fmt, mapdata, state
+from cnscd.charts import maps
+from cnscd.export import ChartMeta
+from cnscd.i18n_map import t
+
+PLAYING = "_map_playing"
+FULL_RUN = "_map_full_run"
+# plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
+# has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
+# empty topology inlined as a data: URL satisfies it without any request ('#' swallows the file
+# name plotly.js appends).
+EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
+
+
+def plotly_config(lang: str) -> dict[str, Any]:
+    return {"displaylogo": False, "locale": "vi" if lang == "vi" else "en",
+            "topojsonURL": EMPTY_TOPOJSON_URL, "scrollZoom": True}
+
+
+def carry_province(version: str, names: dict[str, str]) -> None:
+    """A province code in the URL from the other boundary version is carried across the
+    1 July 2025 reform through the crosswalk (Vĩnh Phúc 26 -> Phú Thọ 25); anything else that
+    is not a province of `version` is dropped (the nation is the absence of `unit`)."""
+    raw = state.raw("unit")
+    if raw and raw not in names:
+        other = "2025" if version == "legacy" else "legacy"
+        new = mapdata.successor(data.query, raw, other, version) if raw != "VN" else None
+        state.put("unit", new if new in names else None)
+
+
+def area_select(lang: str, version: str) -> str | None:
+    """Nation or one province of `version` (URL `unit`, absent for the nation)."""
+    prov = data.provinces(version).sort("short_name")
+    names = dict(zip(prov["unit_code"], prov["short_name"]))
+    carry_province(version, names)
+    chosen = state.select("unit", t("area", lang), ["VN", *names], "VN",
+                          format_func=lambda c: t("whole_country", lang) if c == "VN" else names.get(c, c))
+    if chosen == "VN":
+        state.put("unit", None)
+        return None
+    return chosen
+
+
+def back_button(lang: str, province: str | None) -> None:
+    if province and st.button(t("back", lang), key="map_back"):
+        state.put("unit", None)
+        st.rerun()
+
+
+def next_period(keys: list[str], current: str) -> str | None:
+    """The month after `current`, or None at the end (play stops there)."""
+    i = keys.index(current) if current in keys else -1
+    return keys[i + 1] if i + 1 < len(keys) else None
+
+
+def play_button(lang: str, keys: list[str], current: str) -> None:
+    """Play steps the period slider once per tick (a fragment timer) until the last month."""
+    playing = st.session_state.get(PLAYING, False)
+    if st.button(t("pause" if playing else "play", lang), key="map_play"):
+        playing = not playing
+        st.session_state[PLAYING] = playing
+        if playing and next_period(keys, current) is None:
+            state.put("period", keys[0])  # at the end: start again from the first month
+        st.rerun()
+    if playing:
+        st.session_state[FULL_RUN] = True
+        _ticker(keys)
+
+
+@st.fragment(run_every=1.5)
+def _ticker(keys: list[str]) -> None:
+    if st.session_state.pop(FULL_RUN, False):
+        return  # the call inside a full run only arms the timer; timer runs step
+    nxt = next_period(keys, state.raw("period") or keys[-1])
+    if nxt is None:
+        st.session_state[PLAYING] = False
+    else:
+        state.put("period", nxt)
+    st.rerun()
+
+
+def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, measure: str,
+              base: dt.date | None, scheme: str, k: int, level: str, version: str,
+              province: str | None) -> str | None:
+    """Draw one map with its caption and download menu; return a clicked province code."""
+    code = indicator["indicator_code"]
+    try:
+        layer = maps.layer_for(level, version, province)
+    except (ValueError, FileNotFoundError, ImportError) as exc:
+        st.warning(t("no_layer", lang, msg=exc))
+        return None
+    frame, classes = data.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
+                               level=level, province=province, measure=measure, base_period=base,
+                               scheme=scheme, k=k, higher_is_better=bool(indicator["higher_is_better"]))
+    uom = indicator["unit_of_measure_en" if lang == "en" else "unit_of_measure"]
+    m_unit = mapdata.measure_unit(measure, uom, lang)
+    flags = mapdata.meta_flags(frame)
+    ind_name = indicator["name_en" if lang == "en" else "name_vi"]
+    area = t("whole_country", lang) if province is None else data.provinces(version).filter(
+        pl.col("unit_code") == province)["short_name"].first()
+    period_txt = fmt.month(period_end, lang)
+    boundary = data.version_label(version, lang)
+    source = ", ".join(flags["sources"]) or "–"
+    meta = ChartMeta(title_vi=t("map_chart_title", "vi", ind=indicator["name_vi"], area=area, period=fmt.month(period_end, "vi")),
+                     title_en=t("map_chart_title", "en", ind=indicator["name_en"], area=area, period=fmt.month(period_end, "en")),
+                     unit=m_unit, period=period_txt, boundary_version=boundary, source=source,
+                     is_demo=flags["is_demo"], is_approximate_boundaries=layer.is_approximate, lang=lang,
+                     data=frame.select("unit_code", "unit_name", "value", "measure_value", "rank", "target_value",
+                                       "pct_target", "source_title", "is_demo"),
+                     column_labels=column_labels(lang, m_unit),
+                     name=f"map_{code}_{fmt.month(period_end, 'en').replace('/', '-')}_{version}_{province or 'VN'}")
+    decimals = fmt.decimals_for(m_unit, frame["measure_value"].drop_nulls().to_list())
+
+    def fig_fn(chrome: bool = True):
+        return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
+                               decimals=decimals, show_raw=measure != "abs", chrome=chrome,
+                               labels=maps.island_labels(version, province, lang))
+
+    key = f"map_{side}_{version}_{level}_{province or 'VN'}"
+    event = st.plotly_chart(fig_fn(), key=key, on_select="rerun", selection_mode="points",
+                            config=plotly_config(lang), width="stretch")
+    notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
+    st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
+    missing = int((~frame["has_report"]).sum())
+    if missing:
+        st.caption(t("no_report_count", lang, n=missing))
+    try:
+        from cnscd.export.menu import download_menu
+        download_menu(key, lambda: fig_fn(chrome=False), meta)
+    except ImportError:
+        pass
+    return clicked(event, layer, province_of_unit=level != "province") if province is None else None
+
+
+def column_labels(lang: str, measure_unit: str) -> dict[str, str]:
+    """Headers of the exported table (CSV / XLSX) in the page's language."""
+    return {"unit_code": t("code_col", lang), "unit_name": t("name_col", lang), "value": t("value", lang),
+            "measure_value": f"{t('measure', lang)} ({measure_unit})", "rank": t("rank", lang),
+            "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
+            "source_title": t("source", lang), "is_demo": t("demo_tag", lang)}
+
+
+def clicked(event: Any, layer: maps.MapLayer, province_of_unit: bool = False) -> str | None:
+    """The unit code of a clicked feature (customdata carries it; location is the feature id), or
+    with `province_of_unit` the province it lies in (a click on a district drills into its province)."""
+    sel = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", None) or {}
+    points = sel.get("points", []) if isinstance(sel, dict) else getattr(sel, "points", []) or []
+    for p in points:
+        cd = p.get("customdata")
+        if cd and len(cd) > 9 and cd[7]:
+            return str(cd[9] if province_of_unit else cd[7])
+        loc = p.get("location")
+        if not province_of_unit and loc is not None and str(loc).isdigit() and int(loc) < len(layer.feature_codes):
+            return layer.feature_codes[int(loc)]
+    return None

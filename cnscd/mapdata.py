@@ -1,0 +1,113 @@
+"""The frame behind a choropleth: one row per unit with the chosen measure, its rank and class.
+
+`map_frame(query, ...)` takes a query callable (`query(name, **params) -> pl.DataFrame`, i.e.
+`cnscd.data.query` in the app or `queries.run` bound to a connection in tests), so the same
+code runs cached in Streamlit and plain in tests and the benchmark. Units with no figure stay
+in the frame with `has_report = False`: the map greys them and labels them "chưa báo cáo".
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+import polars as pl
+
+from cnscd.classes import SCHEMES, Classes, add_class, classify, fisher_jenks  # noqa: F401 (re-exported)
+
+Query = Callable[..., pl.DataFrame]
+
+MEASURES = ("abs", "per1000", "pct_target", "change")
+# The level below a province in each boundary version (2025 has no districts).
+CHILD_LEVEL = {"legacy": "district", "2025": "commune"}
+
+
+class MapDataError(ValueError):
+    """Bad map input, with a message in Vietnamese and English saying what and where."""
+
+
+def measures_for(aggregation: str) -> tuple[str, ...]:
+    """Per-capita makes no sense for a rate (share of villages, share online)."""
+    return tuple(m for m in MEASURES if not (m == "per1000" and aggregation == "ratio"))
+
+
+def measure_unit(measure: str, unit_of_measure: str, lang: str) -> str:
+    """The unit a measure is expressed in, for legends and hover."""
+    is_pct = "%" in unit_of_measure
+    if measure == "per1000":
+        return f"{unit_of_measure} / 1.000 dân" if lang != "en" else f"{unit_of_measure} per 1,000 residents"
+    if measure == "pct_target":
+        return "% mục tiêu" if lang != "en" else "% of target"
+    if measure == "change" and is_pct:
+        return "điểm %" if lang != "en" else "percentage points"
+    return unit_of_measure
+
+
+def values(query: Query, *, version: str, level: str, province: str | None, indicator: str,
+           period_end: dt.date) -> pl.DataFrame:
+    return query("map_values", version=version, level=level, province=province,
+                 indicator=indicator, period_end=period_end)
+
+
+def add_measure(frame: pl.DataFrame, measure: str, base: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Add `measure_value` (what the map colours) and `has_report` to a map_values frame."""
+    if measure not in MEASURES:
+        raise MapDataError(f"Thước đo không hợp lệ: {measure!r} (chọn {', '.join(MEASURES)}) / "
+                           f"Unknown measure {measure!r} (choose {', '.join(MEASURES)})")
+    v = pl.col("value")
+    if measure == "abs":
+        expr = v
+    elif measure == "per1000":
+        expr = pl.when(pl.col("population") > 0).then(v / pl.col("population") * 1000.0)
+    elif measure == "pct_target":
+        expr = pl.when(pl.col("target_value") > 0).then(v / pl.col("target_value") * 100.0)
+    else:
+        if base is None:
+            raise MapDataError("Thiếu kỳ gốc cho thước đo 'thay đổi' / the 'change' measure needs a base period")
+        frame = frame.join(base.select("unit_code", base_value="value"), on="unit_code", how="left")
+        expr = v - pl.col("base_value")
+    frame = frame.with_columns(measure_value=expr.cast(pl.Float64))
+    # NaN (0/0 and friends) is "no figure" too, never a colour.
+    frame = frame.with_columns(measure_value=pl.when(pl.col("measure_value").is_nan())
+                               .then(None).otherwise(pl.col("measure_value")))
+    return frame.with_columns(has_report=pl.col("value").is_not_null(),
+                              pct_target=pl.when(pl.col("target_value") > 0)
+                              .then(v / pl.col("target_value") * 100.0))
+
+
+def add_rank(frame: pl.DataFrame, higher_is_better: bool) -> pl.DataFrame:
+    """Rank 1 = best; ties share the best rank; units without a measure get no rank."""
+    r = pl.col("measure_value").rank(method="min", descending=higher_is_better)
+    return frame.with_columns(rank=r.cast(pl.Int32),
+                              n_ranked=pl.col("measure_value").is_not_null().sum().cast(pl.Int32))
+
+
+def map_frame(query: Query, *, indicator: str, period_end: dt.date, version: str, level: str,
+              province: str | None = None, measure: str = "abs", base_period: dt.date | None = None,
+              scheme: str = "quantiles", k: int = 5, higher_is_better: bool = True
+              ) -> tuple[pl.DataFrame, Classes]:
+    """Values, measure, rank and class for every unit of `level` (inside `province` if given)."""
+    frame = values(query, version=version, level=level, province=province, indicator=indicator,
+                   period_end=period_end)
+    base = None
+    if measure == "change":
+        if base_period is None:
+            raise MapDataError("Thiếu kỳ gốc cho thước đo 'thay đổi' / the 'change' measure needs a base period")
+        base = values(query, version=version, level=level, province=province, indicator=indicator,
+                      period_end=base_period)
+    frame = add_rank(add_measure(frame, measure, base), higher_is_better)
+    classes = classify(frame["measure_value"].drop_nulls().to_numpy(), scheme, k)
+    return add_class(frame, classes), classes
+
+
+def successor(query: Query, code: str, from_version: str, to_version: str) -> str | None:
+    """The province of `to_version` that carries most of `code` (for a drill across the reform)."""
+    if from_version == to_version:
+        return code
+    rows = query("map_province_successor", from_version=from_version, code=code, to_version=to_version)
+    return rows["unit_code"][0] if rows.height else None
+
+
+def meta_flags(frame: pl.DataFrame) -> dict[str, Any]:
+    """Demo flag and the distinct sources behind a map, for captions and exports."""
+    src = frame.filter(pl.col("has_report"))["source_title"].drop_nulls().unique().sort().to_list()
+    return {"is_demo": bool(frame["is_demo"].fill_null(False).any()), "sources": src}

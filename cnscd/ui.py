@@ -1,0 +1,132 @@
+"""Page building blocks shared by every page: URL-bound pickers, the chart block with its download
+menu, number-formatted tables and demo labels. Pages stay thin by calling these."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from cnscd import data, fmt, state
+from cnscd.export import ChartMeta
+from cnscd.i18n import t
+
+DEFAULT_INDICATOR = "teams_total"
+
+
+def lang() -> str:
+    return state.lang()
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_end(key: str) -> dt.date:
+    """'2025-06' -> date(2025, 6, 30)."""
+    y, m = (int(p) for p in key.split("-")[:2])
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def indicator_select(lang: str, *, default: str = DEFAULT_INDICATOR, core_only: bool = True,
+                     name: str = "ind", container: Any = None, label: str | None = None,
+                     codes: Sequence[str] | None = None) -> str:
+    cat = data.indicators()
+    if core_only:
+        cat = cat.filter(pl.col("is_core"))
+    if codes is not None:
+        cat = cat.filter(pl.col("indicator_code").is_in(list(codes)))
+    names = dict(zip(cat["indicator_code"], cat["name_en" if lang == "en" else "name_vi"]))
+    return state.select(name, label or t("indicator", lang), list(names), default,
+                        format_func=lambda c: names.get(c, c), container=container)
+
+
+def period_select(lang: str, *, name: str = "period", default: dt.date | None = None,
+                  versions: Sequence[str] | None = None, container: Any = None,
+                  label: str | None = None, kind: str = "select_slider") -> dt.date | None:
+    """A month picker over the months with data (URL value 'YYYY-MM'); returns the month's end date."""
+    p = data.periods()
+    if versions is not None:
+        p = p.filter(pl.col("boundary_version").is_in(list(versions)))
+    ends = p["period_end"].unique().sort().to_list()
+    if not ends:
+        return None
+    keys = [month_key(d) for d in ends]
+    default_key = month_key(default) if default else keys[-1]
+    chosen = state.select(name, label or t("period", lang), keys, default_key,
+                          format_func=lambda k: fmt.month(month_end(k), lang), kind=kind, container=container)
+    return month_end(chosen)
+
+
+def choice(name: str, label: str, options: dict[str, str], default: str, *, kind: str = "segmented",
+           container: Any = None) -> str:
+    """A choice among fixed options {value: shown text}, bound to the URL."""
+    return state.select(name, label, list(options), default, format_func=lambda v: options.get(v, v),
+                        kind=kind, container=container)
+
+
+def province_select(lang: str, version: str, default: Sequence[str], *, name: str = "units",
+                    container: Any = None, max_selections: int | None = 8) -> list[str]:
+    prov = data.provinces(version).sort("short_name")
+    names = dict(zip(prov["unit_code"], prov["short_name"]))
+    return state.multiselect(name, t("provinces", lang), list(names), default, container=container,
+                             format_func=lambda c: names.get(c, c), max_selections=max_selections)
+
+
+def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str]:
+    """Column headers for a chart's CSV/XLSX export, for the columns the frame has."""
+    common = {"label": t("unit_col", lang), "rank": t("rank", lang)} | {
+        c: t(f"col_{c}", lang) for c in ("boundary_version", "period_end", "value", "is_demo", "target_value",
+                                          "pct", "n_units", "unit_code")}
+    return {c: name for c, name in (common | extra).items() if c in frame.columns}
+
+
+def chart(fig_fn: Callable[..., go.Figure], meta: ChartMeta, key: str) -> go.Figure:
+    """Draw `fig_fn(chrome=True)` and the download menu under it (exports call `fig_fn(chrome=False)`,
+    the export package decorates that copy itself)."""
+    from cnscd.export.menu import download_menu
+
+    fig = fig_fn(chrome=True)
+    # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
+    st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
+    download_menu(key, lambda: fig_fn(chrome=False), meta)
+    return fig
+
+
+def view_downloads(key: str, charts: list[tuple[Callable[..., go.Figure], ChartMeta]], title: str,
+                   filters: dict[str, str], lang: str) -> None:
+    """Slide deck (PPTX) and PDF report of all charts of a view, built only on click."""
+    from cnscd.export.menu import view_buttons
+
+    view_buttons(key, lambda: [(fn(chrome=False), meta) for fn, meta in charts], title, filters, lang)
+
+
+def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = None,
+          decimals: dict[str, int] | None = None, dates: tuple[str, ...] = (), key: str | None = None,
+          column_config: dict | None = None, height: int | str = "auto") -> None:
+    """A table that keeps numbers numeric (sortable) but shows them 1.234,5 / 30/06/2025."""
+    labels = labels or {}
+    shown = frame.rename({c: labels[c] for c in frame.columns if c in labels})
+    dec = {labels.get(c, c): v for c, v in (decimals or {}).items()}
+    dts = tuple(labels.get(c, c) for c in dates)
+    st.dataframe(fmt.table_styler(shown, lang, dec, dts), hide_index=True, key=key,
+                 column_config=column_config, height=height, placeholder="–")
+
+
+def demo_caption(is_demo: bool, lang: str) -> None:
+    if is_demo:
+        st.caption(f":red[**{t('demo_tag', lang).upper()}**] · {t('demo_footer', lang)}")
+
+
+def warehouse_or_stop(lang: str) -> None:
+    """Stop the page with a bilingual message when there is no warehouse to read."""
+    from cnscd.warehouse import WarehouseError
+
+    try:
+        data.connection()
+    except WarehouseError as exc:
+        st.error(str(exc))
+        st.stop()

@@ -1,0 +1,67 @@
+"""Tổng quan / Overview: national headline cards with change and trend, "what changed" sentences, the
+national trends chart and a table of headline figures per province."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cnscd import charts, data, fmt, ui
+from cnscd.export import ChartMeta
+from cnscd.i18n import t
+from cnscd.views import overview
+
+# ---- set-up and widgets ---------------------------------------------------------------------------
+lang = ui.lang()
+ui.warehouse_or_stop(lang)
+st.title(t("page_overview", lang))
+left, right = st.columns([3, 1])
+period = ui.period_select(lang, container=left)
+if period is None:
+    st.info(t("no_data", lang))
+    st.stop()
+version_label = data.version_label(data.version_at(period), lang)
+period_label = fmt.month(period, lang)
+
+# ---- data ---------------------------------------------------------------------------------------------
+snap = data.view(overview.snapshot, period=period.isoformat())
+catalogue = data.indicators()
+
+# ---- headline cards of the nation or one province (the map's drill-down sets the same `unit`) ------
+names = overview.unit_options(snap, t("nation", lang))
+unit = ui.choice("unit", t("unit_col", lang), names, "VN", kind="selectbox", container=right)
+st.subheader(t("overview_unit", lang, unit=names[unit], period=period_label))
+cards = overview.cards(snap, catalogue, lang, period, unit=unit)
+cols = st.columns(4)
+for i, card in enumerate(cards):
+    with cols[i % 4].container(border=True, height=250):
+        st.metric(card["label"], card["value"], delta=card["delta"], chart_data=card["spark"], chart_type="area",
+                  delta_description=card["delta_help"], help=card["help"],
+                  delta_color="normal" if card["higher_is_better"] else "inverse")
+        st.caption(" · ".join(x for x in (card["unit"], card["target"]) if x))
+
+# ---- what changed --------------------------------------------------------------------------------------
+st.subheader(t("what_changed", lang))
+st.markdown("\n".join(f"- {s}" for s in overview.what_changed(snap, catalogue, lang, period)) or t("no_data", lang))
+
+# ---- national trends chart ------------------------------------------------------------------------
+trend = overview.headline_frame(snap, catalogue, lang)
+if trend.height:
+    start = fmt.month(trend["period_end"].min(), lang)
+    meta = ChartMeta(title_vi=t("headline_title", "vi"), title_en=t("headline_title", "en"),
+                     period=t("period_range", lang, start=start, end=period_label), boundary_version=version_label,
+                     source=data.source_text(snap["source_id"].unique().to_list(), lang),
+                     is_demo=bool(trend["is_demo"].any()), lang=lang, data=trend, name="tong-quan-chi-tieu",
+                     column_labels=ui.export_labels(trend, lang, label=t("indicator", lang)))
+    ui.chart(lambda chrome: charts.headline(trend, meta, chrome=chrome), meta, key="overview_headline")
+
+# ---- provinces table -----------------------------------------------------------------------------------
+st.subheader(t("overview_provinces", lang, period=period_label))
+table = overview.province_table(snap)
+if table.height:
+    names = dict(zip(catalogue["indicator_code"], catalogue["name_en" if lang == "en" else "name_vi"]))
+    labels = {c: names.get(c, c) for c in table.columns} | {
+        "short_name": t("unit_col", lang), "teams_delta": f"Δ {names['teams_total']}",
+        "teams_pct_target": f"{names['teams_total']}: % {t('target', lang).lower()}", "teams_trend": t("trend", lang)}
+    decimals = {c: 1 for c in table.columns if c.endswith("_pct") or c == "teams_pct_target"}
+    ui.table(table.drop("unit_code"), lang, labels=labels, decimals=decimals, key="overview_table",
+             column_config={labels["teams_trend"]: st.column_config.AreaChartColumn(labels["teams_trend"])})
+    ui.demo_caption(bool(snap["is_demo"].any()), lang)

@@ -1,0 +1,89 @@
+"""So sánh tỉnh / Compare provinces: time series of chosen provinces with the national line, in one of
+four measures, target lines and article figures; "as reported" (break at 1 July 2025) or "in today's 34
+provinces" (re-aggregated through the crosswalk); a rank (bump) chart; the numbers in a table."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cnscd import charts, data, fmt, ui
+from cnscd.export import ChartMeta
+from cnscd.i18n import t
+from cnscd.views import compare
+from cnscd.views.common import break_date, today_version
+
+# ---- set-up and widgets ---------------------------------------------------------------------------
+lang = ui.lang()
+ui.warehouse_or_stop(lang)
+st.title(t("page_compare_provinces", lang))
+today = data.view(today_version)
+left, mid, right = st.columns([2, 2, 3])
+indicator = ui.indicator_select(lang, container=left)
+measures = compare.measures_for(data.indicator(indicator)["aggregation"], data.has_targets(indicator))
+measure = ui.choice("measure", t("measure", lang), {m: t(f"measure_{m}", lang) for m in measures}, "abs",
+                    kind="selectbox", container=mid)
+mode = ui.choice("mode", t("boundary_mode", lang), {m: t(f"mode_{m}", lang) for m in compare.MODES}, "reported",
+                 kind="segmented", container=right)
+codes = ui.province_select(lang, today, data.default_provinces(today))
+base = ui.period_select(lang, name="base", label=t("base_period", lang), default=data.month_ends()[0],
+                        kind="selectbox") if measure == "index" else None
+base_key = ui.month_key(base) if base else ""
+
+# ---- data -------------------------------------------------------------------------------------------------
+bundle = data.view(compare.all_provinces, indicator=indicator, mode=mode, measure=measure, base=base_key)
+nation = t("nation", lang)
+sel = compare.select(bundle, data.query, codes, mode, nation, "(63 tỉnh)" if lang == "vi" else "(63 prov.)")
+series = sel["series"]
+if series.height == 0:
+    st.info(t("no_data", lang))
+    st.stop()
+ind_name, uom = data.indicator_name(indicator, lang), data.unit_of_measure(indicator, lang)
+shown_unit = {"abs": uom, "per1000": f"{uom} / 1.000 dân" if lang == "vi" else f"{uom} per 1,000 residents",
+              "index": t("measure_index", lang), "pct_target": "%"}[measure]
+decimals = 0 if measure == "abs" and "%" not in uom else 1
+about = compare.describe(series)
+period_txt = t("period_range", lang, start=fmt.month(about["start"], lang), end=fmt.month(about["end"], lang))
+bv_txt = data.mode_label(mode, lang)
+plotted = about["plotted"]
+meta = ChartMeta(title_vi=f"{data.indicator_name(indicator, 'vi')} · {t(f'measure_{measure}', 'vi')}",
+                 title_en=f"{data.indicator_name(indicator, 'en')} · {t(f'measure_{measure}', 'en')}",
+                 unit=shown_unit, period=period_txt, boundary_version=bv_txt,
+                 source=data.source_text(about["source_ids"], lang), is_demo=about["is_demo"], lang=lang,
+                 data=plotted, name=f"so-sanh-tinh-{indicator}",
+                 column_labels=ui.export_labels(plotted, lang, shown=f"{t(f'measure_{measure}', lang)} ({shown_unit})"))
+
+# ---- charts ---------------------------------------------------------------------------------------------
+lines = compare.lines(series)
+targets = sel["targets"] if measure == "abs" else None
+seeds = sel["seeds"] if measure == "abs" else None
+brk = data.view(break_date) if mode == "reported" else None
+
+
+def series_fig(chrome: bool):
+    return charts.time_series(lines, meta, targets=targets, seeds=seeds, break_date=brk, decimals=decimals,
+                              ref_line=100.0 if measure in ("pct_target", "index") else None, chrome=chrome)
+
+
+ui.chart(series_fig, meta, key="compare_series")
+views = [(series_fig, meta)]
+
+ranks = compare.ranks(series)
+if ranks.height:
+    rank_data = about["rank_data"]
+    rank_meta = ChartMeta(title_vi=t("rank_title", "vi", ind=data.indicator_name(indicator, "vi")),
+                          title_en=t("rank_title", "en", ind=data.indicator_name(indicator, "en")),
+                          unit=t("rank", lang), period=period_txt, boundary_version=bv_txt, source=meta.source,
+                          is_demo=meta.is_demo, lang=lang, data=rank_data, name=f"xep-hang-{indicator}",
+                          column_labels=ui.export_labels(rank_data, lang))
+    ui.chart(lambda chrome: charts.rank_chart(ranks, rank_meta, chrome=chrome), rank_meta, key="compare_rank")
+    views.append((lambda chrome: charts.rank_chart(ranks, rank_meta, chrome=chrome), rank_meta))
+
+# ---- numbers under the chart --------------------------------------------------------------------------
+st.subheader(t("table_title", lang))
+wide = compare.table(series)
+ui.table(wide, lang, labels={"period_end": t("period", lang)}, dates=("period_end",),
+         decimals={c: decimals for c in wide.columns}, key="compare_table", height=320)
+ui.demo_caption(meta.is_demo, lang)
+ui.view_downloads("compare_view", views, t("page_compare_provinces", lang),
+                  {t("indicator", lang): ind_name, t("measure", lang): t(f"measure_{measure}", lang),
+                   t("boundary_mode", lang): t(f"mode_{mode}", lang),
+                   t("provinces", lang): ", ".join(compare.labels(series))}, lang)

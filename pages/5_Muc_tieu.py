@@ -1,0 +1,71 @@
+"""Mục tiêu / Targets: progress against target per province with status colours, the units below a
+threshold, and the achievements the articles report (recomputed from stored figure and target)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cnscd import charts, data, fmt, state, ui
+from cnscd.export import ChartMeta
+from cnscd.i18n import t
+from cnscd.views import targets as tv
+
+# ---- set-up and widgets ---------------------------------------------------------------------------
+lang = ui.lang()
+ui.warehouse_or_stop(lang)
+st.title(t("page_targets", lang))
+left, mid, right = st.columns([3, 3, 2])
+indicator = ui.indicator_select(lang, container=left, codes=data.core_and_target_indicators(), core_only=False)
+period = ui.period_select(lang, container=mid)
+threshold = state.number("thr", t("threshold", lang), 80, min_value=0, max_value=200, step=5, container=right,
+                         format="%.0f")
+
+# ---- data ---------------------------------------------------------------------------------------------
+progress = (data.view(tv.progress, indicator=indicator, period=period.isoformat(), nation_label=t("nation", lang))
+            if period else None)
+
+# ---- progress chart -----------------------------------------------------------------------------------
+if progress is None or progress.height == 0:
+    st.info(t("no_data", lang))
+else:
+    uom = data.unit_of_measure(indicator, lang)
+    year = progress["target_end"].max().year
+    bv = data.version_at(period)
+    shown = progress.select("label", "unit_code", "value", "target_value", "pct", "is_demo")
+    meta = ChartMeta(title_vi=t("progress_title", "vi", year=year, ind=data.indicator_name(indicator, "vi")),
+                     title_en=t("progress_title", "en", year=year, ind=data.indicator_name(indicator, "en")),
+                     unit=uom, period=fmt.month(period, lang), boundary_version=data.version_label(bv, lang),
+                     source=data.source_text(progress["source_id"].unique().to_list(), lang),
+                     is_demo=bool(progress["is_demo"].any()), lang=lang, data=shown, name=f"muc-tieu-{indicator}",
+                     column_labels=ui.export_labels(shown, lang))
+    decimals = fmt.decimals_for(data.indicator(indicator)["unit_of_measure"])
+    ui.chart(lambda chrome: charts.progress_bars(shown, meta, threshold=threshold, decimals=decimals, chrome=chrome),
+             meta, key="targets_progress")
+
+    # ---- units below the threshold ----------------------------------------------------------------
+    st.subheader(t("targets_below", lang, thr=fmt.pct(threshold, lang, 0)))
+    below = tv.below(progress, threshold)
+    if below.height == 0:
+        st.success(t("targets_none_below", lang))
+    else:
+        ui.table(below.select("label", "value", "target_value", "pct"), lang, key="targets_below",
+                 labels={"label": t("unit_col", lang), "value": t("value", lang), "target_value": t("target", lang),
+                         "pct": f"% {t('target', lang).lower()}"}, decimals={"pct": 1, "value": decimals,
+                                                                            "target_value": decimals})
+    ui.demo_caption(meta.is_demo, lang)
+
+# ---- achievements reported in articles ----------------------------------------------------------------
+st.subheader(t("achievements", lang))
+st.caption(t("achievements_note", lang))
+ach = data.view(tv.achievements)
+if ach.height:
+    name_col = "name_en" if lang == "en" else "name_vi"
+    ui.table(ach.select("short_name", name_col, "period_end", "value", "target_value", "achieved_pct", "quote_vi",
+                        "source_url"), lang, key="targets_achievements", dates=("period_end",),
+             labels={"short_name": t("unit_col", lang), name_col: t("indicator", lang), "period_end": t("period", lang),
+                     "value": t("value", lang), "target_value": t("target", lang),
+                     "achieved_pct": t("achieved", lang) + " (%)", "quote_vi": t("quote", lang),
+                     "source_url": t("source", lang)},
+             decimals={"achieved_pct": 1},
+             column_config={t("source", lang): st.column_config.LinkColumn(t("source", lang))})
+else:
+    st.info(t("no_data", lang))

@@ -1,0 +1,133 @@
+"""Nhập liệu / Import: editors log in, download a template, upload a report, read the dry-run
+report, choose replace/skip for conflicts, confirm; roll a batch back. Logic is in cnscd.ingest."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from cnscd import auth, data, ingest, ui
+from cnscd.i18n import t
+from cnscd.ingest import pagekit as pk
+from cnscd.ingest.templates import template
+
+# ---- set-up ---------------------------------------------------------------------------------------
+lang = ui.lang()
+ui.warehouse_or_stop(lang)
+st.title(t("page_import", lang))
+st.caption(pk.tr("intro", lang))
+limits = ingest.Limits.from_env()
+
+# ---- login (viewing needs none; importing and rolling back do) -------------------------------------
+session = st.session_state.get("editor_session")
+if session is not None and not session.valid():
+    st.session_state.pop("editor_session")
+    session = None
+    st.warning(pk.tr("session_expired", lang))
+with st.sidebar:
+    if session is None:
+        with st.form("login", clear_on_submit=True):
+            st.markdown(f"**{pk.tr('login_title', lang)}**")
+            name = st.text_input(pk.tr("user", lang), max_chars=32)
+            pw = st.text_input(pk.tr("password", lang), type="password", max_chars=256)
+            if st.form_submit_button(pk.tr("login", lang)):
+                try:
+                    st.session_state["editor_session"] = auth.login(name, pw)
+                    st.rerun()
+                except auth.AuthError as exc:
+                    st.error(str(exc))
+        if not auth.load().editors:
+            st.caption(pk.tr("no_editors", lang))
+    else:
+        st.markdown(pk.tr("logged_in", lang, user=session.user, provinces=", ".join(session.provinces),
+                          until=f"{session.expires_at:%H:%M}"))
+        if st.button(pk.tr("logout", lang)):
+            st.session_state.pop("editor_session")
+            st.rerun()
+
+# ---- templates ------------------------------------------------------------------------------------
+with st.expander(pk.tr("templates", lang)):
+    c1, c2, c3 = st.columns(3)
+    level = c1.selectbox(pk.tr("level", lang), ["province", "district", "commune", "village"],
+                         format_func=lambda v: pk.tr(f"level_{v}", lang))
+    version = "legacy" if level == "district" else c2.selectbox(pk.tr("version", lang), ["2025", "legacy"],
+                                                                 format_func=lambda v: data.version_label(v, lang))
+    prov = None
+    if level != "province":
+        plist = data.provinces(version)
+        names = dict(zip(plist["unit_code"], plist["unit_name"]))
+        prov = c3.selectbox(pk.tr("province", lang), list(names), format_func=names.get)
+    st.download_button(pk.tr("download_template", lang), template(data.connection(), level, version, prov),
+                       file_name=f"mau_{level}_{version}{'_' + prov if prov else ''}.xlsx", icon=":material/download:")
+
+if session is None:
+    st.info(pk.tr("login_needed", lang))
+else:
+    # ---- upload and dry run ----------------------------------------------------------------------
+    if "import_done" in st.session_state:      # shown once after a rerun that cleared the uploader
+        st.success(st.session_state.pop("import_done"))
+    gen = st.session_state.setdefault("upload_gen", 0)
+    up = st.file_uploader(pk.tr("upload", lang), type=["xlsx", "csv"], key=f"upload_{gen}")
+    if up is not None:
+        if up.size > limits.max_bytes:          # checked before the bytes are read
+            st.error(pk.tr("too_big", lang, size=f"{up.size / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:.0f}"))
+            st.stop()
+        cache_key = (up.file_id, session.user)
+        if st.session_state.get("plan_key") != cache_key:
+            with st.spinner("…"):
+                st.session_state["plan"] = ingest.prepare(up.getvalue(), up.name, data.connection(),
+                                                          scope=list(session.provinces), limits=limits)
+            st.session_state["plan_key"] = cache_key
+        plan = st.session_state["plan"]
+        st.subheader(pk.tr("check_result", lang))
+        c = plan.counts()
+        cols = st.columns(5)
+        for col, k, v in zip(cols, ["n_obs", "n_targets", "n_conflicts", "n_unchanged", "n_errors"],
+                             [c["observations"], c["targets"], c["conflicts"], c["unchanged"], c["errors"]]):
+            col.metric(pk.tr(k, lang), f"{v:,}".replace(",", "." if lang == "vi" else ","))
+        (st.success if plan.ok else st.error)(pk.tr("accepted" if plan.ok else "refused", lang))
+        if plan.problems:
+            st.dataframe(pk.problem_table(plan, lang), hide_index=True, key="problems")   # text only: never HTML
+            st.download_button(pk.tr("download_report", lang), ingest.to_csv_bytes(plan.problems),
+                               file_name=f"kiem_tra_{plan.file_name}.csv", mime="text/csv")
+        replace, skip = [], []
+        if plan.ok and plan.conflicts.height:
+            st.subheader(pk.tr("conflicts", lang))
+            policy = st.radio(pk.tr("conflict_policy", lang), ["skip", "replace"], horizontal=True,
+                              format_func=lambda v: pk.tr(v, lang))
+            edited = st.data_editor(pk.conflict_table(plan, lang, policy == "replace"), hide_index=True,
+                                    disabled=[c for c in pk.conflict_table(plan, lang, False).columns
+                                              if c != pk.tr("replace_col", lang)], key=f"conf_{policy}")
+            replace, skip = pk.decisions(pl.DataFrame(edited), lang)
+        if plan.ok and st.button(pk.tr("confirm", lang), type="primary"):
+            try:
+                auth.check(st.session_state.get("editor_session"))
+                m = ingest.commit(plan, session.user, policy="ask", replace=replace, skip=skip)
+            except (auth.AuthError, ingest.BatchError) as exc:
+                st.error(str(exc))
+            else:
+                for k in ("plan", "plan_key"):
+                    st.session_state.pop(k, None)
+                st.session_state["upload_gen"] = gen + 1
+                st.session_state["import_done"] = pk.tr("imported", lang, batch_id=m["batch_id"],
+                                                        obs=m["rows_observation"], tgt=m["rows_target"])
+                st.rerun()
+
+# ---- batches and rollback --------------------------------------------------------------------------
+st.subheader(pk.tr("batches", lang))
+batches = data.query("ingest_batches")
+if batches.height == 0:
+    st.caption(pk.tr("no_batches", lang))
+else:
+    ui.table(batches.drop("file_sha256"), lang, key="batches")
+    labels = pk.batch_labels(batches)
+    if session is not None and labels:
+        pick = st.selectbox(pk.tr("rollback_pick", lang), list(labels), format_func=labels.get)
+        sure = st.checkbox(pk.tr("rollback_sure", lang))
+        if st.button(pk.tr("rollback", lang), disabled=not sure):
+            try:
+                auth.check(st.session_state.get("editor_session"))
+                ingest.rollback(pick, session.user, list(session.provinces))
+                st.success(pk.tr("rolled_back", lang, batch_id=pick))
+                st.rerun()
+            except (auth.AuthError, ingest.BatchError) as exc:
+                st.error(str(exc))

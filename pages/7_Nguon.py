@@ -1,0 +1,62 @@
+"""Nguồn & phương pháp / Sources and method: every source with link and quote, indicator definitions,
+boundary versions and layer provenance (which outlines are approximate), the method and the demo notice."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cnscd import data, ui
+from cnscd.i18n import t
+from cnscd.views.sources import boundary_files, boundary_table, merger_text
+
+# ---- set-up ---------------------------------------------------------------------------------------
+lang = ui.lang()
+ui.warehouse_or_stop(lang)
+st.title(t("page_sources", lang))
+st.warning(t("demo_banner", lang), icon=":material/science:")
+link = st.column_config.LinkColumn(t("col_link", lang))
+
+# ---- sources --------------------------------------------------------------------------------------------
+st.subheader(t("sources_title", lang))
+ui.table(data.sources().select("title", "source_kind", "publisher", "published_date", "url", "n_observations",
+                               "n_targets", "example_quote_vi", "licence", "note"),
+         lang, key="sources_table", dates=("published_date",), column_config={t("col_link", lang): link},
+         labels={"title": t("source", lang), "source_kind": t("col_kind", lang), "publisher": t("col_publisher", lang),
+                 "published_date": t("col_date", lang), "url": t("col_link", lang),
+                 "n_observations": t("col_figures", lang), "n_targets": t("target", lang),
+                 "example_quote_vi": t("quote", lang), "licence": t("col_licence", lang), "note": t("col_note", lang)})
+
+# ---- indicators ------------------------------------------------------------------------------------------
+st.subheader(t("indicators_title", lang))
+sfx = "en" if lang == "en" else "vi"
+uom = "unit_of_measure_en" if lang == "en" else "unit_of_measure"
+ui.table(data.indicators().select("indicator_code", f"name_{sfx}", f"description_{sfx}", uom, "aggregation",
+                                  "numerator_code", "denominator_code", "temporal", "is_core"),
+         lang, key="indicators_table",
+         labels={"indicator_code": t("col_code", lang), f"name_{sfx}": t("indicator", lang),
+                 f"description_{sfx}": t("col_definition", lang), uom: t("unit_col", lang),
+                 "aggregation": t("col_aggregation", lang)})
+
+# ---- boundaries --------------------------------------------------------------------------------------------
+st.subheader(t("boundaries_title", lang))
+ui.table(boundary_table(data.boundary_versions(), lang), lang, key="boundary_table",
+         dates=("valid_from_date", "valid_to_date"), column_config={t("col_link", lang): link},
+         labels={"label": t("boundary_mode", lang), "valid_from_date": t("col_valid_from", lang),
+                 "valid_to_date": t("col_valid_to", lang), "levels": t("level", lang),
+                 "source_title": t("source", lang), "source_url": t("col_link", lang)})
+layers = boundary_files()
+st.markdown(f"**{t('approx_outlines', lang)}**")
+if layers.height:
+    ui.table(layers.select("title", "units", "approximate_units", "source", "licence", "date", "file"), lang,
+             key="layers_table",
+             labels={"title": t("col_layer", lang), "units": t("col_units_n", lang),
+                     "approximate_units": t("approx_outlines", lang), "source": t("source", lang),
+                     "licence": t("col_licence", lang), "date": t("col_date", lang), "file": t("col_file", lang)})
+else:
+    st.info(t("no_geo", lang))
+st.caption(merger_text(data.query("province_crosswalk")))
+
+# ---- method -------------------------------------------------------------------------------------------------
+st.subheader(t("method_title", lang))
+st.markdown(t("method_text", lang))
+info = data.build_info()
+st.caption(t("build_info", lang, built=info.get("built_at", "–"), seed=info.get("demo_seed", "–")))

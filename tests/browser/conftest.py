@@ -1,0 +1,175 @@
+"""Browser fixtures shared by every browser test: a real `streamlit run app.py` server against the
+session's warehouse copy, Debian's Chromium driven by Playwright, every request outside localhost
+blocked (and recorded), and helpers to wait for a rerun to finish and to save screenshots.
+
+Use: `def test_x(app_url, page): open_page(page, app_url, "so-sanh-tinh", ind="members")`.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CNSCD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"streamlit not healthy at {url} after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def app_url(warehouse_file, tmp_path_factory):
+    """Base URL of a headless Streamlit server running app.py on a free port."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = os.environ | {"CNSCD_WAREHOUSE": str(warehouse_file), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def warm_app(browser, app_url) -> str:
+    """Open the default page once: on a fresh server Streamlit learns the page list from the first run
+    of st.navigation, and until then a deep link (e.g. /muc-tieu) gets a 'Page not found' notice."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.route("**/*", lambda route: route.continue_()
+             if (urllib.parse.urlsplit(route.request.url).hostname or "") in LOCAL_HOSTS else route.abort())
+    open_page(pg, app_url)
+    context.close()
+    return app_url
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (1400×1000) whose requests outside localhost are aborted; `page.blocked` lists them."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    pg = context.new_page()
+    blocked: list[str] = []
+
+    def guard(route):
+        host = urllib.parse.urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    pg.blocked = blocked  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the app is connected, the script run has finished and no element is stale (the
+    same signals Streamlit's own e2e helpers use), then give Plotly a moment to draw."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && document.querySelectorAll('[data-stale="true"]').length === 0
+                && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0;
+        }""", timeout=timeout)
+    page.wait_for_timeout(500)
+
+
+def open_page(page, base_url: str, path: str = "", **params: str) -> str:
+    """Go to `base_url/path?params` and wait for the run to finish; return the URL opened."""
+    query = urllib.parse.urlencode(params)
+    url = f"{base_url}/{path}" + (f"?{query}" if query else "")
+    page.goto(url)
+    wait_idle(page)
+    return url
+
+
+def query_of(page) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+class Browse:
+    """Helpers bound to one page and the server: `ui.open("so-sanh-tinh", ind="members")`,
+    `ui.wait()`, `ui.query()`, `ui.shot("name")`."""
+
+    def __init__(self, page, base_url: str):
+        self.page, self.base_url = page, base_url
+
+    def open(self, path: str = "", **params: str) -> str:
+        return open_page(self.page, self.base_url, path, **params)
+
+    def wait(self) -> None:
+        wait_idle(self.page)
+
+    def query(self) -> dict[str, str]:
+        return query_of(self.page)
+
+    def shot(self, name: str) -> Path:
+        return shot(self.page, name)
+
+
+@pytest.fixture
+def ui(page, warm_app) -> Browse:
+    return Browse(page, warm_app)

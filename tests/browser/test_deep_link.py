@@ -1,0 +1,91 @@
+"""A shared link opened as the very first request of a freshly started server.
+
+Leadership opens links from messages, often right after a deploy or restart. Streamlit treats a
+`pages/` folder next to the entry script as a legacy (v1) multipage app until some session has called
+`st.navigation`; the first run of a fresh process then resolves the URL path against the folder's file
+names ("Muc_tieu"), not our url paths ("muc-tieu"), and sends "Page not found" (a modal that blocks
+clicks). This test starts its OWN server (not the warmed session one) so it sees that first run.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.parse
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, LOCAL_HOSTS, ROOT, _free_port, _wait_healthy, query_of, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def fresh_url(warehouse_file, tmp_path):
+    """A new `streamlit run app.py` process no browser has talked to yet."""
+    port = _free_port()
+    env = os.environ | {"CNSCD_WAREHOUSE": str(warehouse_file), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+    with open(tmp_path / "server.log", "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)   # /_stcore/health only: it runs no script, the server stays cold
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_first_request_deep_link(browser, fresh_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    blocked: list[str] = []
+
+    def guard(route):
+        host = urllib.parse.urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    # Record what the server says on the websocket: a page_not_found message is the bug itself,
+    # whether or not the modal has been drawn yet when we look.
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    kinds: list[str] = []
+
+    def on_frame(payload):
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: nothing to record
+            return
+        kinds.append(msg.WhichOneof("type") or "")
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    try:
+        page.goto(f"{fresh_url}/muc-tieu?lang=en&ind=members&period=2026-06")
+        wait_idle(page, timeout=90_000)
+        assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
+        assert "page_not_found" not in kinds, "server sent 'Page not found' to the first visitor"
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_role("dialog").count() == 0
+        # The linked page, in the linked language, with the linked indicator and period.
+        assert urllib.parse.urlsplit(page.url).path == "/muc-tieu"
+        q = query_of(page)
+        assert (q.get("lang"), q.get("ind"), q.get("period")) == ("en", "members", "2026-06")
+        assert page.get_by_role("heading", name="Targets").count() == 1
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        assert nav.get_by_text("Targets").count() == 1      # our navigation, not the pages/ file names
+        assert nav.get_by_text("Muc tieu").count() == 0
+        assert blocked == []
+    finally:
+        context.close()

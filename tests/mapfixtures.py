@@ -1,0 +1,156 @@
+"""A tiny deterministic warehouse and boundary layers for the map and district tests.
+
+Legacy: provinces 01 (districts 001, 002), 02 (003), 03 (004, 005); 2025: provinces 01
+(communes 00001, 00002) and 04 = 02 + 03 (communes 00003, 00004, 00005). Legacy months
+2025-05 and 2025-06, 2025 months 2025-07 .. 2026-06. Province 03 and district 005 never report
+in June 2025; commune 00005 never reports. Squares stand in for polygons.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+import queries
+from data.build import insert
+
+LEGACY = {"01": ["001", "002"], "02": ["003"], "03": ["004", "005"]}
+NEW = {"01": ["00001", "00002"], "04": ["00003", "00004", "00005"]}
+SILENT = {"03", "005", "00005"}
+
+
+def month_ends(start: dt.date, n: int) -> list[dt.date]:
+    out, y, m = [], start.year, start.month
+    for _ in range(n):
+        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+        out.append(nxt - dt.timedelta(days=1))
+        y, m = nxt.year, nxt.month
+    return out
+
+
+LEGACY_MONTHS = month_ends(dt.date(2025, 5, 1), 2)
+NEW_MONTHS = month_ends(dt.date(2025, 7, 1), 12)
+
+
+def _units() -> pl.DataFrame:
+    rows = []
+
+    def add(v, code, level, name, parent, prov):
+        rows.append(dict(boundary_version=v, unit_code=code, unit_level=level, unit_name=name,
+                         short_name=name.split(" ", 1)[-1], unit_type=name.split(" ")[0], slug=code,
+                         parent_code=parent, province_code=prov, source_id="demo"))
+    for v, tree, child in (("legacy", LEGACY, "district"), ("2025", NEW, "commune")):
+        add(v, "VN", "nation", "Việt Nam", None, None)
+        for p, kids in tree.items():
+            add(v, p, "province", f"Tỉnh P{p}", "VN", p)
+            for c in kids:
+                add(v, c, child, f"{'Huyện' if child == 'district' else 'Xã'} C{c}", p, p)
+    return pl.DataFrame(rows)
+
+
+def _leaf_value(code: str, i: int) -> float:
+    return float(int(code) % 7 + 3 + 2 * i)
+
+
+def _observations() -> pl.DataFrame:
+    rows = []
+    for v, tree, months in (("legacy", LEGACY, LEGACY_MONTHS), ("2025", NEW, NEW_MONTHS)):
+        for i, end in enumerate(months):
+            nation = {"teams_total": 0.0, "villages_with_team": 0.0, "villages_total": 0.0}
+            for p, kids in tree.items():
+                prov = {"teams_total": 0.0, "villages_with_team": 0.0, "villages_total": 0.0}
+                for c in kids:
+                    if c in SILENT:
+                        continue
+                    vals = {"teams_total": _leaf_value(c, i), "villages_total": 20.0}
+                    vals["villages_with_team"] = min(vals["teams_total"], 20.0)
+                    vals["villages_with_team_pct"] = vals["villages_with_team"] / 20.0 * 100
+                    for ind, x in vals.items():
+                        rows.append((c, v, ind, end, x))
+                    for key in prov:
+                        prov[key] += vals[key]
+                if p in SILENT and end == dt.date(2025, 6, 30):
+                    continue
+                for ind, x in prov.items():
+                    rows.append((p, v, ind, end, x))
+                rows.append((p, v, "villages_with_team_pct", end, prov["villages_with_team"] / prov["villages_total"] * 100))
+                for key in nation:
+                    nation[key] += prov[key]
+            for ind, x in nation.items():
+                rows.append(("VN", v, ind, end, x))
+    f = pl.DataFrame(rows, schema=["unit_code", "boundary_version", "indicator_code", "period_end", "value"], orient="row")
+    return f.with_columns(period_start=pl.col("period_end").dt.month_start(), granularity=pl.lit("month"),
+                          source_id=pl.lit("demo"), is_demo=pl.lit(True))
+
+
+def _indicators() -> pl.DataFrame:
+    base = dict(description_vi="mô tả", description_en="description", category="team_coverage",
+                higher_is_better=True, lowest_level="commune", temporal="cumulative", is_core=True)
+    rows = [
+        dict(indicator_code="teams_total", name_vi="Tổng số tổ", name_en="Teams", unit_of_measure="tổ",
+             unit_of_measure_en="teams", aggregation="sum", sort_order=1),
+        dict(indicator_code="villages_with_team_pct", name_vi="Tỷ lệ thôn có tổ", name_en="Villages covered",
+             unit_of_measure="%", unit_of_measure_en="%", aggregation="ratio", numerator_code="villages_with_team",
+             denominator_code="villages_total", temporal="rate", sort_order=2),
+        dict(indicator_code="villages_with_team", name_vi="Số thôn có tổ", name_en="Villages with a team",
+             unit_of_measure="thôn", unit_of_measure_en="villages", aggregation="sum", sort_order=3),
+        dict(indicator_code="villages_total", name_vi="Số thôn", name_en="Villages",
+             unit_of_measure="thôn", unit_of_measure_en="villages", aggregation="sum", sort_order=4),
+    ]
+    return pl.DataFrame([base | r for r in rows])
+
+
+def build(path: Path) -> Path:
+    """Write the tiny warehouse to `path`."""
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        queries.execute_script(con, "schema")
+        insert(con, "core_boundary_version", pl.DataFrame({
+            "boundary_version": ["legacy", "2025"], "valid_from_date": [None, dt.date(2025, 7, 1)],
+            "valid_to_date": [dt.date(2025, 6, 30), None], "label_vi": ["63 tỉnh", "34 tỉnh"],
+            "label_en": ["63 provinces", "34 provinces"],
+            "levels": ["nation,province,district,commune", "nation,province,commune"], "source_id": ["demo", "demo"]}))
+        insert(con, "core_source", pl.DataFrame({"source_id": ["demo"], "source_kind": ["demo"],
+                                                 "title": ["Dữ liệu minh hoạ"]}))
+        insert(con, "core_unit", _units())
+        insert(con, "core_crosswalk", pl.DataFrame({
+            "from_version": ["legacy"] * 3, "from_code": ["01", "02", "03"], "to_version": ["2025"] * 3,
+            "to_code": ["01", "04", "04"], "unit_level": ["province"] * 3, "weight": [1.0] * 3,
+            "method": ["whole"] * 3, "source_id": ["demo"] * 3}))
+        insert(con, "core_indicator", _indicators())
+        units = _units().filter(pl.col("unit_level") != "nation")
+        insert(con, "core_population", units.select(
+            "unit_code", "boundary_version", year=pl.lit(2025), population=pl.lit(10_000.0),
+            is_estimate=pl.lit(True), method=pl.lit("test"), source_id=pl.lit("demo")))
+        insert(con, "core_observation", _observations())
+        tg = units.filter(pl.col("unit_level") != "nation").select(
+            "unit_code", "boundary_version", indicator_code=pl.lit("teams_total"),
+            period_start=pl.when(pl.col("boundary_version") == "legacy").then(pl.lit(dt.date(2025, 1, 1)))
+            .otherwise(pl.lit(dt.date(2026, 1, 1))),
+            period_end=pl.when(pl.col("boundary_version") == "legacy").then(pl.lit(dt.date(2025, 6, 30)))
+            .otherwise(pl.lit(dt.date(2026, 12, 31))),
+            target_value=pl.lit(20.0), source_id=pl.lit("demo"), is_demo=pl.lit(True))
+        insert(con, "core_target", tg)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path
+
+
+def layer(level: str, version: str, province_code: str | None = None):
+    """Squares in a row, one per unit, in the geo package's columns (EPSG:4326)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    u = _units().filter((pl.col("boundary_version") == version) & (pl.col("unit_level") == level))
+    if province_code:
+        u = u.filter(pl.col("province_code") == province_code)
+    geoms = [box(105 + i, 15, 105.9 + i, 15.9) for i in range(u.height)]
+    return gpd.GeoDataFrame({
+        "unit_code": u["unit_code"].to_list(), "unit_name": u["unit_name"].to_list(),
+        "short_name": u["short_name"].to_list(), "unit_level": level, "boundary_version": version,
+        "province_code": u["province_code"].to_list(), "is_approximate": level != "province",
+        "source_id": "test"}, geometry=geoms, crs="EPSG:4326")

@@ -1,0 +1,119 @@
+"""Chart functions on small hand-made frames: traces, words (title, unit, period, boundary, source,
+demo), language formats and zoom persistence — read straight from the figures, no app running."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from cnscd import charts
+from cnscd.charts.progress import status_of
+from cnscd.export import ChartMeta
+
+D = dt.date
+
+
+def meta(lang="vi", **kw) -> ChartMeta:
+    base = dict(title_vi="Tổng số Tổ CNSCĐ", title_en="Teams, total", unit="tổ", period="T7/2022 – T10/2026",
+                boundary_version="34 tỉnh", source="Dữ liệu minh hoạ", is_demo=True, lang=lang, name="t")
+    return ChartMeta(**(base | kw))
+
+
+@pytest.fixture
+def series() -> pl.DataFrame:
+    rows = []
+    for key, label, colour_key, nation, months in [
+        ("87|legacy", "Đồng Tháp (63 tỉnh)", "Đồng Tháp", False, [D(2025, 5, 31), D(2025, 6, 30)]),
+        ("82|legacy", "Tiền Giang (63 tỉnh)", "Tiền Giang", False, [D(2025, 5, 31), D(2025, 6, 30)]),
+        ("82|2025", "Đồng Tháp", "Đồng Tháp", False, [D(2025, 7, 31), D(2025, 8, 31)]),
+        ("VN|legacy", "Toàn quốc", "Toàn quốc", True, [D(2025, 5, 31), D(2025, 6, 30)]),
+        ("VN|2025", "Toàn quốc", "Toàn quốc", True, [D(2025, 7, 31), D(2025, 8, 31)]),
+    ]:
+        for i, m in enumerate(months):
+            rows.append({"key": key, "label": label, "colour_key": colour_key, "is_nation": nation,
+                         "period_end": m, "value": 1000.0 + 10 * i, "is_demo": i == 0})
+    return pl.DataFrame(rows)
+
+
+def test_time_series_lines_colours_and_words(series):
+    targets = pl.DataFrame({"key": ["82|2025"], "label": ["Đồng Tháp"], "period_start": [D(2025, 7, 1)],
+                            "period_end": [D(2025, 12, 31)], "target_value": [1500.0]})
+    seeds = pl.DataFrame({"label": ["Đồng Tháp"], "period_end": [D(2024, 6, 30)], "value": [525.0],
+                          "quote_vi": ["506 Tổ cấp khóm, ấp và 19 Tổ cấp xã"], "source_title": ["Báo Đồng Tháp"]})
+    fig = charts.time_series(series, meta(), targets=targets, seeds=seeds, break_date=D(2025, 7, 1))
+    lines = [tr for tr in fig.data if tr.mode == "lines" and tr.name not in ("Mục tiêu",)]
+    assert len(lines) == 5  # one per key: the break splits each unit into two lines
+    by_key = {tr.meta["key"]: tr for tr in lines}
+    # a province and its same-name predecessor share a colour; another predecessor gets its own
+    assert by_key["87|legacy"].line.color == by_key["82|2025"].line.color != by_key["82|legacy"].line.color
+    assert by_key["VN|2025"].line.dash == "dash"
+    # legend shows the nation once although it has two keys
+    assert sum(1 for tr in lines if tr.name == "Toàn quốc" and tr.showlegend) == 1
+    # demo points are labelled in hover
+    assert "(minh hoạ)" in by_key["87|legacy"].customdata[0] and by_key["87|legacy"].customdata[1] == ""
+    # target line and article star
+    tgt = [tr for tr in fig.data if tr.name == "Mục tiêu"]
+    assert len(tgt) == 1 and list(tgt[0].y) == [1500.0, 1500.0, None]
+    assert tgt[0].line.color == by_key["82|2025"].line.color
+    star = [tr for tr in fig.data if tr.mode == "markers"][0]
+    assert star.marker.symbol == "star" and "506 Tổ" in star.customdata[0][1]
+    # break at 1 July 2025
+    assert any(s.name == "boundary_break" and str(s.x0).startswith("2025-07-01") for s in fig.layout.shapes)
+    # words: title, unit/period/boundary subtitle, source and demo footer
+    assert "Tổng số Tổ CNSCĐ" in fig.layout.title.text
+    sub = fig.layout.title.subtitle.text
+    assert "tổ" in sub and "T7/2022 – T10/2026" in sub and "34 tỉnh" in sub
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert "Nguồn: Dữ liệu minh hoạ" in notes and "demo" in notes.lower()
+    # formats and zoom persistence
+    assert fig.layout.separators == ",." and "Noto Sans" in fig.layout.font.family
+    assert fig.layout.uirevision == "t"
+    assert fig.layout.xaxis.hoverformat == "%d/%m/%Y"
+
+
+def test_time_series_english_separators_and_no_chrome(series):
+    fig = charts.time_series(series, meta("en"), chrome=False, ref_line=100.0)
+    assert fig.layout.separators == ".,"
+    assert fig.layout.title.text is None and not [a for a in fig.layout.annotations if a.name == "cnscd_footer"]
+    assert any(s.y0 == 100.0 for s in fig.layout.shapes)
+
+
+def test_rank_chart_reversed_axis_and_n():
+    frame = pl.DataFrame({"key": ["01|2025"] * 2 + ["82|2025"] * 2, "label": ["Hà Nội"] * 2 + ["Đồng Tháp"] * 2,
+                          "period_end": [D(2025, 7, 31), D(2025, 8, 31)] * 2, "rank": [1, 2, 2, 1],
+                          "n_units": [34] * 4})
+    fig = charts.rank_chart(frame, meta(unit="Thứ hạng"))
+    assert [tr.name for tr in fig.data] == ["Hà Nội", "Đồng Tháp"]
+    assert fig.layout.yaxis.range == (34.5, 0.5)  # rank 1 on top
+    assert list(fig.data[1].y) == [2, 1] and fig.data[0].customdata[0] == 34
+
+
+@pytest.mark.parametrize("pct,status", [(154.0, "ahead"), (100.0, "ahead"), (85.0, "on_track"),
+                                        (50.0, "behind"), (10.0, "far_behind"), (None, "far_behind")])
+def test_status_thresholds(pct, status):
+    assert status_of(pct, 80.0) == status
+
+
+def test_progress_bars_colour_by_status_and_mark_threshold():
+    frame = pl.DataFrame({"label": ["A", "B", "C"], "pct": [30.0, 90.0, 141.6], "value": [3.0, 9.0, 6800.0],
+                          "target_value": [10.0, 10.0, 4800.0], "is_demo": [True, True, False]})
+    fig = charts.progress_bars(frame, meta(), threshold=80)
+    by_name = {tr.name: tr for tr in fig.data}
+    assert list(by_name["Vượt mục tiêu"].y) == ["C"] and list(by_name["Đạt tiến độ"].y) == ["B"]
+    assert list(by_name["Rất chậm"].y) == ["A"]
+    assert {s.x0 for s in fig.layout.shapes} == {100, 80}
+    assert list(fig.layout.yaxis.categoryarray) == ["C", "B", "A"]  # first row on top
+
+
+def test_headline_small_multiples_and_sparkline():
+    frame = pl.DataFrame({"label": ["Tổ"] * 3 + ["Tỷ lệ"] * 3, "unit": ["tổ"] * 3 + ["%"] * 3,
+                          "decimals": [0] * 3 + [1] * 3, "period_end": [D(2026, m, 28) for m in (8, 9, 10)] * 2,
+                          "value": [1.0, 2.0, 3.0, 50.0, 55.5, 60.25], "is_demo": [True] * 6})
+    fig = charts.headline(frame, meta(title_vi="Chỉ tiêu chính"))
+    assert len(fig.data) == 2
+    assert fig.layout.yaxis2.tickformat == ",.1f" and fig.layout.yaxis.tickformat == ",.0f"
+    titles = [a.text for a in fig.layout.annotations]
+    assert "Tổ" in titles and "Tỷ lệ" in titles
+    spark = charts.sparkline(frame.filter(pl.col("label") == "Tổ"), "en")
+    assert spark.layout.separators == ".," and not spark.layout.xaxis.visible
