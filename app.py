@@ -17,12 +17,11 @@ from cnscd.warehouse import WarehouseError
 ROOT = Path(__file__).resolve().parent
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
-# The page scripts live in `views/`, not `pages/`: Streamlit treats a `pages/` folder next to the entry
-# script as a legacy (v1) multipage app until some session of the process has called st.navigation, so on
-# a freshly started server the first visitor's deep link (/muc-tieu) is resolved against the folder's file
-# names ("Muc_tieu"), and gets a "Page not found" modal. `pages/` is only read while the folder has not
-# been moved yet (tests/browser/test_deep_link.py fails until then).
-PAGE_DIR = "views" if (ROOT / "views").is_dir() else "pages"
+# Start the app with `python -m cnscd.serve` (scripts/setup.sh does): Streamlit treats a `pages/` folder
+# beside the entry script as the old multipage mode until the process's first st.navigation call, so a
+# shared deep link (/muc-tieu) opened as the first visit after a plain `streamlit run` gets a "Page not
+# found" notice; the launcher declares st.navigation mode before any session (tests/browser/test_deep_link.py).
+PAGE_DIR = "pages"
 
 # (file, i18n key of the title, url path); the first is the default page. No page icons: Streamlit
 # turns the current page's icon into the favicon, fetched from a Google CDN (no network at run time).
@@ -34,6 +33,7 @@ PAGES = [
     (f"{PAGE_DIR}/5_Muc_tieu.py", "page_targets", "muc-tieu"),
     (f"{PAGE_DIR}/6_Nhap_lieu.py", "page_import", "nhap-lieu"),
     (f"{PAGE_DIR}/7_Nguon.py", "page_sources", "nguon"),
+    (f"{PAGE_DIR}/8_Ranh_gioi.py", "page_boundaries", "ranh-gioi"),
 ]
 
 st.set_page_config(page_title="CNSCĐ · Tổ công nghệ số cộng đồng",
@@ -69,5 +69,12 @@ if latest is not None:
         st.badge(t("badge_latest", lang, date=fmt.date(latest, lang)), icon=":material/event:", color="gray")
         st.badge(t("demo_tag", lang).upper(), icon=":material/science:", color="red", help=t("demo_banner", lang))
 st.sidebar.warning(t("demo_banner", lang), icon=":material/science:")
+
+# ---- optional: viewing needs a login (config/editors.toml: viewing_requires_login = true) ----------
+from cnscd import auth, boundary_ui  # noqa: E402
+
+if auth.viewing_requires_login() and boundary_ui.editor_login(lang) is None:
+    st.info(t("login_to_view", lang))
+    st.stop()
 
 nav.run()

@@ -20,6 +20,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_targets": ("Mục tiêu", "Targets"),
     "page_import": ("Nhập liệu", "Import"),
     "page_sources": ("Nguồn & phương pháp", "Sources & method"),
+    "page_boundaries": ("Ranh giới", "Boundaries"),
+    "login_to_view": ("Cần đăng nhập để xem bảng điều khiển này.", "Please log in to view this dashboard."),
     "demo_banner": (
         "Dữ liệu minh hoạ: phần lớn số liệu là chuỗi mô phỏng (demo), chỉ một số điểm lấy từ bài báo có nguồn. "
         "Không dùng để báo cáo chính thức.",

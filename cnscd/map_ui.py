@@ -126,13 +126,13 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
                      name=f"map_{code}_{fmt.month(period_end, 'en').replace('/', '-')}_{version}_{province or 'VN'}")
     decimals = fmt.decimals_for(m_unit, frame["measure_value"].drop_nulls().to_list())
 
-    def fig_fn(chrome: bool = True):
+    def fig_fn(chrome: bool = True, geojson_url: str | None = None):
         return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
                                decimals=decimals, show_raw=measure != "abs", chrome=chrome,
-                               labels=maps.island_labels(version, province, lang))
+                               labels=maps.island_labels(version, province, lang), geojson_url=geojson_url)
 
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
-    event = st.plotly_chart(fig_fn(), key=key, on_select="rerun", selection_mode="points",
+    event = st.plotly_chart(fig_fn(geojson_url=geojson_url(layer)), key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
@@ -145,6 +145,14 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     except ImportError:
         pass
     return clicked(event, layer, province_of_unit=level != "province") if province is None else None
+
+
+def geojson_url(layer: maps.MapLayer) -> str | None:
+    """The layer's static GeoJSON URL when the server serves `static/` (.streamlit/config.toml
+    server.enableStaticServing) and the layer is big enough to be worth a file; else None (inline)."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    return maps.static_url(layer)
 
 
 def column_labels(lang: str, measure_unit: str) -> dict[str, str]:

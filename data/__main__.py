@@ -19,7 +19,7 @@ class CliError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not argparse's usage dump
-        raise CliError(f"Tham số sai / wrong arguments: {message}. Xem / see: python -m data {self.prog.split()[-1]} --help")
+        raise CliError(f"Tham số sai / wrong arguments: {message}. Xem / see: {self.prog} --help")
 
 
 def _date(text: str) -> dt.date:
@@ -45,11 +45,23 @@ def parser() -> Parser:
     e.add_argument("--indicator", type=_csv_list, default=[], help="indicator codes, comma separated")
     e.add_argument("--from", dest="period_from", type=_date, help="period end on or after YYYY-MM-DD")
     e.add_argument("--to", dest="period_to", type=_date, help="period start on or before YYYY-MM-DD")
-    i = sub.add_parser("import", help="import a report file (.xlsx/.csv)")
-    i.add_argument("rest", nargs=argparse.REMAINDER)
-    r = sub.add_parser("rollback", help="roll back an import batch")
-    r.add_argument("rest", nargs=argparse.REMAINDER)
+    # import and rollback have their own parsers (data/import_cli.py); listed here for --help.
+    sub.add_parser("import", help="import a report file (.xlsx/.csv): python -m data import --help")
+    sub.add_parser("rollback", help="roll back an import batch: python -m data rollback --help")
     return p
+
+
+DELEGATED = {"import": "main_import", "rollback": "main_rollback"}
+
+
+def _split_global(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Leading global options (--warehouse PATH) and the rest."""
+    head: list[str] = []
+    rest = list(argv)
+    while rest and (rest[0] == "--warehouse" or rest[0].startswith("--warehouse=")):
+        take = 1 if "=" in rest[0] else 2
+        head, rest = head + rest[:take], rest[take:]
+    return head, rest
 
 
 def _reader():
@@ -98,29 +110,25 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-def cmd_import(args) -> int:
-    from data import import_cli
-
-    return import_cli.main_import(args.rest)
-
-
-def cmd_rollback(args) -> int:
-    from data import import_cli
-
-    return import_cli.main_rollback(args.rest)
-
-
 def main(argv: list[str] | None = None) -> int:
     from cnscd.warehouse import WarehouseError
 
+    import os
+
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        head, rest = _split_global(argv)
+        if rest and rest[0] in DELEGATED:
+            args = parser().parse_args(head + ["check"])  # validates the global options only
+            if args.warehouse:
+                os.environ["CNSCD_WAREHOUSE"] = str(args.warehouse.resolve())
+            from data import import_cli
+
+            return getattr(import_cli, DELEGATED[rest[0]])(rest[1:])
         args = parser().parse_args(argv)
         if args.warehouse:
-            import os
-
             os.environ["CNSCD_WAREHOUSE"] = str(args.warehouse.resolve())
-        return {"build": cmd_build, "check": cmd_check, "export": cmd_export,
-                "import": cmd_import, "rollback": cmd_rollback}[args.command](args)
+        return {"build": cmd_build, "check": cmd_check, "export": cmd_export}[args.command](args)
     except (CliError, WarehouseError) as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, CliError) else EXIT_FAIL

@@ -71,6 +71,8 @@ def main_import(argv: list[str]) -> int:
     try:
         args = ap.parse_args(argv)
     except (argparse.ArgumentError, SystemExit) as exc:
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
+            return 0  # --help
         print(f"Tham số sai / wrong arguments: {exc}. Xem / see: python -m data import --help", file=sys.stderr)
         return 2
     if not args.file.is_file():
@@ -126,6 +128,8 @@ def main_rollback(argv: list[str]) -> int:
         args = ap.parse_args(argv)
         user, scope = _user_and_scope(args.user)
     except (argparse.ArgumentError, SystemExit, auth.AuthError) as exc:
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
+            return 0  # --help
         print(f"Tham số sai / wrong arguments: {exc}", file=sys.stderr)
         return 2
     try:

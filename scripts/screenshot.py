@@ -45,8 +45,8 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                               "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
+    server = subprocess.Popen([sys.executable, "-m", "cnscd.serve", "--server.headless", "true",
+                               "--server.port", str(port)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_http(f"http://127.0.0.1:{port}/_stcore/health")

@@ -21,5 +21,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 .venv/bin/python -m data build
 if [ "${NO_START:-0}" = "1" ]; then exit 0; fi
-exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" --server.headless true \
-     --browser.gatherUsageStats false
+exec .venv/bin/python -m cnscd.serve --server.port "${PORT:-8501}" --server.headless true

@@ -120,3 +120,10 @@ def test_check_reports_each_failure(warehouse_file, tmp_path):
     assert "check_value_ranges" in proc.stdout and "is negative" in proc.stdout
     assert "check_crosswalk_weights" in proc.stdout and "87" in proc.stdout
     assert "check_sums_across_levels" in proc.stdout
+
+
+def test_import_options_before_the_file_reach_the_importer(tmp_path):
+    proc = cli("import", "--dry-run", str(tmp_path / "missing.xlsx"))
+    assert_one_line_error(proc, 2, "missing.xlsx")
+    helped = cli("import", "--help")
+    assert helped.returncode == 0 and "--dry-run" in helped.stdout

@@ -1,5 +1,6 @@
 """Boundary layers made ready for Plotly once per process: GeoJSON with feature ids '0'..'n-1',
-coordinates on a 1e-4° grid, rings wound the way d3-geo wants; and the archipelago labels.
+coordinates on a 1e-4° grid, rings wound the way d3-geo wants; the archipelago labels; and the big
+layers written to `static/geo/` so the browser fetches their outlines once (`static_url`).
 
 Features carry their row number as id, so a unit drawn as several features is coloured as one
 and a click maps back to the unit through the layer.
@@ -7,12 +8,23 @@ and a click maps back to the unit through the layer.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
+import tempfile
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 COORD_DECIMALS = 4  # ~11 m: far below what a screen shows, a third off the payload
+# Outlines bigger than this are served as a static file (see static_url); smaller ones stay inline.
+STATIC_MIN_BYTES = 250_000
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"   # Streamlit serves it at app/static/
+STALE_AFTER_S = 86_400                                         # older versions of a layer file kept a day
+STATIC_SUB = "geo"                                             # generated, git-ignored (static/.gitignore)
 
 
 @dataclass(frozen=True)
@@ -69,3 +81,75 @@ def island_labels(version: str, province: str | None, lang: str) -> list[tuple[s
         return []
     return [(en if lang == "en" else vi, lon, lat) for _, vi, en, prov, _, lon, lat in ARCHIPELAGOS.get(version, [])
             if province is None or province == prov]
+
+
+_STATIC_LOCK = threading.Lock()
+_STATIC: dict[tuple, tuple[int, str | None]] = {}   # (level, version, province) -> (id(geojson), url)
+
+
+def static_url(layer: MapLayer, static_dir: Path = STATIC_DIR) -> str | None:
+    """A URL (relative to the page, so it works under server.baseUrlPath) of this layer's GeoJSON
+    written to `static/geo/`, or None if the layer is small or the file cannot be written.
+
+    Why: Streamlit sends the whole figure on every rerun; the national commune layer is 0.9 MB of
+    outlines that never change. Given a URL, plotly.js fetches it once per page (it caches by URL)
+    and a rerun carries only values. The name holds a hash of the content, so a rebuilt layer gets
+    a new URL and no browser keeps stale outlines; the file is written once, atomically
+    (temp file + os.replace); older versions of the same layer are removed after a day.
+    """
+    key = (layer.level, layer.version, layer.province)
+    with _STATIC_LOCK:
+        hit = _STATIC.get(key)
+        # a stat per rerun: another process with a rebuilt layer may have removed our version
+        if hit and hit[0] == id(layer.geojson) and (hit[1] is None or (static_dir / hit[1].removeprefix(
+                "app/static/")).is_file()):
+            return hit[1]
+        url = _write_static(layer, static_dir)
+        _STATIC[key] = (id(layer.geojson), url)
+        return url
+
+
+def _write_static(layer: MapLayer, static_dir: Path) -> str | None:
+    text = json.dumps(layer.geojson, separators=(",", ":"))
+    if len(text) < STATIC_MIN_BYTES:
+        return None
+    stem = f"{layer.level}-{layer.version}-{layer.province or 'VN'}"
+    name = f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+    folder = static_dir / STATIC_SUB
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        if not target.is_file():
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.chmod(tmp, 0o644)   # mkstemp makes it 0600; the server may run as another user
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        # Older versions of this layer go after a day (not at once: a server started before a geo
+        # rebuild may still be serving its version to open pages).
+        for old in folder.glob(f"{stem}-*.json"):
+            if old.name != name and time.time() - old.stat().st_mtime > STALE_AFTER_S:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return None   # read-only checkout: the figure carries the outlines inline, as before
+    return f"app/static/{STATIC_SUB}/{name}"
+
+
+def export_static(static_dir: Path = STATIC_DIR) -> list[str]:
+    """Write the static GeoJSON of every national layer big enough to need it (start/build time)."""
+    urls = []
+    for level, version in (("province", "legacy"), ("district", "legacy"), ("province", "2025"),
+                           ("commune", "2025")):
+        url = static_url(layer_for(level, version), static_dir)
+        if url:
+            urls.append(url)
+    return urls
+
+
+if __name__ == "__main__":   # python -m cnscd.charts.maplayer: pre-write the static outlines
+    for u in export_static():
+        print(u)

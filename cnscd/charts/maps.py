@@ -16,7 +16,7 @@ import polars as pl
 
 from cnscd import fmt
 from cnscd.charts.base import finish
-from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer  # noqa: F401 (re-exported)
+from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.classes import Classes
 from cnscd.export import ChartMeta
 
@@ -81,13 +81,18 @@ def _status(has_report: bool | None, lang: str) -> str:
 def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: ChartMeta, *,
                measure_unit: str, value_unit: str, decimals: int = 0, show_raw: bool = False,
                chrome: bool = True, height: int = 620, uirevision: str | None = None,
-               labels: list[tuple[str, float, float]] | None = None) -> go.Figure:
+               labels: list[tuple[str, float, float]] | None = None,
+               geojson_url: str | None = None) -> go.Figure:
     """The choropleth of a map frame (mapdata.map_frame) over `layer`.
 
     Up to three traces over disjoint features of the same GeoJSON: units with a figure and a
     target, with a figure but no target, and without a figure (grey, "chưa báo cáo"). Each has
     its own hover template, so no missing number is ever shown as 0 (plotly prints null as 0),
     numbers are formatted by plotly's `separators`, and each outline is sent once.
+    With `geojson_url` (maplayer.static_url) every trace names the layer's file instead of carrying
+    outlines: the browser fetches it once and a rerun sends only values. plotly.js draws only the
+    features a trace lists in `locations`, so the traces can share the whole layer. Exports
+    (Kaleido has no server to fetch from) leave it None.
     """
     lang = meta.lang
     f = _per_feature(layer, frame)
@@ -152,6 +157,9 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
         parts.append(part["feature_id"].cast(pl.Int64).to_list())
     feats = layer.geojson["features"]
     for trace, idx in zip(fig.data, parts):
+        if geojson_url:
+            trace.geojson = geojson_url
+            continue
         # Assigned after add_trace: the constructor and add_trace deep-copy a trace, and the GeoJSON
         # is the one big thing in it (see the module doc). The subsets share the feature dicts.
         trace.geojson = layer.geojson if len(idx) == len(feats) else \

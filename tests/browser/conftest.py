@@ -52,8 +52,8 @@ def app_url(warehouse_file, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = os.environ | {"CNSCD_WAREHOUSE": str(warehouse_file), "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    cmd = [sys.executable, "-m", "cnscd.serve", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

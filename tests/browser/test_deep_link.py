@@ -1,10 +1,12 @@
 """A shared link opened as the very first request of a freshly started server.
 
-Leadership opens links from messages, often right after a deploy or restart. Streamlit treats a
-`pages/` folder next to the entry script as a legacy (v1) multipage app until some session has called
-`st.navigation`; the first run of a fresh process then resolves the URL path against the folder's file
-names ("Muc_tieu"), not our url paths ("muc-tieu"), and sends "Page not found" (a modal that blocks
-clicks). This test starts its OWN server (not the warmed session one) so it sees that first run.
+Leadership opens links from messages, often right after a deploy or restart. Streamlit treats a folder
+named `pages` next to the entry script as a legacy (v1) multipage app until some session of the process
+has called `st.navigation`: the first run of a fresh process resolves the URL path against that folder's
+file names ("Muc_tieu"), not our url paths ("muc-tieu"), and sends "Page not found" (a modal that blocks
+clicks). The project keeps `pages/` and starts the server with `python -m cnscd.serve`, which declares
+st.navigation mode before any session. This test starts its OWN server (not the warmed session one) so
+it sees that first run.
 """
 from __future__ import annotations
 
@@ -22,11 +24,11 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def fresh_url(warehouse_file, tmp_path):
-    """A new `streamlit run app.py` process no browser has talked to yet."""
+    """A new server process (started the way scripts/setup.sh does) no browser has talked to yet."""
     port = _free_port()
     env = os.environ | {"CNSCD_WAREHOUSE": str(warehouse_file), "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    cmd = [sys.executable, "-m", "cnscd.serve", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     with open(tmp_path / "server.log", "w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -1,0 +1,84 @@
+"""Ranh giới / Boundaries: which outlines are approximate, packaged or official; editors load an
+official boundary file, read the match report, and confirm the units within their provinces.
+Logic is in cnscd.boundary_ui and geo.load."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cnscd import boundary_ui as bu
+from cnscd import auth, data, ui
+from cnscd.i18n import t
+from cnscd.ingest.plan import expand_scope
+from geo.load import load_bytes
+
+# ---- set-up -----------------------------------------------------------------------------------------
+lang = ui.lang()
+ui.warehouse_or_stop(lang)
+st.title(t("page_boundaries", lang))
+st.caption(bu.tr("intro", lang))
+session = bu.editor_login(lang)      # viewing needs no login; loading boundaries does
+
+# ---- load a file (editors) ------------------------------------------------------------------------------
+if session is None:
+    st.info(bu.tr("login_needed", lang))
+else:
+    if "boundary_done" in st.session_state:       # shown once after the rerun that cleared the uploader
+        st.success(st.session_state.pop("boundary_done"))
+    c1, c2 = st.columns(2)
+    version = c1.selectbox(bu.tr("version", lang), ["2025", "legacy"], key="bnd_version",
+                           format_func=lambda v: data.version_label(v, lang))
+    level = c2.selectbox(bu.tr("level", lang), bu.levels(version), key=f"bnd_level_{version}",
+                         format_func=lambda v: bu.tr(f"level_{v}", lang))
+    gen = st.session_state.setdefault("boundary_gen", 0)
+    up = st.file_uploader(bu.tr("upload", lang), type=bu.FILE_TYPES, key=f"boundary_upload_{gen}")
+    if up is not None:
+        if up.size > bu.MAX_BYTES:                 # checked before the bytes are read
+            st.error(bu.tr("too_big", lang, size=f"{up.size / 2**20:.1f}", limit=f"{bu.MAX_BYTES / 2**20:.0f}"))
+            st.stop()
+        key = (up.file_id, level, version, session.user)
+        if st.session_state.get("boundary_key") != key:
+            with st.spinner("…"):
+                full = load_bytes(up.getvalue(), up.name, level, version)
+                scoped, out = bu.split_scope(full, expand_scope(data.connection(), list(session.provinces)))
+            st.session_state["boundary_report"] = (full, scoped, out)
+            st.session_state["boundary_key"] = key
+        full, scoped, out = st.session_state["boundary_report"]
+
+        st.subheader(bu.tr("report", lang))
+        if full.refused:
+            st.error(bu.tr("refused", lang, file=up.name) + "\n\n" + "\n".join(f"- {e}" for e in full.errors))
+        else:
+            cols = st.columns(5)
+            for col, k, n in zip(cols, ["n_matched", "n_out", "n_unmatched", "n_ambiguous", "n_repaired"],
+                                 [len(scoped.matched), len(out), len(full.unmatched), len(full.ambiguous),
+                                  len(full.repaired)]):
+                col.metric(bu.tr(k, lang), n)
+            st.dataframe(bu.report_table(full, out, lang), hide_index=True, key="boundary_match")  # text only
+            if out:
+                st.warning(bu.out_of_scope_text(out, session.provinces, lang))
+            if full.unmatched or full.ambiguous:
+                st.caption(bu.tr("not_all", lang))
+            if not scoped.matched:
+                st.info(bu.tr("nothing_in_scope", lang))
+            elif st.button(bu.tr("confirm", lang, n=len(scoped.matched)), type="primary"):
+                try:
+                    n = bu.confirm(scoped, st.session_state.get(bu.SESSION_KEY))
+                except (auth.AuthError, ValueError) as exc:
+                    st.error(str(exc))
+                else:
+                    for k in ("boundary_report", "boundary_key"):
+                        st.session_state.pop(k, None)
+                    st.session_state["boundary_gen"] = gen + 1
+                    st.session_state["boundary_done"] = bu.tr("stored", lang, n=n, level=bu.tr(f"level_{level}", lang),
+                                                              version=data.version_label(version, lang), file=up.name)
+                    st.rerun()
+
+# ---- status and loaded layers (everyone) -------------------------------------------------------------------
+st.subheader(bu.tr("status", lang))
+ui.table(bu.status_table(lang, data.version_label), lang, key="boundary_status")
+st.subheader(bu.tr("loaded", lang))
+loaded = bu.loaded_table(lang, data.version_label)
+if loaded.height:
+    ui.table(loaded, lang, key="boundary_loaded")
+else:
+    st.caption(bu.tr("none_loaded", lang))
