@@ -96,8 +96,10 @@ def _ticker(keys: list[str]) -> None:
 
 def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, measure: str,
               base: dt.date | None, scheme: str, k: int, level: str, version: str,
-              province: str | None) -> str | None:
-    """Draw one map with its caption and download menu; return a clicked province code."""
+              province: str | None, collect: list | None = None) -> str | None:
+    """Draw one map with its caption and download menu; return a clicked province code.
+
+    `collect`, when given, receives (figure function, meta) for the view's slide deck / PDF report."""
     code = indicator["indicator_code"]
     try:
         layer = maps.layer_for(level, version, province)
@@ -139,11 +141,11 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     missing = int((~frame["has_report"]).sum())
     if missing:
         st.caption(t("no_report_count", lang, n=missing))
-    try:
-        from cnscd.export.menu import download_menu
-        download_menu(key, lambda: fig_fn(chrome=False), meta)
-    except ImportError:
-        pass
+    from cnscd.export.menu import download_menu
+
+    download_menu(key, lambda: fig_fn(chrome=False), meta)
+    if collect is not None:
+        collect.append((fig_fn, meta))
     return clicked(event, layer, province_of_unit=level != "province") if province is None else None
 
 

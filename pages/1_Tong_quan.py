@@ -52,6 +52,8 @@ if trend.height:
                      is_demo=bool(trend["is_demo"].any()), lang=lang, data=trend, name="tong-quan-chi-tieu",
                      column_labels=ui.export_labels(trend, lang, label=t("indicator", lang)))
     ui.chart(lambda chrome: charts.headline(trend, meta, chrome=chrome), meta, key="overview_headline")
+    ui.view_downloads("overview_view", [(lambda chrome: charts.headline(trend, meta, chrome=chrome), meta)],
+                      t("page_overview", lang), {t("period", lang): period_label}, lang)
 
 # ---- provinces table -----------------------------------------------------------------------------------
 st.subheader(t("overview_provinces", lang, period=period_label))

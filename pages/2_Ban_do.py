@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import data, map_ui, mapdata, state, ui
+from cnscd import data, fmt, map_ui, mapdata, state, ui
 from cnscd.i18n_map import t
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -60,7 +60,8 @@ with a3:
     two = state.toggle("cmp", t("compare_two", lang), False)
 
 # --- the map(s) ---------------------------------------------------------------------------------
-args = dict(indicator=indicator, measure=measure, scheme=scheme, k=k)
+views: list = []  # every map drawn, for the view's slides / PDF report
+args = dict(indicator=indicator, measure=measure, scheme=scheme, k=k, collect=views)
 if level == "province" and province is None:
     st.caption(t("click_hint", lang))
 if not two:
@@ -86,6 +87,10 @@ else:
                                 version=version2, province=province2, **(args | {"measure": measure2}))
         if hit2 and hit is None:
             hit = hit2 if version2 == version else mapdata.successor(data.query, hit2, version2, version)
+
+ui.view_downloads("map_view", views, t("page_map", lang),
+                  {t("indicator", lang): indicator["name_en" if lang == "en" else "name_vi"],
+                   t("period", lang): fmt.month(period, lang)}, lang)
 
 # --- drill into a clicked province --------------------------------------------------------------
 if hit:

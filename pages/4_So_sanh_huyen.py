@@ -89,3 +89,13 @@ m_sm = ChartMeta(title_vi=t("multiples_title", "vi", ind=ind["name_vi"]),
                  **(common | {"period": f"{fmt.month(districtdata.months_back(period, 11), lang)} – {common['period']}"}))
 ui.chart(lambda chrome=True: districts.small_multiples(trend, m_sm, order=order, decimals=dec, chrome=chrome),
          m_sm, key="d_multiples")
+
+# --- the whole view as slides / PDF report --------------------------------------------------------
+ui.view_downloads("districts_view", [
+    (lambda chrome=True: districts.ranking_bars(rank, m_rank, reference=ref, reference_label=ref_label, decimals=dec,
+                                                no_report_label=t("no_report", lang), limit=nbars or None,
+                                                chrome=chrome), m_rank),
+    (lambda chrome=True: districts.scatter(pair, m_sc, x_title=x_t, y_title=y_t, x_decimals=dec, y_decimals=dec2,
+                                           chrome=chrome), m_sc),
+    (lambda chrome=True: districts.small_multiples(trend, m_sm, order=order, decimals=dec, chrome=chrome), m_sm),
+], t("page_compare_districts", lang), {t("indicator", lang): name_of(ind), t("period", lang): common["period"]}, lang)

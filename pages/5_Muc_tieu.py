@@ -40,6 +40,9 @@ else:
     decimals = fmt.decimals_for(data.indicator(indicator)["unit_of_measure"])
     ui.chart(lambda chrome: charts.progress_bars(shown, meta, threshold=threshold, decimals=decimals, chrome=chrome),
              meta, key="targets_progress")
+    ui.view_downloads("targets_view", [(lambda chrome: charts.progress_bars(
+        shown, meta, threshold=threshold, decimals=decimals, chrome=chrome), meta)], t("page_targets", lang),
+        {t("indicator", lang): data.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)}, lang)
 
     # ---- units below the threshold ----------------------------------------------------------------
     st.subheader(t("targets_below", lang, thr=fmt.pct(threshold, lang, 0)))
