@@ -71,9 +71,9 @@ if latest is not None:
 st.sidebar.warning(t("demo_banner", lang), icon=":material/science:")
 
 # ---- optional: viewing needs a login (config/editors.toml: viewing_requires_login = true) ----------
-from cnscd import auth, boundary_ui  # noqa: E402
+from cnscd import auth, login_ui  # noqa: E402
 
-if auth.viewing_requires_login() and boundary_ui.editor_login(lang) is None:
+if auth.viewing_requires_login() and login_ui.editor_login(lang) is None:
     st.info(t("login_to_view", lang))
     st.stop()
 

@@ -9,7 +9,7 @@ import os
 import polars as pl
 import streamlit as st
 
-from cnscd import auth
+from cnscd import auth, login_ui
 from cnscd.ingest import pagekit as pk
 from geo import layers
 from geo.load import MatchReport, accept
@@ -17,7 +17,7 @@ from geo.load import MatchReport, accept
 # Upload types GDAL reads here (geo.readfile.read_any): GeoJSON, TopoJSON, zipped Shapefile, GeoPackage.
 FILE_TYPES = ["geojson", "json", "topojson", "zip", "gpkg"]
 MAX_BYTES = int(float(os.environ.get("CNSCD_GEO_MAX_MB", "50")) * 2**20)
-SESSION_KEY = "editor_session"     # shared with the import page: one login for both
+SESSION_KEY = login_ui.SESSION_KEY  # shared with the import page: one login for both
 
 TEXT: dict[str, tuple[str, str]] = {
     "intro": ("Tải lên tệp ranh giới chính thức (GeoJSON, TopoJSON, Shapefile nén .zip, GeoPackage) cho một cấp và "
@@ -84,35 +84,8 @@ def levels(version: str) -> list[str]:
     return list(layers.LEVELS[version])
 
 
-# ---- login (same form, texts and session key as the import page) --------------------------------------
-def editor_login(lang: str) -> auth.Session | None:
-    """The sidebar login box; returns the valid editor session or None (an expired one is dropped)."""
-    session = st.session_state.get(SESSION_KEY)
-    if session is not None and not session.valid():
-        st.session_state.pop(SESSION_KEY)
-        session = None
-        st.warning(pk.tr("session_expired", lang))
-    with st.sidebar:
-        if session is None:
-            with st.form("login", clear_on_submit=True):
-                st.markdown(f"**{pk.tr('login_title', lang)}**")
-                name = st.text_input(pk.tr("user", lang), max_chars=32)
-                pw = st.text_input(pk.tr("password", lang), type="password", max_chars=256)
-                if st.form_submit_button(pk.tr("login", lang)):
-                    try:
-                        st.session_state[SESSION_KEY] = auth.login(name, pw)
-                        st.rerun()
-                    except auth.AuthError as exc:
-                        st.error(str(exc))
-            if not auth.load().editors:
-                st.caption(pk.tr("no_editors", lang))
-        else:
-            st.markdown(pk.tr("logged_in", lang, user=session.user, provinces=", ".join(session.provinces),
-                              until=f"{session.expires_at:%H:%M}"))
-            if st.button(pk.tr("logout", lang)):
-                st.session_state.pop(SESSION_KEY)
-                st.rerun()
-    return session
+# The sidebar login box is shared with the import page and app.py: cnscd.login_ui.editor_login.
+editor_login = login_ui.editor_login
 
 
 # ---- scope ------------------------------------------------------------------------------------------

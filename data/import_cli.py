@@ -35,10 +35,10 @@ def _print_problems(plan, lang: str) -> None:
 
     shown = [p for p in plan.problems if p.severity != "info"][:MAX_PRINTED]
     for p in shown:
-        where = ", ".join(x for x in (p.file, f"sheet '{p.sheet}'" if p.sheet else "", f"row {p.row}" if p.row else "",
+        place = ", ".join(x for x in (p.file, f"sheet '{p.sheet}'" if p.sheet else "", f"row {p.row}" if p.row else "",
                                       f"col {p.column}" if p.column else "", f"value '{short(p.value, 40)}'" if p.value else "") if x)
         msg = p.message(lang) if lang in ("vi", "en") else f"{p.message('vi')} / {p.message('en')}"
-        print(f"[{p.severity}] {where}: {msg}")
+        print(f"[{p.severity}] {place}: {msg}")
     rest = len([p for p in plan.problems if p.severity != "info"]) - len(shown) + plan.dropped_problems
     if rest > 0:
         print(f"… {rest} more / còn {rest} vấn đề nữa (--report FILE.csv)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from cnscd import auth, data, ingest, ui
+from cnscd import auth, data, ingest, login_ui, ui
 from cnscd.i18n import t
 from cnscd.ingest import pagekit as pk
 from cnscd.ingest.templates import template
@@ -18,31 +18,7 @@ st.caption(pk.tr("intro", lang))
 limits = ingest.Limits.from_env()
 
 # ---- login (viewing needs none; importing and rolling back do) -------------------------------------
-session = st.session_state.get("editor_session")
-if session is not None and not session.valid():
-    st.session_state.pop("editor_session")
-    session = None
-    st.warning(pk.tr("session_expired", lang))
-with st.sidebar:
-    if session is None:
-        with st.form("login", clear_on_submit=True):
-            st.markdown(f"**{pk.tr('login_title', lang)}**")
-            name = st.text_input(pk.tr("user", lang), max_chars=32)
-            pw = st.text_input(pk.tr("password", lang), type="password", max_chars=256)
-            if st.form_submit_button(pk.tr("login", lang)):
-                try:
-                    st.session_state["editor_session"] = auth.login(name, pw)
-                    st.rerun()
-                except auth.AuthError as exc:
-                    st.error(str(exc))
-        if not auth.load().editors:
-            st.caption(pk.tr("no_editors", lang))
-    else:
-        st.markdown(pk.tr("logged_in", lang, user=session.user, provinces=", ".join(session.provinces),
-                          until=f"{session.expires_at:%H:%M}"))
-        if st.button(pk.tr("logout", lang)):
-            st.session_state.pop("editor_session")
-            st.rerun()
+session = login_ui.editor_login(lang)
 
 # ---- templates ------------------------------------------------------------------------------------
 with st.expander(pk.tr("templates", lang)):

@@ -1,0 +1,40 @@
+"""The editor login box in the sidebar, shared by the import and boundaries pages and app.py's
+optional viewing gate. One session key, so one login covers every page."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cnscd import auth
+from cnscd.ingest import pagekit as pk
+
+SESSION_KEY = "editor_session"
+
+
+def editor_login(lang: str) -> auth.Session | None:
+    """The sidebar login box; returns the valid editor session or None (an expired one is dropped)."""
+    session = st.session_state.get(SESSION_KEY)
+    if session is not None and not session.valid():
+        st.session_state.pop(SESSION_KEY)
+        session = None
+        st.warning(pk.tr("session_expired", lang))
+    with st.sidebar:
+        if session is None:
+            with st.form("login", clear_on_submit=True):
+                st.markdown(f"**{pk.tr('login_title', lang)}**")
+                name = st.text_input(pk.tr("user", lang), max_chars=32)
+                pw = st.text_input(pk.tr("password", lang), type="password", max_chars=256)
+                if st.form_submit_button(pk.tr("login", lang)):
+                    try:
+                        st.session_state[SESSION_KEY] = auth.login(name, pw)
+                        st.rerun()
+                    except auth.AuthError as exc:
+                        st.error(str(exc))
+            if not auth.load().editors:
+                st.caption(pk.tr("no_editors", lang))
+        else:
+            st.markdown(pk.tr("logged_in", lang, user=session.user, provinces=", ".join(session.provinces),
+                              until=f"{session.expires_at:%H:%M}"))
+            if st.button(pk.tr("logout", lang)):
+                st.session_state.pop(SESSION_KEY)
+                st.rerun()
+    return session
