@@ -24,7 +24,7 @@ def finish(fig: go.Figure, meta: ChartMeta, *, chrome: bool = True, uirevision: 
     layout = fmt.plotly_layout(lang) | {
         "template": "plotly_white",
         "uirevision": uirevision or meta.name,   # zoom and legend toggles survive reruns
-        "margin": {"l": 60, "r": 20, "t": 90 if chrome else 30, "b": 70 if chrome else 40},
+        "margin": {"l": 60, "r": 20, "t": 90 if chrome else 30, "b": 92 if chrome else 40},
         # Legend on the right: it can grow to many lines without covering title, subtitle or footer.
         "legend": {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left"},
     }
@@ -40,8 +40,9 @@ def finish(fig: go.Figure, meta: ChartMeta, *, chrome: bool = True, uirevision: 
                                xanchor="left", yanchor="top", showarrow=False, align="left",
                                font={"size": 11, "color": "#555"}, name="cnscd_footer")
         if meta.notes:
-            fig.add_annotation(text="  ·  ".join(meta.notes), xref="paper", yref="paper", x=1, y=0,
-                               yshift=-48, xanchor="right", yanchor="top", showarrow=False,
+            # A line of its own under the source: a long source line never runs into it.
+            fig.add_annotation(text="  ·  ".join(meta.notes), xref="paper", yref="paper", x=0, y=0,
+                               yshift=-66, xanchor="left", yanchor="top", showarrow=False,
                                font={"size": 11, "color": DEMO_COLOUR}, name="cnscd_notes")
     return fig
 
