@@ -98,11 +98,13 @@ def _browser_first_chart() -> tuple[dict[str, float], float]:
             floor = time.perf_counter() - t0
             page.goto(f"http://127.0.0.1:{port}/")  # warm the server once
             page.wait_for_selector(".js-plotly-plot", timeout=60000)
-            for path in ("tong-quan", "ban-do", "so-sanh-tinh", "so-sanh-huyen", "muc-tieu"):
-                t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/{path}")
-                page.wait_for_selector(".js-plotly-plot", timeout=60000)
-                out[path] = time.perf_counter() - t0
+            # each page twice: the first visit after the server started (its caches cold), then again
+            for visit in ("first visit", "next visit"):
+                for path in ("tong-quan", "ban-do", "so-sanh-tinh", "so-sanh-huyen", "muc-tieu"):
+                    t0 = time.perf_counter()
+                    page.goto(f"http://127.0.0.1:{port}/{path}")
+                    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+                    out[f"{visit}: /{path}"] = time.perf_counter() - t0
             browser.close()
     finally:
         for s in (server, floor_server):
@@ -125,6 +127,6 @@ def run() -> list[dict]:
                          "target": "≤ 300 ms", "baseline": naive * 1000, "baseline_label": "naive: whole table → pandas"})
     browser, floor = _browser_first_chart()
     for path, seconds in browser.items():
-        rows.append({"name": f"browser: first chart visible, /{path}", "value": seconds * 1000, "unit": "ms",
+        rows.append({"name": f"browser, first chart visible, {path}", "value": seconds * 1000, "unit": "ms",
                      "target": "≤ 3000 ms", "baseline": floor * 1000, "baseline_label": "empty Streamlit page"})
     return rows
