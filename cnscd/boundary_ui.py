@@ -9,7 +9,7 @@ import os
 import polars as pl
 import streamlit as st
 
-from cnscd import auth, login_ui
+from cnscd import auth, i18n, login_ui
 from cnscd.ingest import pagekit as pk
 from geo import layers
 from geo.load import MatchReport, accept
@@ -74,9 +74,8 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def tr(key: str, lang: str, **fmt) -> str:
-    vi, en = TEXT.get(key, (key, key))
-    text = en if lang == "en" else vi
-    return text.format(**fmt) if fmt else text
+    text = i18n.lookup(TEXT, key, lang, **fmt)
+    return key if text is None else text
 
 
 def levels(version: str) -> list[str]:

@@ -156,12 +156,20 @@ def norm_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
-    pair = TEXT.get(key)
+def lookup(table: dict[str, tuple[str, str]], key: str, lang: str, **fmt: object) -> str | None:
+    """The (vi, en) entry of `key` in `table` in `lang`, formatted; None when the table lacks it.
+
+    Each area keeps its own text table (map, import, boundaries); they all read it through here."""
+    pair = table.get(key)
     if pair is None:
-        return key
+        return None
     text = pair[1] if norm_lang(lang) == "en" else pair[0]
     return text.format(**fmt) if fmt else text
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    text = lookup(TEXT, key, lang, **fmt)
+    return key if text is None else text
 
 
 def pick(vi: str | None, en: str | None, lang: str) -> str:

@@ -57,8 +57,5 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str = i18n.DEFAULT_LANG, **fmt: object) -> str:
-    pair = TEXT.get(key)
-    if pair is None:
-        return i18n.t(key, lang, **fmt)
-    text = pair[1] if i18n.norm_lang(lang) == "en" else pair[0]
-    return text.format(**fmt) if fmt else text
+    text = i18n.lookup(TEXT, key, lang, **fmt)
+    return i18n.t(key, lang, **fmt) if text is None else text

@@ -154,3 +154,18 @@ def layer(level: str, version: str, province_code: str | None = None):
         "short_name": u["short_name"].to_list(), "unit_level": level, "boundary_version": version,
         "province_code": u["province_code"].to_list(), "is_approximate": level != "province",
         "source_id": "test"}, geometry=geoms, crs="EPSG:4326")
+
+
+def app_opener(page: str):
+    """`open(**query_params)` → an AppTest of app.py switched to `page` and run (a shared link's view)."""
+    from streamlit.testing.v1 import AppTest
+
+    entry = Path(__file__).resolve().parent.parent / "app.py"
+
+    def open_(**params):
+        at = AppTest.from_file(str(entry), default_timeout=30)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.switch_page(page)
+        return at.run()
+    return open_

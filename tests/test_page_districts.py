@@ -93,12 +93,7 @@ def app(wh, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
 
-    def make(**params):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.switch_page(PAGE)
-        return at.run()
+    make = mf.app_opener(PAGE)
     return make
 
 

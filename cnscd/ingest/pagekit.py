@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from cnscd import i18n
 from cnscd.ingest.plan import Plan, conflict_key
 from cnscd.ingest.problems import frame as problems_frame
 
@@ -60,9 +61,8 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def tr(key: str, lang: str, **fmt) -> str:
-    vi, en = TEXT.get(key, (key, key))
-    text = en if lang == "en" else vi
-    return text.format(**fmt) if fmt else text
+    text = i18n.lookup(TEXT, key, lang, **fmt)
+    return key if text is None else text
 
 
 def problem_table(plan: Plan, lang: str) -> pl.DataFrame:

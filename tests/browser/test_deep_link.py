@@ -17,7 +17,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, LOCAL_HOSTS, ROOT, _free_port, _wait_healthy, query_of, wait_idle
+from tests.browser.conftest import CHROMIUM, ROOT, _free_port, _wait_healthy, query_of, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -44,20 +44,8 @@ def fresh_url(warehouse_file, tmp_path):
             proc.kill()
 
 
-def test_first_request_deep_link(browser, fresh_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    blocked: list[str] = []
-
-    def guard(route):
-        host = urllib.parse.urlsplit(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
+def test_first_request_deep_link(page, fresh_url):
+    """`page` (tests/browser/conftest.py) aborts and records every request outside localhost."""
     # Record what the server says on the websocket: a page_not_found message is the bug itself,
     # whether or not the modal has been drawn yet when we look.
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -73,21 +61,19 @@ def test_first_request_deep_link(browser, fresh_url):
         kinds.append(msg.WhichOneof("type") or "")
 
     page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
-    try:
-        page.goto(f"{fresh_url}/muc-tieu?lang=en&ind=members&period=2026-06")
-        wait_idle(page, timeout=90_000)
-        assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
-        assert "page_not_found" not in kinds, "server sent 'Page not found' to the first visitor"
-        assert page.get_by_text("Page not found").count() == 0
-        assert page.get_by_role("dialog").count() == 0
-        # The linked page, in the linked language, with the linked indicator and period.
-        assert urllib.parse.urlsplit(page.url).path == "/muc-tieu"
-        q = query_of(page)
-        assert (q.get("lang"), q.get("ind"), q.get("period")) == ("en", "members", "2026-06")
-        assert page.get_by_role("heading", name="Targets").count() == 1
-        nav = page.locator('[data-testid="stSidebarNav"]')
-        assert nav.get_by_text("Targets").count() == 1      # our navigation, not the pages/ file names
-        assert nav.get_by_text("Muc tieu").count() == 0
-        assert blocked == []
-    finally:
-        context.close()
+    page.goto(f"{fresh_url}/muc-tieu?lang=en&ind=members&period=2026-06")
+    wait_idle(page, timeout=90_000)
+    assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
+    assert "page_not_found" not in kinds, "server sent 'Page not found' to the first visitor"
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("dialog").count() == 0
+    # The linked page, in the linked language, with the linked indicator and period.
+    assert urllib.parse.urlsplit(page.url).path == "/muc-tieu"
+    q = query_of(page)
+    assert (q.get("lang"), q.get("ind"), q.get("period")) == ("en", "members", "2026-06")
+    assert page.get_by_role("heading", name="Targets").count() == 1
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_text("Targets").count() == 1      # our navigation, not the pages/ file names
+    assert nav.get_by_text("Muc tieu").count() == 0
+    assert page.blocked == []
+
