@@ -17,7 +17,7 @@ import polars as pl
 
 CORE = (
     "teams_village", "teams_commune", "teams_total", "members", "members_trained", "villages_total",
-    "villages_with_team", "villages_with_team_pct", "vneid_activations", "ewallet_accounts", "shops_epayment",
+    "villages_with_team", "villages_with_team_pct", "vneid_activations", "ewallet_installs", "shops_epayment",
     "people_guided_dvc", "payment_dossiers_online", "dossiers_total", "dossiers_online", "dossiers_online_pct",
 )
 RATIOS = ("villages_with_team_pct", "dossiers_online_pct")

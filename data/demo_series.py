@@ -11,7 +11,7 @@ TC_SHARE = 0.085                 # commune-level teams among all teams (Đồng 
 MEMBERS_PER_DERIVED_TEAM = 6.0   # a member figure with no team figure implies this many members per team
 DEFAULT_VILLAGES = 98_455        # MoHA, 31/12/2020 (seed moha_vn_villages_2020), if the seeds lack it
 # Supported actions per team and month, calibrated on Đồng Tháp's two-year figures (≈6,400 team-months).
-PER_TEAM_MONTH = {"vneid_activations": 7.0, "ewallet_accounts": 0.65, "shops_epayment": 0.11,
+PER_TEAM_MONTH = {"vneid_activations": 7.0, "ewallet_installs": 0.65, "shops_epayment": 0.11,
                   "people_guided_dvc": 3.2, "payment_dossiers_online": 0.7}
 ADOPTION = tuple(PER_TEAM_MONTH)
 

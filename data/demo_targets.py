@@ -14,7 +14,7 @@ import polars as pl
 
 from data.demo_tree import Tree
 
-COUNT_TARGETS = ("teams_total", "members", "vneid_activations", "ewallet_accounts", "shops_epayment",
+COUNT_TARGETS = ("teams_total", "members", "vneid_activations", "ewallet_installs", "shops_epayment",
                  "people_guided_dvc")
 # (period_start, period_end, online-dossier share target %)
 PERIODS = {

@@ -13,7 +13,7 @@ import polars as pl
 DATA_DIR = Path(__file__).resolve().parent
 CORE_CODES = (
     "teams_village", "teams_commune", "teams_total", "members", "members_trained", "villages_total",
-    "villages_with_team", "villages_with_team_pct", "vneid_activations", "ewallet_accounts", "shops_epayment",
+    "villages_with_team", "villages_with_team_pct", "vneid_activations", "ewallet_installs", "shops_epayment",
     "people_guided_dvc", "payment_dossiers_online", "dossiers_total", "dossiers_online", "dossiers_online_pct",
 )
 CATEGORIES = {"team_coverage", "adoption", "digital_government", "digital_economy", "digital_society"}

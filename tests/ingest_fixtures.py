@@ -30,7 +30,7 @@ INDICATORS = [
     ("villages_with_team", "Số thôn có tổ CNSCĐ", "thôn", "sum", None, None),
     ("villages_with_team_pct", "Tỷ lệ thôn có tổ CNSCĐ", "%", "ratio", "villages_with_team", "villages_total"),
     ("vneid_activations", "Tài khoản VNeID được hỗ trợ kích hoạt", "lượt", "sum", None, None),
-    ("ewallet_accounts", "Tài khoản thanh toán, ví điện tử được mở", "tài khoản", "sum", None, None),
+    ("ewallet_installs", "Lượt cài đặt ví điện tử", "lượt", "sum", None, None),
     ("shops_epayment", "Cửa hàng, cơ sở kinh doanh thanh toán điện tử", "cửa hàng", "sum", None, None),
     ("people_guided_dvc", "Người dân được hướng dẫn dịch vụ công trực tuyến", "người", "sum", None, None),
     ("payment_dossiers_online", "Hồ sơ thanh toán trực tuyến", "hồ sơ", "sum", None, None),

@@ -12,7 +12,7 @@ from data import demo, population, seeds, units
 from data.demo_anchors import CORE, RATIOS
 
 COUNTS = ["teams_village", "teams_commune", "teams_total", "members", "members_trained", "villages_total",
-          "villages_with_team", "vneid_activations", "ewallet_accounts", "shops_epayment", "people_guided_dvc",
+          "villages_with_team", "vneid_activations", "ewallet_installs", "shops_epayment", "people_guided_dvc",
           "payment_dossiers_online", "dossiers_total", "dossiers_online"]
 KEY = ["unit_code", "boundary_version", "indicator_code", "period_start", "period_end", "source_id"]
 
@@ -237,7 +237,7 @@ def test_some_reports_missing_never_at_a_seed_month(obs, levels):
 
 def test_targets(generated, levels):
     obs, tgt, _ = generated
-    assert set(tgt["indicator_code"]) == {"teams_total", "members", "vneid_activations", "ewallet_accounts",
+    assert set(tgt["indicator_code"]) == {"teams_total", "members", "vneid_activations", "ewallet_installs",
                                           "shops_epayment", "people_guided_dvc", "dossiers_online_pct"}
     periods = set(tgt.select("boundary_version", "period_start", "period_end").unique().iter_rows())
     assert (("legacy", dt.date(2025, 1, 1), dt.date(2025, 6, 30)) in periods

@@ -25,7 +25,7 @@ EXPECTED = [
     # 000 Đồng Tháp, two years of the pilot (undated; 30/6/2024 inferred)
     (O, "87", "teams_village", "2024-06-30", 506, "506"), (O, "87", "teams_commune", "2024-06-30", 19, "19 Tổ"),
     (O, "87", "provincial_app_installs", "2024-06-30", 6800, "6.800"),
-    (O, "87", "ewallet_accounts", "2024-06-30", 4292, "4.292"), (O, "87", "shops_epayment", "2024-06-30", 739, "739"),
+    (O, "87", "ewallet_installs", "2024-06-30", 4292, "4.292"), (O, "87", "shops_epayment", "2024-06-30", 739, "739"),
     (O, "87", "people_guided_dvc", "2024-06-30", 21438, "21.438"),
     (O, "87", "payment_dossiers_online", "2024-06-30", 4659, "4.659"),
     (O, "87", "vneid_activations", "2024-06-30", 46189, "46.189"),
@@ -97,7 +97,7 @@ EXPECTED = [
     (O, "38", "teams_total", "2025-05-08", 4351, "4.351"), (O, "38", "members", "2025-05-08", 14000, "14.000"),
 ]
 # (unit, indicator, value, stated % as written) — Đồng Tháp's three targets the teams exceeded.
-STATED = [("87", "provincial_app_installs", 6800, "141,6"), ("87", "ewallet_accounts", 4292, "143,1"),
+STATED = [("87", "provincial_app_installs", 6800, "141,6"), ("87", "ewallet_installs", 4292, "143,1"),
           ("87", "shops_epayment", 739, "154")]
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -135,7 +135,7 @@ def test_every_csv_row_is_expected(figures):
     extra = set(figures.select("record", "unit_code", "indicator_code", "period_end").rows()) - expected
     # derived total, denominators stated as "x/63"-style, and the targets inferred from a stated %
     allowed = {"teams_total", "villages_total", "provinces_total", "districts_total", "communes_total",
-               "provincial_app_installs", "ewallet_accounts", "shops_epayment"}
+               "provincial_app_installs", "ewallet_installs", "shops_epayment"}
     assert {c for _, _, c, _ in extra} <= allowed, extra
 
 

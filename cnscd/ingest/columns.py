@@ -27,7 +27,7 @@ PHRASES: dict[str, list[str]] = {
     "villages_with_team": ["so thon co to", "thon co to", "thon da co to", "thon co to cnscd",
                            "villages with team", "villages with a team"],
     "vneid_activations": ["vneid", "dinh danh dien tu", "kich hoat dinh danh", "kich hoat"],
-    "ewallet_accounts": ["vi dien tu", "tai khoan thanh toan", "mobile money", "ewallet", "e wallet",
+    "ewallet_installs": ["vi dien tu", "tai khoan thanh toan", "mobile money", "ewallet", "e wallet",
                          "mo tai khoan"],
     "shops_epayment": ["cua hang", "co so kinh doanh", "diem kinh doanh", "ho kinh doanh", "shops",
                        "chap nhan thanh toan"],

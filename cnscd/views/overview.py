@@ -10,7 +10,7 @@ from cnscd import fmt
 from cnscd.i18n import t
 from cnscd.views.common import Query, version_at, with_targets
 
-HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_accounts",
+HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_installs",
             "people_guided_dvc", "dossiers_online_pct")
 SPARK_MONTHS = 12
 
