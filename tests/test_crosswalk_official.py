@@ -43,6 +43,14 @@ def exceptions() -> pl.DataFrame:
         pl.col("official", "union_with").fill_null(""))
 
 
+def test_the_official_file_is_in_the_scripts_canonical_form():
+    # scripts/official_crosswalk.py writes sorted, unique rows: a rerun is byte-identical.
+    lines = (DATA / "crosswalk_official.csv").read_text(encoding="utf-8").split("\n")
+    assert lines[0].startswith("legacy_code,") and lines[-1] == ""
+    rows = lines[1:-1]
+    assert rows == sorted(set(rows))
+
+
 def _disagreements(ours: dict[str, str], official: dict[str, str]) -> dict[str, tuple[str, str]]:
     codes = set(ours) | set(official)
     return {c: (ours.get(c, ""), official.get(c, "")) for c in sorted(codes) if ours.get(c) != official.get(c)}
@@ -109,9 +117,9 @@ def test_split_weights_follow_the_2025_areas(con):
         SELECT c.*, u.area_km2 / n.n_from AS piece FROM c JOIN n USING (to_code)
         JOIN core_unit u ON u.boundary_version = '2025' AND u.unit_code = c.to_code
     """).pl()
-    assert set(df["method"]) <= {"whole", "area_share", "equal_split", "whole_same_name", "nearest_centre"}
+    # Every commune weight comes from the converter tables and a size: no equal shares, no fallbacks.
+    assert dict(df.group_by("method").agg(pl.col("from_code").n_unique()).iter_rows()) == {"whole": 9593, "area_share": 442}
     split = df.filter(pl.col("method") == "area_share")
-    assert split["from_code"].n_unique() == 442
     expected = split.with_columns(w=pl.col("piece") / pl.col("piece").sum().over("from_code"))
     assert (expected["w"] - expected["weight"]).abs().max() < 1e-9
     assert (df.filter(pl.col("method") == "whole")["weight"] == 1).all()
