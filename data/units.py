@@ -165,10 +165,11 @@ def _commune_links(legacy: pl.DataFrame, new: pl.DataFrame, conv: dict) -> dict[
     DICT_PROVINCE_WARD_DIVIDED serves the package's address parser, so besides real splits it
     lists, under an old ward whose name another old ward of the same new province shares
     ('Phường 4' of Tây Ninh and of Tân An), the targets of all those namesakes; only the one
-    marked `isDefaultNewWard` is the ward's own. Within a group of namesakes, a target one of
-    them merged into whole is that one's alone; any other target goes to the namesake marking
-    it default (the nearest, if several do: the package sometimes marks the same one), else to
-    the nearest namesake listing it. A ward without namesakes keeps all its parts (a real split).
+    marked `isDefaultNewWard` is the ward's own. Within a group of namesakes, a non-default
+    target that one of them merged into whole is that one's alone; any other target goes to the
+    namesake marking it default (the nearest, if several do: the package sometimes marks the
+    same one), else to the nearest namesake listing it. A ward without namesakes keeps all its
+    parts (a real split).
     """
     leg = legacy.filter(pl.col("wardCode").is_not_null())
     old_code = {f"{p}_{d}_{w}": c for p, d, w, c in leg.select("provinceKey", "districtKey", "wardKey", "wardCode").iter_rows()}
@@ -210,7 +211,7 @@ def _commune_links(legacy: pl.DataFrame, new: pl.DataFrame, conv: dict) -> dict[
         group = namesakes[(np_, name_of[code])]
         keep = []
         for t in defaults + others:
-            if any(whole.get(c) == t for c in group if c != code):
+            if t not in defaults and any(whole.get(c) == t for c in group if c != code):
                 continue
             rivals = [c for c in group if c in divided and t in divided[c][1]] or \
                      [c for c in group if c in divided and t in divided[c][2]]
