@@ -37,6 +37,23 @@ def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> st
     return number(x, lang, decimals, signed) + (" %" if lang != "en" else "%")
 
 
+# How a source words a number (core_observation.value_qualifier): the word goes before it.
+QUALIFIER_WORDS = {"approx": ("khoảng", "about"), "more_than": ("hơn", "more than"),
+                   "less_than": ("dưới", "less than")}
+
+
+def qualified(x: Any, qualifier: str | None, lang: str = "vi", decimals: int = 0, percent: bool = False) -> str:
+    """A figure as its source words it: (74422, 'more_than') -> 'hơn 74.422' / 'more than 74,422';
+    no qualifier -> the plain number. `percent` formats the number as fmt.pct does."""
+    text = (pct if percent else number)(x, lang, decimals)
+    if text == "–" or not qualifier:
+        return text
+    if qualifier not in QUALIFIER_WORDS:
+        raise ValueError(f"Từ định tính không hợp lệ / unknown value qualifier {qualifier!r} "
+                         f"(dùng / use {', '.join(QUALIFIER_WORDS)})")
+    return f"{QUALIFIER_WORDS[qualifier][1 if lang == 'en' else 0]} {text}"
+
+
 def date(d: dt.date | dt.datetime | str | None, lang: str = "vi") -> str:
     """Dates are dd/mm/yyyy in both languages (the Vietnamese convention the audience reads)."""
     if d is None:
