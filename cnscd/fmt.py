@@ -42,16 +42,22 @@ QUALIFIER_WORDS = {"approx": ("khoảng", "about"), "more_than": ("hơn", "more 
                    "less_than": ("dưới", "less than")}
 
 
+def qualifier_word(qualifier: str | None, lang: str = "vi") -> str:
+    """'hơn' / 'more than' for 'more_than'; '' for none (a chart hover puts it before %{y})."""
+    if not qualifier:
+        return ""
+    if qualifier not in QUALIFIER_WORDS:
+        raise ValueError(f"Từ định tính không hợp lệ / unknown value qualifier {qualifier!r} "
+                         f"(dùng / use {', '.join(QUALIFIER_WORDS)})")
+    return QUALIFIER_WORDS[qualifier][1 if lang == "en" else 0]
+
+
 def qualified(x: Any, qualifier: str | None, lang: str = "vi", decimals: int = 0, percent: bool = False) -> str:
     """A figure as its source words it: (74422, 'more_than') -> 'hơn 74.422' / 'more than 74,422';
     no qualifier -> the plain number. `percent` formats the number as fmt.pct does."""
     text = (pct if percent else number)(x, lang, decimals)
-    if text == "–" or not qualifier:
-        return text
-    if qualifier not in QUALIFIER_WORDS:
-        raise ValueError(f"Từ định tính không hợp lệ / unknown value qualifier {qualifier!r} "
-                         f"(dùng / use {', '.join(QUALIFIER_WORDS)})")
-    return f"{QUALIFIER_WORDS[qualifier][1 if lang == 'en' else 0]} {text}"
+    word = qualifier_word(qualifier, lang)
+    return f"{word} {text}" if word and text != "–" else text
 
 
 def date(d: dt.date | dt.datetime | str | None, lang: str = "vi") -> str:
