@@ -92,6 +92,17 @@ def decimals_for(unit_of_measure: str | None, values: Any = None) -> int:
     return 0
 
 
+def decimals_of(x: Any, most: int = 4) -> int:
+    """The decimals a stated figure was written with (56.67 -> 2, 80.0 -> 0), so an article's number is
+    shown as printed, neither rounded nor padded."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return 0
+    for n in range(most + 1):
+        if abs(round(x, n) - x) < 1e-9:
+            return n
+    return most
+
+
 def d3(decimals: int = 0, percent_unit: bool = False) -> str:
     """d3 number format; Plotly applies the language's separators to it."""
     return f",.{decimals}f"

@@ -127,6 +127,14 @@ TEXT: dict[str, tuple[str, str]] = {
     # sources page
     "sources_title": ("Nguồn số liệu", "Data sources"),
     "indicators_title": ("Định nghĩa chỉ tiêu", "Indicator definitions"),
+    "article_figures_title": ("Số liệu đọc từ bài báo", "Figures read from articles"),
+    "article_figures_note": (
+        "Mỗi số giữ đúng cách bài báo viết (\"hơn\", \"khoảng\", \"dưới\"); mục tiêu \"suy ra\" không có "
+        "trong bài, được tính ngược từ tỷ lệ % bài báo nêu.",
+        "Each number keeps the article's wording (\"more than\", \"about\", \"less than\"); a \"derived\" "
+        "target is not in the article but back-calculated from the % it states.",
+    ),
+    "col_record": ("Loại", "Kind"),
     "boundaries_title": ("Địa giới hành chính", "Administrative boundaries"),
     "method_title": ("Phương pháp", "Method"),
     "method_text": (

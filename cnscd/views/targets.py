@@ -43,7 +43,7 @@ def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
     cat = query("indicator_catalogue").select("indicator_code", "name_vi", "name_en", "unit_of_measure",
                                               "unit_of_measure_en")
     a = a.join(cat, on="indicator_code", how="left").sort("unit_code", "indicator_code")
-    dec = [fmt.decimals_for(u) for u in a["unit_of_measure"]]
+    dec = [fmt.decimals_of(v) for v in a["value"]]  # as the article prints it
     pct = ["%" in (u or "") for u in a["unit_of_measure"]]
     value_text = [fmt.qualified(v, q, lang, d, p) for v, q, d, p in
                   zip(a["value"], a["value_qualifier"], dec, pct)]
