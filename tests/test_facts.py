@@ -302,3 +302,8 @@ def test_sources_page_lists_figures_as_worded(q):
     assert text[("VN", "members", dt.date(2023, 6, 15))] == "348.362 người"
     derived = f.filter(pl.col("target_is_derived").fill_null(False))
     assert derived.height == 3 and derived["value_text"].str.ends_with("(suy ra)").all()
+
+
+def test_progress_never_divides_a_rank_by_its_goal(q):
+    assert targets.progress(q, indicator="dti_rank", period="2024-06-30").height == 0
+    assert targets.progress(q, indicator="teams_total", period="2024-06-30").height > 0

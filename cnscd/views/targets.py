@@ -17,6 +17,11 @@ def progress(query: Query, *, indicator: str, period: str, nation_label: str = "
     end = dt.date.fromisoformat(period)
     version = version_at(query, end)
     s = query("province_series", indicator=indicator, mode="reported")
+    ind = query("indicator_catalogue").filter(pl.col("indicator_code") == indicator)
+    if ind.height and not ind["higher_is_better"][0]:
+        # a rank goal is met when rank <= goal: value / target is no "% of target" (39/25 is not 156 %);
+        # such goals are shown by dti_goals instead
+        s = s.head(0)
     s = s.filter((pl.col("period_end") == end) & (pl.col("boundary_version") == version))
     s = with_targets(s, query("unit_targets"), indicator)
     s = s.filter(pl.col("target_value").is_not_null() & (pl.col("target_value") > 0))
