@@ -70,6 +70,14 @@ def map_values(query: Query, *, version: str, level: str, province: str | None, 
                  year=y["year"] if y else -1)
 
 
+def published_ranks(frame: pl.DataFrame, indicator: str) -> pl.DataFrame:
+    """For a DTI rank map the rank is the published one, out of every unit of the ranking (5 published
+    of 34 in 2024 reads "1/34", not "1/5"); ties stay as published (two provinces at 15 in 2022)."""
+    if not (is_annual(indicator) and indicator.endswith("_rank")):
+        return frame
+    return frame.with_columns(rank=pl.col("value").cast(pl.Int32), n_ranked=pl.lit(frame.height, pl.Int32))
+
+
 def caption(query: Query, *, indicator: str, version: str, period_end: dt.date, lang: str) -> str:
     """'DTI 2022 (năm của tháng đang xem) · 63 / 63 tỉnh có số liệu công bố; ...'."""
     month = fmt.month(period_end, lang)

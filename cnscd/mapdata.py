@@ -101,7 +101,7 @@ def map_frame(query: Query, *, indicator: str, period_end: dt.date, version: str
             raise MapDataError("Thiếu kỳ gốc cho thước đo 'thay đổi' / the 'change' measure needs a base period")
         base = values(query, version=version, level=level, province=province, indicator=indicator,
                       period_end=base_period)
-    frame = add_rank(add_measure(frame, measure, base), higher_is_better)
+    frame = dti.published_ranks(add_rank(add_measure(frame, measure, base), higher_is_better), indicator)
     classes = classify(frame["measure_value"].drop_nulls().to_numpy(), scheme, k)
     return add_class(frame, classes), classes
 

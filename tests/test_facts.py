@@ -198,6 +198,7 @@ def test_map_shows_the_latest_published_year_and_not_published_elsewhere(q):
     rows, frame = _map(q, dt.date(2026, 6, 30), "2025")     # the 2024 ranking of the 34 provinces
     assert frame.height == 34 and frame["has_report"].sum() == 5
     assert [rows[c]["value"] for c in ("01", "46", "31", "79", "38")] == [1, 2, 3, 4, 5]
+    assert rows["46"]["rank"] == 2 and frame["n_ranked"][0] == 34   # "2/34" in the hover, not "2/5"
     assert rows["82"]["value"] is None   # Đồng Tháp (2025): not published, never its predecessors' mean
     assert dti.year_for(q, indicator="dti_rank", version="legacy", period_end=dt.date(2020, 12, 31)) is None
 
