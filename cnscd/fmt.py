@@ -37,6 +37,29 @@ def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> st
     return number(x, lang, decimals, signed) + (" %" if lang != "en" else "%")
 
 
+# How a source words a number (core_observation.value_qualifier): the word goes before it.
+QUALIFIER_WORDS = {"approx": ("khoảng", "about"), "more_than": ("hơn", "more than"),
+                   "less_than": ("dưới", "less than")}
+
+
+def qualifier_word(qualifier: str | None, lang: str = "vi") -> str:
+    """'hơn' / 'more than' for 'more_than'; '' for none (a chart hover puts it before %{y})."""
+    if not qualifier:
+        return ""
+    if qualifier not in QUALIFIER_WORDS:
+        raise ValueError(f"Từ định tính không hợp lệ / unknown value qualifier {qualifier!r} "
+                         f"(dùng / use {', '.join(QUALIFIER_WORDS)})")
+    return QUALIFIER_WORDS[qualifier][1 if lang == "en" else 0]
+
+
+def qualified(x: Any, qualifier: str | None, lang: str = "vi", decimals: int = 0, percent: bool = False) -> str:
+    """A figure as its source words it: (74422, 'more_than') -> 'hơn 74.422' / 'more than 74,422';
+    no qualifier -> the plain number. `percent` formats the number as fmt.pct does."""
+    text = (pct if percent else number)(x, lang, decimals)
+    word = qualifier_word(qualifier, lang)
+    return f"{word} {text}" if word and text != "–" else text
+
+
 def date(d: dt.date | dt.datetime | str | None, lang: str = "vi") -> str:
     """Dates are dd/mm/yyyy in both languages (the Vietnamese convention the audience reads)."""
     if d is None:
@@ -67,6 +90,17 @@ def decimals_for(unit_of_measure: str | None, values: Any = None) -> int:
         except TypeError:
             pass
     return 0
+
+
+def decimals_of(x: Any, most: int = 4) -> int:
+    """The decimals a stated figure was written with (56.67 -> 2, 80.0 -> 0), so an article's number is
+    shown as printed, neither rounded nor padded."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return 0
+    for n in range(most + 1):
+        if abs(round(x, n) - x) < 1e-9:
+            return n
+    return most
 
 
 def d3(decimals: int = 0, percent_unit: bool = False) -> str:

@@ -103,14 +103,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets_none_below": ("Không có đơn vị nào dưới ngưỡng.", "No unit is below the threshold."),
     "achievements": ("Kết quả các bài báo nêu", "Achievements reported in articles"),
     "achievements_note": (
-        "Tỷ lệ tính lại từ số liệu và mục tiêu đã lưu (không gõ tay).",
-        "Percentages are recomputed from the stored figure and target (not typed in).",
+        "Tỷ lệ tính lại từ số liệu và mục tiêu đã lưu (không gõ tay), bên cạnh tỷ lệ bài báo nêu; "
+        "mục tiêu \"suy ra\" là mục tiêu bài báo không nêu, được tính ngược từ tỷ lệ đó.",
+        "Percentages are recomputed from the stored figure and target (not typed in), beside the one the "
+        "article states; a \"derived\" target is one the article does not give, back-calculated from that %.",
     ),
     "achieved": ("Đạt", "Achieved"),
+    "achieved_computed": ("Đạt, tính lại (%)", "Achieved, computed (%)"),
+    "achieved_stated": ("Đạt, theo bài báo (%)", "Achieved, as stated (%)"),
+    "dti_goals": ("Mục tiêu xếp hạng chuyển đổi số (DTI) của tỉnh", "Provincial digital-transformation (DTI) rank goals"),
+    "dti_goals_note": (
+        "Mục tiêu do tỉnh tự đặt (trích bài báo) so với thứ hạng DTI đã công bố; hạng càng nhỏ càng tốt: "
+        "đạt khi hạng ≤ mục tiêu. Năm không có số liệu: chưa công bố (không nội suy).",
+        "The province's own goal (quoted from the article) against its published DTI rank; lower is better: "
+        "met when rank ≤ goal. A year without a figure: not published (never interpolated).",
+    ),
+    "col_year": ("Năm", "Year"),
+    "col_rank": ("Hạng DTI", "DTI rank"),
+    "col_goal": ("Mục tiêu (hạng ≤)", "Goal (rank ≤)"),
+    "col_goal_year": ("Hạn mục tiêu", "Goal year"),
+    "col_status": ("Tình trạng", "Status"),
     "quote": ("Trích dẫn", "Quote"),
     # sources page
     "sources_title": ("Nguồn số liệu", "Data sources"),
     "indicators_title": ("Định nghĩa chỉ tiêu", "Indicator definitions"),
+    "article_figures_title": ("Số liệu đọc từ bài báo", "Figures read from articles"),
+    "article_figures_note": (
+        "Mỗi số giữ đúng cách bài báo viết (\"hơn\", \"khoảng\", \"dưới\"); mục tiêu \"suy ra\" không có "
+        "trong bài, được tính ngược từ tỷ lệ % bài báo nêu.",
+        "Each number keeps the article's wording (\"more than\", \"about\", \"less than\"); a \"derived\" "
+        "target is not in the article but back-calculated from the % it states.",
+    ),
+    "col_record": ("Loại", "Kind"),
     "boundaries_title": ("Địa giới hành chính", "Administrative boundaries"),
     "method_title": ("Phương pháp", "Method"),
     "method_text": (

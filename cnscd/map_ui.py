@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cnscd import data, fmt, mapdata, state
+from cnscd import data, dti, fmt, mapdata, state
 from cnscd.charts import maps
 from cnscd.export import ChartMeta
 from cnscd.i18n_map import t
@@ -127,19 +127,25 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
                      column_labels=column_labels(lang, m_unit),
                      name=f"map_{code}_{fmt.month(period_end, 'en').replace('/', '-')}_{version}_{province or 'VN'}")
     decimals = fmt.decimals_for(m_unit, frame["measure_value"].drop_nulls().to_list())
+    annual = dti.is_annual(code)  # the DTI: a published yearly index, grey = "chưa công bố"
+    if annual:
+        decimals = 0 if code.endswith("_rank") else 4  # ranks as integers, scores (0–1) as published
 
     def fig_fn(chrome: bool = True, geojson_url: str | None = None):
         return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
                                decimals=decimals, show_raw=measure != "abs", chrome=chrome,
-                               labels=maps.island_labels(version, province, lang), geojson_url=geojson_url)
+                               labels=maps.island_labels(version, province, lang), geojson_url=geojson_url,
+                               no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None)
 
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
     event = st.plotly_chart(fig_fn(geojson_url=geojson_url(layer)), key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
+    if annual:
+        st.caption(data.view(dti.caption, indicator=code, version=version, period_end=period_end, lang=lang))
     missing = int((~frame["has_report"]).sum())
-    if missing:
+    if missing and not annual:
         st.caption(t("no_report_count", lang, n=missing))
     from cnscd.export.menu import download_menu
 

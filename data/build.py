@@ -1,7 +1,7 @@
 """Build data/warehouse.duckdb from scratch: atomic (temp file, then rename) and idempotent.
 
 Order: schema → boundary versions and sources → units and crosswalk → indicators →
-population → seed figures → demo series → replay of kept import batches → integrity
+population → seed figures → provincial DTI (data/dti.py) → demo series → replay of kept import batches → integrity
 checks. Only a warehouse whose checks all hold replaces the live file.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import polars as pl
 
 import queries
 from cnscd import warehouse
-from data import checks, population, seeds, units
+from data import checks, dti, population, seeds, units
 
 DEMO_SEED = 20220630
 TABLES = ["core_boundary_version", "core_source", "core_unit", "core_crosswalk", "core_indicator",
@@ -100,6 +100,7 @@ def populate(con: duckdb.DuckDBPyConnection, log=print) -> None:
     figures = seeds.load_seed_figures()
     insert(con, "core_observation", _seed_rows(figures, "observation"))
     insert(con, "core_target", _seed_rows(figures, "target"))
+    insert(con, "core_observation", dti.observations(seeds.load_sources(), u))
     t0 = time.perf_counter()
     obs, tgt = demo.generate(u, pop, figures, seed=DEMO_SEED)
     log(f"  demo series generated in {time.perf_counter() - t0:.1f} s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import data, fmt, map_ui, mapdata, state, ui
+from cnscd import data, dti, fmt, map_ui, mapdata, state, ui
 from cnscd.i18n_map import t
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -15,7 +15,9 @@ st.title(t("map_title", lang))
 
 # --- what to show -------------------------------------------------------------------------------
 c1, c2, c3, c4 = st.columns([3, 3, 2, 1])
-indicator_code = ui.indicator_select(lang, container=c1)
+# the core indicators and the provincial DTI (a yearly index: a month shows its year's DTI)
+indicator_code = ui.indicator_select(lang, container=c1, core_only=False,
+                                     codes=dti.map_indicator_codes(data.indicators()))
 indicator = data.indicator(indicator_code)
 measures = mapdata.measures_for(indicator["aggregation"])
 measure_names = {"abs": t("measure_abs", lang), "per1000": t("measure_per1000", lang),

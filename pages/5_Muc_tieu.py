@@ -59,16 +59,32 @@ else:
 # ---- achievements reported in articles ----------------------------------------------------------------
 st.subheader(t("achievements", lang))
 st.caption(t("achievements_note", lang))
-ach = data.view(tv.achievements)
+ach = data.view(tv.achievements, lang=lang)
 if ach.height:
     name_col = "name_en" if lang == "en" else "name_vi"
-    ui.table(ach.select("short_name", name_col, "period_end", "value", "target_value", "achieved_pct", "quote_vi",
-                        "source_url"), lang, key="targets_achievements", dates=("period_end",),
+    # value as the article words it ("hơn 74.422"), a back-calculated target marked "(suy ra)", and the
+    # computed % beside the one the article states
+    ui.table(ach.select("short_name", name_col, "period_end", "value_text", "target_text", "achieved_pct",
+                        "stated_pct_of_target", "quote_vi", "source_url"), lang, key="targets_achievements",
+             dates=("period_end",),
              labels={"short_name": t("unit_col", lang), name_col: t("indicator", lang), "period_end": t("period", lang),
-                     "value": t("value", lang), "target_value": t("target", lang),
-                     "achieved_pct": t("achieved", lang) + " (%)", "quote_vi": t("quote", lang),
-                     "source_url": t("source", lang)},
-             decimals={"achieved_pct": 1},
+                     "value_text": t("value", lang), "target_text": t("target", lang),
+                     "achieved_pct": t("achieved_computed", lang), "stated_pct_of_target": t("achieved_stated", lang),
+                     "quote_vi": t("quote", lang), "source_url": t("source", lang)},
+             decimals={"achieved_pct": 1, "stated_pct_of_target": 1},
              column_config={t("source", lang): st.column_config.LinkColumn(t("source", lang))})
 else:
     st.info(t("no_data", lang))
+
+# ---- the province's own DTI rank goals against its published ranks -----------------------------------
+goals = data.view(tv.dti_goals, lang=lang)
+if goals.height:
+    st.subheader(t("dti_goals", lang))
+    st.caption(t("dti_goals_note", lang))
+    ui.table(goals.select("unit", "year", "rank_text", "goal_rank", "goal_year", "status", "goal_quote_vi",
+                          "source_url"), lang, key="targets_dti_goals",
+             labels={"unit": t("unit_col", lang), "year": t("col_year", lang), "rank_text": t("col_rank", lang),
+                     "goal_rank": t("col_goal", lang), "goal_year": t("col_goal_year", lang),
+                     "status": t("col_status", lang), "goal_quote_vi": t("quote", lang),
+                     "source_url": t("source", lang)},
+             column_config={t("source", lang): st.column_config.LinkColumn(t("source", lang))})

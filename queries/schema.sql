@@ -85,6 +85,10 @@ CREATE TABLE core_observation (
     quote_vi         TEXT,                      -- for a seed figure: the sentence it was read from
     is_demo          BOOLEAN NOT NULL,
     batch_id         TEXT,                      -- import batch that wrote it (NULL for built rows)
+    -- as the source words the number: 'approx' (gần, khoảng, nearly), 'more_than' (hơn, trên, over,
+    -- tối thiểu), 'less_than' (dưới); NULL = stated exactly (and for demo rows)
+    value_qualifier  TEXT CHECK (value_qualifier IN ('approx', 'more_than', 'less_than')),
+    stated_pct_of_target DOUBLE,                -- a '% of target' the source itself states (141,6 %), as stated
     CHECK (period_end >= period_start),
     PRIMARY KEY (unit_code, boundary_version, indicator_code, period_start, period_end, source_id)
 );
@@ -100,6 +104,10 @@ CREATE TABLE core_target (
     quote_vi         TEXT,
     is_demo          BOOLEAN NOT NULL,
     batch_id         TEXT,
+    value_qualifier  TEXT CHECK (value_qualifier IN ('approx', 'more_than', 'less_than')),
+    -- TRUE: not stated by the source but back-calculated (from a value and a stated % of target);
+    -- NULL (demo, imports) reads as FALSE
+    target_is_derived BOOLEAN,
     PRIMARY KEY (unit_code, boundary_version, indicator_code, period_start, period_end, source_id)
 );
 

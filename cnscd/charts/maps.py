@@ -74,15 +74,15 @@ def _plain(text: str) -> str:
     return text.replace("%{", "% {")
 
 
-def _status(has_report: bool | None, lang: str) -> str:
-    return _t("no_figure", lang) if has_report else _t("no_report", lang)
+def _status(has_report: bool | None, lang: str, no_report: str | None = None) -> str:
+    return _t("no_figure", lang) if has_report else (no_report or _t("no_report", lang))
 
 
 def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: ChartMeta, *,
                measure_unit: str, value_unit: str, decimals: int = 0, show_raw: bool = False,
                chrome: bool = True, height: int = 620, uirevision: str | None = None,
                labels: list[tuple[str, float, float]] | None = None,
-               geojson_url: str | None = None) -> go.Figure:
+               geojson_url: str | None = None, no_report_label: str | None = None) -> go.Figure:
     """The choropleth of a map frame (mapdata.map_frame) over `layer`.
 
     Up to three traces over disjoint features of the same GeoJSON: units with a figure and a
@@ -95,6 +95,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     (Kaleido has no server to fetch from) leave it None.
     """
     lang = meta.lang
+    no_report = no_report_label or _t("no_report", lang)  # the DTI: "chưa công bố"
     f = _per_feature(layer, frame)
     k = classes.k
     n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
@@ -145,14 +146,14 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
             extra = dict(hovertemplate="<br>".join(lines) + "<extra></extra>", showscale=not parts,
                          colorbar={"title": {"text": measure_unit, "side": "top"},
                                    "tickvals": list(range(k + 1)),
-                                   "ticktext": [_t("no_report", lang)] + class_labels(classes, decimals, lang),
+                                   "ticktext": [no_report] + class_labels(classes, decimals, lang),
                                    "len": 0.75, "thickness": 16, "y": 0.5, "x": 1.0, "ticks": ""},
                          z=part["class_idx"].fill_null(0).to_numpy(), name=meta.title)
         else:
-            custom[:, 8] = [_status(h, lang) for h in part["has_report"]]
+            custom[:, 8] = [_status(h, lang, no_report) for h in part["has_report"]]
             extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
-                         showscale=not parts, z=np.zeros(part.height), name=_t("no_report", lang),
-                         colorbar={"tickvals": [0], "ticktext": [_t("no_report", lang)], "len": 0.3})
+                         showscale=not parts, z=np.zeros(part.height), name=no_report,
+                         colorbar={"tickvals": [0], "ticktext": [no_report], "len": 0.3})
         fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **common, **extra))
         parts.append(part["feature_id"].cast(pl.Int64).to_list())
     feats = layer.geojson["features"]
