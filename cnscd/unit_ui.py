@@ -43,6 +43,7 @@ def resolve(version: str, valid: set[UnitRef]) -> UnitRef | None:
     a province of the other version; a bad value is warned about and dropped (None)."""
     text = state.raw("unit")
     if text is None:
+        st.session_state.pop(NOTE, None)
         return None
     try:
         ref = UnitRef.parse(text, version)
@@ -56,6 +57,8 @@ def resolve(version: str, valid: set[UnitRef]) -> UnitRef | None:
             if (old and old.is_merger) or (old and new and old.name != new.name):
                 st.session_state[NOTE] = (str(to), str(src))
         ref = to if to in valid else None
+    if st.session_state.get(NOTE, ("",))[0] != str(ref):
+        st.session_state.pop(NOTE, None)  # the note speaks of the crossing only while its unit is shown
     if ref is None:
         state.warn_bad("unit", text)
         state.put("unit", None)

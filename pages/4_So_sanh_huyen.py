@@ -55,7 +55,8 @@ ui.demo_caption(is_demo, lang)
 # --- ranking bars with the province line --------------------------------------------------------
 m_rank = ChartMeta(title_vi=t("ranking_title", "vi", children=t(f"children_{version}", "vi"), ind=ind["name_vi"]),
                    title_en=t("ranking_title", "en", children=t(f"children_{version}", "en"), ind=ind["name_en"]),
-                   unit=unit_of(ind), data=rank.drop("n_ranked", "has_report"), name=f"rank_{ind_code}_{province}",
+                   unit=unit_of(ind), data=rank.drop("n_ranked", "has_report"),
+                   name=f"rank_{ind_code}_{version}_{province}",
                    **common)
 ref_label = t("province_value" if ind["aggregation"] == "ratio" else "province_avg", lang)
 nbars = state.select("nbars", t("bars_shown", lang), [20, 40, 0], 40, kind="segmented",
@@ -87,7 +88,7 @@ n = state.select("nmult", t("multiples_n", lang), [4, 8, 12, 16, 24], 12, kind="
 order = districtdata.top_units(rank, n)
 m_sm = ChartMeta(title_vi=t("multiples_title", "vi", ind=ind["name_vi"]),
                  title_en=t("multiples_title", "en", ind=ind["name_en"]), unit=unit_of(ind),
-                 data=trend.filter(pl.col("unit_code").is_in(order)), name=f"multiples_{ind_code}_{province}",
+                 data=trend.filter(pl.col("unit_code").is_in(order)), name=f"multiples_{ind_code}_{version}_{province}",
                  **(common | {"period": f"{fmt.month(districtdata.months_back(period, 11), lang)} – {common['period']}"}))
 ui.chart(lambda chrome=True: districts.small_multiples(trend, m_sm, order=order, decimals=dec, chrome=chrome),
          m_sm, key="d_multiples")

@@ -208,10 +208,12 @@ def test_dong_thap_there_and_back(session, truth):
     assert "Đồng Tháp (từ 1/7/2025) gồm Tiền Giang và Đồng Tháp cũ." in captions(at)
     at.select_slider(key="w_period").set_value(OLD_MONTH).run()
     assert at.query_params["unit"] == "legacy:87" and at.subheader[0].value.startswith("Đồng Tháp (đến 30/6/2025)")
+    assert any("thay cho Đồng Tháp (từ 1/7/2025), mã 82" in i.value for i in at.info)  # the move is said
     at.select_slider(key="w_period").set_value(NEW_MONTH).run()
     assert at.query_params["unit"] == "2025:82"
     at.button(key="unit_go_legacy_82").click().run()  # see Tiền Giang, the other predecessor
     ok(at)
+    assert not [i for i in at.info if "Đang xem" in i.value]  # a unit the user chose needs no note
     assert at.query_params["unit"] == "legacy:82" and at.query_params["period"] == "2025-06"
     assert at.subheader[0].value == "Tiền Giang (đến 30/6/2025), T6/2025"
     assert "Tiền Giang (đến 30/6/2025) nay thuộc Đồng Tháp (từ 1/7/2025), cùng với Đồng Tháp cũ." in captions(at)
