@@ -37,10 +37,18 @@ SAMPLE_FORWARD = ("82", "87", "26", "02", "01")
 
 # ---- what the pages must show, from our own SQL ------------------------------------------------
 @pytest.fixture(scope="module")
-def truth(con) -> pl.DataFrame:
+def db(con):
+    """Our own cursor on the session's warehouse (another test may leave a result open on `con`)."""
+    cur = con.cursor()
+    yield cur
+    cur.close()
+
+
+@pytest.fixture(scope="module")
+def truth(db) -> pl.DataFrame:
     """One row per (2025 province, legacy predecessor): names, how many parts, and `back` = the one a
     backward crossing must land on (same short name first, else the most populous, then the code)."""
-    return con.sql("""
+    return db.sql("""
         WITH parts AS (
             SELECT c.to_code, t.short_name AS to_name, c.from_code, f.short_name AS from_name,
                    (SELECT arg_max(p.population, p.year) FROM core_population p
@@ -56,14 +64,14 @@ def truth(con) -> pl.DataFrame:
         FROM parts ORDER BY to_code, from_code""").pl()
 
 
-def teams(con, version: str, code: str, month: str) -> float:
+def teams(db, version: str, code: str, month: str) -> float:
     """teams_total of one province at a month end (a real row wins over a demo one)."""
-    row = con.execute("""
+    row = db.execute("""
         SELECT value FROM core_observation
         WHERE boundary_version = ? AND unit_code = ? AND indicator_code = 'teams_total' AND granularity = 'month'
           AND strftime(period_end, '%Y-%m') = ?
-        ORDER BY is_demo, source_id LIMIT 1""", [version, code, month]).fetchone()
-    return row[0]
+        ORDER BY is_demo, source_id LIMIT 1""", [version, code, month]).fetchall()
+    return row[0][0]
 
 
 def heading_name(row: dict, side: str) -> str:
@@ -141,24 +149,24 @@ def check_made_of(at, row: dict, truth: pl.DataFrame, side: str) -> None:
 
 
 # ---- the walks -----------------------------------------------------------------------------------
-def test_overview_every_2025_province_back(session, truth, con):
+def test_overview_every_2025_province_back(session, truth, db):
     at = session(OVERVIEW, period=NEW_MONTH)
     for row in truth.filter("back").iter_rows(named=True):
         walk(at, f"2025:{row['to_code']}", NEW_MONTH, OLD_MONTH)
         assert at.query_params["unit"] == f"legacy:{row['from_code']}", row
         assert at.subheader[0].value == f"{heading_name(row, 'old')}, {month_vi(OLD_MONTH)}"
-        value = teams(con, "legacy", row["from_code"], OLD_MONTH)
+        value = teams(db, "legacy", row["from_code"], OLD_MONTH)
         assert at.metric[0].value == fmt.number(value, "vi"), row  # the cards are the predecessor's
         check_made_of(at, row, truth, "old")
 
 
-def test_overview_every_legacy_province_forward(session, truth, con):
+def test_overview_every_legacy_province_forward(session, truth, db):
     at = session(OVERVIEW, period=OLD_MONTH)
     for row in truth.iter_rows(named=True):
         walk(at, f"legacy:{row['from_code']}", OLD_MONTH, NEW_MONTH)
         assert at.query_params["unit"] == f"2025:{row['to_code']}", row
         assert at.subheader[0].value == f"{heading_name(row, 'new')}, {month_vi(NEW_MONTH)}"
-        assert at.metric[0].value == fmt.number(teams(con, "2025", row["to_code"], NEW_MONTH), "vi"), row
+        assert at.metric[0].value == fmt.number(teams(db, "2025", row["to_code"], NEW_MONTH), "vi"), row
         check_made_of(at, row, truth, "new")
         if row["n_parts"] > 1:  # the move across a merger is said, with the code it replaced
             assert any(f"mã {row['from_code']}" in i.value for i in at.info), row
@@ -271,8 +279,8 @@ def test_compare_units_old_link_carried_forward(session):
     assert "Đồng Tháp" in labels and "Tiền Giang" not in labels
 
 
-def test_targets_name_the_provinces_of_the_period(session, con):
-    names = {v: {r[0] for r in con.execute("SELECT short_name FROM core_unit WHERE unit_level = 'province' AND "
+def test_targets_name_the_provinces_of_the_period(session, db):
+    names = {v: {r[0] for r in db.execute("SELECT short_name FROM core_unit WHERE unit_level = 'province' AND "
                                             "boundary_version = ?", [v]).fetchall()} for v in ("legacy", "2025")}
 
     def bars(at) -> set[str]:
@@ -297,8 +305,8 @@ def test_unitref_parse_and_text():
     assert UnitRef.of("04", "2025") == UnitRef("2025", "04") and UnitRef.of(NATION) is NATION
 
 
-def test_cross_and_lineage(con, truth):
-    q = lambda name, **p: queries.run(con, name, **p)  # noqa: E731
+def test_cross_and_lineage(db, truth):
+    q = lambda name, **p: queries.run(db, name, **p)  # noqa: E731
     for row in truth.iter_rows(named=True):
         assert unitref.cross(q, UnitRef("legacy", row["from_code"]), "2025") == UnitRef("2025", row["to_code"])
         if row["back"]:
