@@ -133,9 +133,9 @@ def lineage_block(lang: str, ref: UnitRef | None) -> None:
     if text is None:
         return
     st.caption(text)
-    with st.container(horizontal=True, key=f"unit_parts_{ref.version}_{ref.code}"):
+    with st.container(horizontal=True, vertical_alignment="center", key=f"unit_parts_{ref.version}_{ref.code}"):
         if lin.is_new:
-            st.caption(t("unit_see_parts", lang, date=unitref.day_text(lin.valid_to, lang)))
+            st.caption(t("unit_see_parts", lang, date=unitref.day_text(lin.valid_to, lang)), width="content")
             for p in lin.parts:
                 st.button(unitref.part_name(p, lang), key=f"unit_go_{p.ref.version}_{p.ref.code}",
                           on_click=_go, args=(p.ref, p.ref.version))
