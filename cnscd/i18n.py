@@ -81,6 +81,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_far_behind": ("Rất chậm", "Far behind"),
     # overview
     "overview_unit": ("{unit}, {period}", "{unit}, {period}"),
+    # a unit across the 1 July 2025 reform (cnscd.unitref, cnscd.unit_ui)
+    "unit_new_name": ("{name} (từ {date})", "{name} (from {date})"),
+    "unit_old_name": ("{name} (đến {date})", "{name} (until {date})"),
+    "unit_made_of": ("{new} gồm {parts}.", "{new} is made of {parts}."),
+    "unit_part_of": ("{old} nay thuộc {new}, cùng với {others}.",
+                     "{old} is now part of {new}, together with {others}."),
+    "unit_moved": ("Đang xem {new} thay cho {old}, mã {code}: kỳ đã chọn dùng địa giới {bv}.",
+                   "Showing {new} instead of {old}, code {code}: the chosen period uses the {bv} boundaries."),
+    "unit_see_parts": ("Xem từng tỉnh cũ (đến {date}):", "See each former province (until {date}):"),
+    "unit_see_new": ("Xem {new}", "See {new}"),
+    "unit_see_today": ("Cả vùng {new} theo 34 tỉnh hiện nay, cả trước {date} (So sánh tỉnh)",
+                       "All of {new} in today's 34 provinces, also before {date} (Compare provinces)"),
     "overview_provinces": ("Theo tỉnh/thành, {period}", "By province, {period}"),
     "what_changed": ("Điểm đáng chú ý", "What changed"),
     "change_vs_prev": ("so với {period}", "vs {period}"),

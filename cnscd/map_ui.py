@@ -13,10 +13,11 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cnscd import data, dti, fmt, mapdata, state
+from cnscd import data, dti, fmt, mapdata, state, unit_ui
 from cnscd.charts import maps
 from cnscd.export import ChartMeta
 from cnscd.i18n_map import t
+from cnscd.unitref import UnitRef
 
 PLAYING = "_map_playing"
 FULL_RUN = "_map_full_run"
@@ -32,28 +33,16 @@ def plotly_config(lang: str) -> dict[str, Any]:
             "topojsonURL": EMPTY_TOPOJSON_URL, "scrollZoom": True}
 
 
-def carry_province(version: str, names: dict[str, str]) -> None:
-    """A province code in the URL from the other boundary version is carried across the
-    1 July 2025 reform through the crosswalk (Vĩnh Phúc 26 -> Phú Thọ 25); anything else that
-    is not a province of `version` is dropped (the nation is the absence of `unit`)."""
-    raw = state.raw("unit")
-    if raw and raw not in names:
-        other = "2025" if version == "legacy" else "legacy"
-        new = mapdata.successor(data.query, raw, other, version) if raw != "VN" else None
-        state.put("unit", new if new in names else None)
-
-
 def area_select(lang: str, version: str) -> str | None:
-    """Nation or one province of `version` (URL `unit`, absent for the nation)."""
+    """Nation or one province of `version` (URL `unit` = `2025:82` / `legacy:87`, absent for the nation;
+    a unit of the other version or an old link's bare code is carried across, cnscd.unit_ui)."""
     prov = data.provinces(version).sort("short_name")
     names = dict(zip(prov["unit_code"], prov["short_name"]))
-    carry_province(version, names)
-    chosen = state.select("unit", t("area", lang), ["VN", *names], "VN",
-                          format_func=lambda c: t("whole_country", lang) if c == "VN" else names.get(c, c))
-    if chosen == "VN":
+    chosen = unit_ui.unit_select(lang, version, names, t("area", lang), nation_label=t("whole_country", lang))
+    if chosen.is_nation:
         state.put("unit", None)
         return None
-    return chosen
+    return chosen.code
 
 
 def back_button(lang: str, province: str | None) -> None:
@@ -113,8 +102,9 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
     ind_name = indicator["name_en" if lang == "en" else "name_vi"]
-    area = t("whole_country", lang) if province is None else data.provinces(version).filter(
-        pl.col("unit_code") == province)["short_name"].first()
+    area = t("whole_country", lang) if province is None else unit_ui.place(
+        lang, UnitRef(version, province),
+        data.provinces(version).filter(pl.col("unit_code") == province)["short_name"].first())
     period_txt = fmt.month(period_end, lang)
     boundary = data.version_label(version, lang)
     source = ", ".join(flags["sources"]) or "–"

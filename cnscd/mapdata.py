@@ -107,7 +107,9 @@ def map_frame(query: Query, *, indicator: str, period_end: dt.date, version: str
 
 
 def successor(query: Query, code: str, from_version: str, to_version: str) -> str | None:
-    """The province of `to_version` that carries most of `code` (for a drill across the reform)."""
+    """The province of `to_version` a view of `code` moves to across the reform: forward the province it
+    went into, backward the same-named predecessor, else the most populous (queries/map_province_successor.sql;
+    cnscd.unitref.cross is the same on a UnitRef)."""
     if from_version == to_version:
         return code
     rows = query("map_province_successor", from_version=from_version, code=code, to_version=to_version)

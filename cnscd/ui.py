@@ -70,10 +70,18 @@ def choice(name: str, label: str, options: dict[str, str], default: str, *, kind
 
 def province_select(lang: str, version: str, default: Sequence[str], *, name: str = "units",
                     container: Any = None, max_selections: int | None = 8) -> list[str]:
+    """Provinces of `version` bound to URL `name` as `2025:82,2025:01` (cnscd.unitref; an old link's bare
+    codes and provinces of another version are carried across); returns their codes."""
+    from cnscd import unit_ui
+    from cnscd.unitref import UnitRef
+
     prov = data.provinces(version).sort("short_name")
-    names = dict(zip(prov["unit_code"], prov["short_name"]))
-    return state.multiselect(name, t("provinces", lang), list(names), default, container=container,
-                             format_func=lambda c: names.get(c, c), max_selections=max_selections)
+    names = {UnitRef(version, c): n for c, n in zip(prov["unit_code"], prov["short_name"])}
+    unit_ui.resolve_list(name, version, set(names))
+    chosen = state.multiselect(name, t("provinces", lang), list(names), [UnitRef(version, c) for c in default],
+                               container=container, max_selections=max_selections,
+                               format_func=lambda r: names.get(UnitRef.of(r, version), str(r)))
+    return [r.code for r in chosen]
 
 
 def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import charts, data, fmt, ui
+from cnscd import charts, data, fmt, ui, unit_ui
 from cnscd.export import ChartMeta
 from cnscd.i18n import t
 from cnscd.views import overview
@@ -26,10 +26,13 @@ snap = data.view(overview.snapshot, period=period.isoformat())
 catalogue = data.indicators()
 
 # ---- headline cards of the nation or one province (the map's drill-down sets the same `unit`) ------
+version = data.version_at(period)
 names = overview.unit_options(snap, t("nation", lang))
-unit = ui.choice("unit", t("unit_col", lang), names, "VN", kind="selectbox", container=right)
-st.subheader(t("overview_unit", lang, unit=names[unit], period=period_label))
-cards = overview.cards(snap, catalogue, lang, period, unit=unit)
+unit = unit_ui.unit_select(lang, version, {c: n for c, n in names.items() if c != "VN"}, t("unit_col", lang),
+                           nation_label=names["VN"], container=right)
+st.subheader(t("overview_unit", lang, unit=unit_ui.place(lang, unit, names[unit.code]), period=period_label))
+unit_ui.lineage_block(lang, unit)
+cards = overview.cards(snap, catalogue, lang, period, unit=unit.code)
 cols = st.columns(4)
 for i, card in enumerate(cards):
     with cols[i % 4].container(border=True, height=250):

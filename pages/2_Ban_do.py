@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import data, dti, fmt, map_ui, mapdata, state, ui
+from cnscd import data, dti, fmt, map_ui, mapdata, state, ui, unit_ui
 from cnscd.i18n_map import t
+from cnscd.unitref import UnitRef
 
 # --- set-up -------------------------------------------------------------------------------------
 lang = ui.lang()
@@ -60,6 +61,7 @@ else:
         map_ui.back_button(lang, province)
 with a3:
     two = state.toggle("cmp", t("compare_two", lang), False)
+unit_ui.lineage_block(lang, UnitRef(version, province) if province else None)  # what a merged province is made of
 
 # --- the map(s) ---------------------------------------------------------------------------------
 views: list = []  # every map drawn, for the view's slides / PDF report
@@ -96,5 +98,5 @@ ui.view_downloads("map_view", views, t("page_map", lang),
 
 # --- drill into a clicked province --------------------------------------------------------------
 if hit:
-    state.put("unit", hit)
+    state.put("unit", str(UnitRef(version, hit)))
     st.rerun()

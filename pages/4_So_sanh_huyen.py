@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from cnscd import data, districtdata, fmt, map_ui, state, ui
+from cnscd import data, districtdata, fmt, state, ui, unit_ui
 from cnscd.charts import districts
 from cnscd.export import ChartMeta
 from cnscd.i18n_map import t
@@ -22,9 +22,9 @@ version = data.version_at(period)
 c1, c2, c3 = st.columns(3)
 prov = data.provinces(version).sort("short_name")
 prov_names = dict(zip(prov["unit_code"], prov["short_name"]))
-map_ui.carry_province(version, prov_names)  # a link from the other boundary version still works
-province = state.select("unit", t("province", lang), list(prov_names), "01" if "01" in prov_names else None,
-                        format_func=lambda c: prov_names.get(c, c), container=c1)
+# URL `unit` = `2025:82` / `legacy:87`; a unit of the other version or an old link's bare code is carried across
+unit = unit_ui.unit_select(lang, version, prov_names, t("province", lang), default="01", container=c1)
+province = unit.code
 ind_code = ui.indicator_select(lang, container=c2)
 ind2_code = ui.indicator_select(lang, name="ind2", container=c3, label=t("indicator_y", lang),
                                 default="members" if ind_code != "members" else "teams_total")
@@ -42,18 +42,21 @@ pair = data.view(districtdata.pair, x=ind_code, y=ind2_code, **where)
 name_of = lambda row: row["name_en" if lang == "en" else "name_vi"]  # noqa: E731
 unit_of = lambda row: row["unit_of_measure_en" if lang == "en" else "unit_of_measure"]  # noqa: E731
 children = t(f"children_{version}", lang)
+place = unit_ui.place(lang, unit, prov_names[province])
 sources = ", ".join(rank["source_title"].drop_nulls().unique().sort().to_list()) or "–"
 is_demo = bool(rank["is_demo"].fill_null(False).any())
 common = dict(period=fmt.month(period, lang), boundary_version=data.version_label(version, lang),
-              source=sources, is_demo=is_demo, lang=lang, filters={t("province", lang): prov_names[province]})
+              source=sources, is_demo=is_demo, lang=lang, filters={t("province", lang): place})
 dec = fmt.decimals_for(unit_of(ind), rank["value"].drop_nulls().to_list())
-st.caption(f"{prov_names[province]} · {children} · {common['period']} · {common['boundary_version']}")
+st.caption(f"{place} · {children} · {common['period']} · {common['boundary_version']}")
+unit_ui.lineage_block(lang, unit)
 ui.demo_caption(is_demo, lang)
 
 # --- ranking bars with the province line --------------------------------------------------------
 m_rank = ChartMeta(title_vi=t("ranking_title", "vi", children=t(f"children_{version}", "vi"), ind=ind["name_vi"]),
                    title_en=t("ranking_title", "en", children=t(f"children_{version}", "en"), ind=ind["name_en"]),
-                   unit=unit_of(ind), data=rank.drop("n_ranked", "has_report"), name=f"rank_{ind_code}_{province}",
+                   unit=unit_of(ind), data=rank.drop("n_ranked", "has_report"),
+                   name=f"rank_{ind_code}_{version}_{province}",
                    **common)
 ref_label = t("province_value" if ind["aggregation"] == "ratio" else "province_avg", lang)
 nbars = state.select("nbars", t("bars_shown", lang), [20, 40, 0], 40, kind="segmented",
@@ -85,7 +88,7 @@ n = state.select("nmult", t("multiples_n", lang), [4, 8, 12, 16, 24], 12, kind="
 order = districtdata.top_units(rank, n)
 m_sm = ChartMeta(title_vi=t("multiples_title", "vi", ind=ind["name_vi"]),
                  title_en=t("multiples_title", "en", ind=ind["name_en"]), unit=unit_of(ind),
-                 data=trend.filter(pl.col("unit_code").is_in(order)), name=f"multiples_{ind_code}_{province}",
+                 data=trend.filter(pl.col("unit_code").is_in(order)), name=f"multiples_{ind_code}_{version}_{province}",
                  **(common | {"period": f"{fmt.month(districtdata.months_back(period, 11), lang)} – {common['period']}"}))
 ui.chart(lambda chrome=True: districts.small_multiples(trend, m_sm, order=order, decimals=dec, chrome=chrome),
          m_sm, key="d_multiples")

@@ -107,7 +107,7 @@ def test_page_default_and_controls(app):
     figs = figures(at)
     assert len(figs) == 3
     assert figs[0]["data"][0]["orientation"] == "h" and len(figs[0]["data"][0]["y"]) == 2  # communes of 01
-    assert at.query_params["unit"] == "01" and at.query_params["period"] == "2026-06"
+    assert at.query_params["unit"] == "2025:01" and at.query_params["period"] == "2026-06"
     at.selectbox(key="w_unit").set_value("04").run()
     at.selectbox(key="w_ind").set_value("villages_with_team_pct").run()
     at.selectbox(key="w_ind2").set_value("teams_total").run()
@@ -127,9 +127,9 @@ def test_page_default_and_controls(app):
 def test_page_carries_province_across_reform(app):
     at = app(period="2026-06", unit="03")  # a legacy code: province 03 is part of 2025 province 04
     assert not at.exception, at.exception
-    assert at.query_params["unit"] == "04" and not at.warning
+    assert at.query_params["unit"] == "2025:04" and not at.warning
     at = app(unit="VN")  # the map page's nation: fall back to the default province quietly
-    assert at.query_params["unit"] == "01" and not at.warning
+    assert at.query_params["unit"] == "2025:01" and not at.warning
 
 
 def test_page_shared_link_legacy_english(app):

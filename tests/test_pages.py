@@ -83,7 +83,7 @@ def test_overview_cards_for_one_province(app, q):
     code = today_codes(q, 1)[0]
     at.selectbox(key="w_unit").set_value(code).run()
     ok(at)
-    assert at.query_params["unit"] == code
+    assert at.query_params["unit"] == f"2025:{code}"  # a unit is (boundary version, code)
     assert [m.value for m in at.metric] != national and len(at.metric) == len(national)
 
 
@@ -144,7 +144,7 @@ def test_compare_opens_a_shared_link(app, q):
     assert at.selectbox(key="w_ind").value == "members"
     assert at.selectbox(key="w_measure").value == "per1000"
     assert at.button_group(key="w_mode").value == "today"
-    assert at.multiselect(key="w_units").value == codes
+    assert [str(r) for r in at.multiselect(key="w_units").value] == [f"2025:{c}" for c in codes]
 
 
 def test_view_params_survive_page_switches(app, q):

@@ -44,7 +44,7 @@ def test_click_province_drills_in_and_back(ui, period, version, code, children):
     assert ui.page.locator(".geo text", has_text="Hoàng Sa").count() == 1  # the archipelagos are named
     ui.shot(f"map_{version}_national")
     click_unit(ui, version, code)
-    assert ui.query().get("unit") == code
+    assert ui.query().get("unit") == f"{version}:{code}"  # a unit is (boundary version, code)
     n_child = len(maps.layer_for(children, version, code).feature_codes)
     assert paths(ui.page).count() == n_child
     assert ui.page.get_by_text("gần đúng").count() >= 1  # approximate outlines are said so

@@ -67,7 +67,7 @@ def test_national_communes_from_static_file(ui, con):
     ui.page.mouse.click(hit["x"], hit["y"])
     ui.page.wait_for_timeout(800)
     ui.wait()
-    assert ui.query().get("unit") == province, (code, province, ui.query())
+    assert ui.query().get("unit") == f"2025:{province}", (code, province, ui.query())
     assert ui.page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path').count() == \
         len(maps.layer_for("commune", "2025", province).feature_codes)
     assert ui.page.blocked == []
