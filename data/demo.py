@@ -59,7 +59,7 @@ from data.demo_tree import Tree, make_tree
 from data.demo_versions import legacy, reform
 
 SOURCE_ID = "demo"
-VERSIONS = {"legacy": (dt.date(2022, 7, 1), 36), "2025": (dt.date(2025, 7, 1), 16)}
+VERSIONS = {"legacy": (dt.date(2022, 3, 1), 40), "2025": (dt.date(2025, 7, 1), 16)}
 LEVELS = {"legacy": ("nation", "province", "district", "commune"), "2025": ("nation", "province", "commune")}
 LOWEST = {"legacy": "district", "2025": "commune"}
 HINTS = ("communes_with_team",)
@@ -87,7 +87,11 @@ def generate(units: pl.DataFrame, population: pl.DataFrame, seed_figures: pl.Dat
     anchors = plan(seed_figures)
     trees = {v: make_tree(units, population, v, *VERSIONS[v]) for v in VERSIONS}
     old_tree, new_tree = trees["legacy"], trees["2025"]
-    old = legacy(old_tree, anchors["legacy"][0], _early_provinces(units, seed_figures), _villages(seed_figures), rng)
+    lu = units.filter(pl.col("boundary_version") == "legacy")
+    province_of = dict(lu.select("unit_code", "province_code").iter_rows())
+    district_of = dict(lu.filter(pl.col("unit_level") == "commune").select("unit_code", "parent_code").iter_rows())
+    old = legacy(old_tree, anchors["legacy"][0], province_of, district_of, _active_provinces(seed_figures),
+                 _villages(seed_figures), rng)
     communes = legacy_communes(units, population, old_tree, old, anchors["legacy"][0], rng)
     prov_map = dict(crosswalk.filter(pl.col("unit_level") == "province").select("from_code", "to_code").iter_rows())
     to_new = np.array([new_tree.prov_index[prov_map[c]] for c in old_tree.prov])
@@ -117,11 +121,11 @@ def _villages(figures: pl.DataFrame) -> float:
     return float(f.sort("period_end")["value"][-1]) if f.height else float(DEFAULT_VILLAGES)
 
 
-def _early_provinces(units: pl.DataFrame, figures: pl.DataFrame) -> set[str]:
-    """Provinces with a seed figure (any unit inside) dated by August 2022 started early."""
-    early = figures.filter((pl.col("boundary_version") == "legacy") & (pl.col("period_end") <= dt.date(2022, 8, 31)))
-    prov = units.filter(pl.col("boundary_version") == "legacy").select("unit_code", "province_code")
-    return set(early.join(prov, on="unit_code")["province_code"].drop_nulls().to_list())
+def _active_provinces(figures: pl.DataFrame) -> dict[dt.date, float]:
+    """Published national counts of provinces with teams, by month (34 in 6/2022, 49 in 8/2022 ...)."""
+    f = figures.filter((pl.col("indicator_code") == "provinces_with_teams") & (pl.col("unit_code") == "VN")
+                       & (pl.col("record") == "observation") & (pl.col("boundary_version") == "legacy"))
+    return {d.replace(day=1): float(v) for d, v in f.select("period_end", "value").iter_rows()}
 
 
 def _derived(tree: Tree, s: dict) -> dict[str, tuple]:

@@ -25,6 +25,7 @@ class Tree:
     pop_p: np.ndarray
     pop_l: np.ndarray
     communes_l: np.ndarray         # legacy communes per district (caps commune-level teams); 2025: None
+    start_p: np.ndarray | None = field(default=None, init=False)  # first month of each province (legacy)
     prov_index: dict[str, int] = field(init=False)
     low_index: dict[str, int] = field(init=False)
 
@@ -81,8 +82,11 @@ def two_level(tree: Tree, national: np.ndarray, w_p: np.ndarray, w_l: np.ndarray
     province's path, or follows `driver_l(i)` (e.g. its own teams) — its province then grows at
     least as fast (the `floor` of data/demo_alloc.allocate)."""
     months, n_p, n_l = tree.months, len(tree.prov), len(tree.low)
+    # a pinned province is zero before its start month and has at least 1 from it (it counts as started)
     pp = {i: pin_path(a, (national if driver_p is None else driver_p(i)).astype(float),
-                      init=None if init_p is None else float(init_p[i])) for i, a in (pins_p or {}).items()}
+                      0 if tree.start_p is None else int(tree.start_p[i]),
+                      init=None if init_p is None else float(init_p[i]), least=1.0)
+          for i, a in (pins_p or {}).items()}
     national = _room_for_pins(national, pp, init_p)
     pl_, floor = {}, None
     if driver_l is not None:  # lowest-level pins on their own path: their province must make room
