@@ -35,6 +35,9 @@ ACTIVE_PROVINCES = {dt.date(2022, 3, 1): 10, dt.date(2022, 4, 1): 20, dt.date(20
 # Start order among the provinces no figure forces: population rank with noise (a large province
 # usually organises early, as Hà Nội did in 2022), this spread on log population.
 ORDER_NOISE = 0.8
+# A unit with fewer people than this (Trường Sa: 93; Cồn Cỏ: 500) gets no team by its share of
+# population; it gets one commune-level team from its start (where it has a commune to hold it).
+TINY_POPULATION = 1_000
 REFORM_GROWTH = {"teams_village": 0.0012, "teams_commune": 0.001, "members": 0.0015}
 
 
@@ -126,7 +129,15 @@ def _full_coverage(anchors: list[Anchor], level: str, index: dict, tv_pins: dict
     return out
 
 
-def _teams(tree: Tree, anchors, nat_tv, nat_tc, v_total, rng, w_p, w_l, init_p=None, v_fixed=None):
+def _least_one(tree: Tree, starts_l: np.ndarray | None, pinned: dict) -> dict[int, int]:
+    """Lowest units too small to get any team by their share, that can hold a commune-level team."""
+    small = np.flatnonzero(tree.pop_l < TINY_POPULATION)
+    cap = tree.communes_l
+    return {int(i): 0 if starts_l is None else int(starts_l[i]) for i in small
+            if int(i) not in pinned and (cap is None or cap[i] >= 1)}
+
+
+def _teams(tree: Tree, anchors, nat_tv, nat_tc, v_total, rng, w_p, w_l, init_p=None, v_fixed=None, starts_l=None):
     """teams_village (under the village caps) and teams_commune (legacy: one per commune at most)."""
     communes = {} if tree.communes_l is None else dict(zip(tree.low, tree.communes_l)) | dict(
         zip(tree.prov, tree.communes_p))
@@ -152,7 +163,8 @@ def _teams(tree: Tree, anchors, nat_tv, nat_tc, v_total, rng, w_p, w_l, init_p=N
                                      init_p=None if init_p is None else init_p["teams_village"])
     cap_p, cap_l = (None, None) if tree.communes_l is None else (tree.communes_p, tree.communes_l)
     out["teams_commune"] = two_level(tree, nat_tc, w_p, w_l, cap_p, cap_l, tc_p, tc_l,
-                                     init_p=None if init_p is None else init_p["teams_commune"])
+                                     init_p=None if init_p is None else init_p["teams_commune"],
+                                     least_one=_least_one(tree, starts_l, tc_l | tv_l))
     return out
 
 
@@ -172,7 +184,7 @@ def legacy(tree: Tree, anchors: list[Anchor], province_of: dict[str, str], distr
     tree.start_p = starts
     w_p = (tree.pop_p ** 0.9 * lognormal(rng, len(tree.prov), 0.25))[:, None] * activity(starts, months)
     w_l = (tree.pop_l ** 0.9 * lognormal(rng, len(tree.low), 0.3))[:, None] * activity(starts_l, months)
-    out = _teams(tree, anchors, nat_tv, nat_tc, v_total, rng, w_p, w_l)
+    out = _teams(tree, anchors, nat_tv, nat_tc, v_total, rng, w_p, w_l, starts_l=starts_l)
     pts = _by_month(PUBLISHED_MEMBERS, tree.start) | _national(anchors, "members")
     last, first_m = max(pts), min(t for t in pts if t >= 0)
     members = _points_path(pts, months, 0.0)
