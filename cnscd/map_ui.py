@@ -138,7 +138,7 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
-    missing = int((~frame["has_report"]).sum())
+    missing = int((~frame["has_report"] & frame["is_reporting"].fill_null(True)).sum())  # Hoàng Sa: "no data"
     if missing:
         st.caption(t("no_report_count", lang, n=missing))
     from cnscd.export.menu import download_menu
