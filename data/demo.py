@@ -1,6 +1,7 @@
 """Deterministic demo series (source_id 'demo', is_demo true): monthly, every level, both versions.
 
-Legacy units, July 2022 – June 2025: nation, 63 provinces, 696 districts (the lowest level),
+Legacy units, March 2022 (guidance 793/BTTTT-THH of 5/3/2022 started the teams) – June 2025:
+nation, 63 provinces, 696 districts (the lowest level),
 and — team coverage only — the communes of provinces with a commune-level seed figure (Hà Nam,
 for Xã Thanh Tâm: data/demo_communes.py). 2025 units, July 2025 – October 2026: nation,
 34 provinces, 3,321 communes.
@@ -18,12 +19,20 @@ team give as many village teams, communes with a team as many commune teams, and
 figure with no team figure implies one team per 6 members (Đồng Tháp's pilot: 60 members).
 
 Choices:
-- National teams follow the published path (27,218 on 14/6/2022 sets July 2022; 42,469 in
-  Aug 2022; 74,422 in June 2023; 93,524 in Sept 2024), then +0.25 %/month. Members likewise
-  (130,487; 208,000; 348,362), then 5.5 per new team and +0.15 %/month; new members go to the
-  units furthest below their own members per team, so provinces stay within 4–9 (Thanh Hóa's
-  own 15,995 / 4,351 = 3.7 excepted). 40 provinces report from July 2022, 49 from August, all 63 by May 2023 (the ten
-  provinces with teams in every commune by June 2022 among the first).
+- National teams follow the published path (about 2,300 in 4/2022; 27,218 on 14/6/2022 sets June
+  2022; 42,469 in Aug 2022; 74,422 in June 2023; 93,524 in Sept 2024), from a quarter of April's
+  count in March 2022, then +0.25 %/month. Members likewise (130,487; 208,000; 348,362; before
+  June 2022 5.3 per team, as the early provinces' own figures need), then 5.5 per new team and
+  +0.15 %/month; new members go to the units furthest below their own members per team, so
+  provinces stay within 4–9 (Thanh Hóa's own 15,995 / 4,351 = 3.7 excepted).
+- Provinces with teams follow the published counts (seed figures: 34 on 14/6/2022, 49 on 23/8/2022,
+  63/63 by June 2023; the demo's own 10, 20, 28 for March–May 2022, linear between): each month
+  first the provinces a figure says had started by then (a figure anywhere inside them; the ten
+  with teams in every commune by June 2022 by May), then the rest by population rank with noise —
+  large provinces usually organised early (Hà Nội from 2022). A pinned province is zero before its
+  start and at least 1 from it. A unit too small for any share (under 1,000 people: Trường Sa, 93)
+  gets one commune-level team from its start.
+- Units with no population row (nobody lives there: Hoàng Sa) get no rows at all.
 - Commune-level teams are 8.5 % of teams, at most one per legacy commune; village teams never
   exceed villages. villages_total: 98,455 (MoHA 2020) shared by population, constant; a unit
   reported at 100 % coverage gets exactly as many villages as village teams.
