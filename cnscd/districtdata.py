@@ -21,8 +21,10 @@ def ranking(query: Query, *, indicator: str, period_end: dt.date, version: str, 
     frame, _ = mapdata.map_frame(query, indicator=indicator, period_end=period_end, version=version,
                                  level=mapdata.CHILD_LEVEL[version], province=province,
                                  higher_is_better=higher_is_better)
-    return frame.select("unit_code", "unit_name", "short_name", "value", "rank", "n_ranked", "target_value",
-                        "pct_target", "source_title", "is_demo", "has_report")
+    # a unit where nobody lives (Hoàng Sa) is never expected to report: no bar, not "not reported"
+    return frame.filter(pl.col("is_reporting").fill_null(True)).select(
+        "unit_code", "unit_name", "short_name", "value", "rank", "n_ranked", "target_value", "pct_target",
+        "source_title", "is_demo", "has_report")
 
 
 def province_reference(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,

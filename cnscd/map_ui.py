@@ -134,7 +134,7 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
     if annual:
         st.caption(data.view(dti.caption, indicator=code, version=version, period_end=period_end, lang=lang))
-    missing = int((~frame["has_report"]).sum())
+    missing = int((~frame["has_report"] & frame["is_reporting"].fill_null(True)).sum())  # Hoàng Sa: "no data"
     if missing and not annual:
         st.caption(t("no_report_count", lang, n=missing))
     from cnscd.export.menu import download_menu

@@ -68,7 +68,8 @@ def builtin_sources() -> pl.DataFrame:
         "published_date": [None, today, today, dt.date(2025, 6, 12)],
         "licence": [prov["licence"], None, None, None],
         "note": ["administrative units, centre points, 2025 areas and converter tables",
-                 "province census total shared among communes by type weight; labelled estimate",
+                 "province census total shared among communes by 2025 area and commune type (wards denser), "
+                 "sourced island figures kept (data/island_units.csv); labelled estimate",
                  "deterministic generator data/demo.py, seed 20220630; not real figures",
                  "63 → 34 provinces from 1 July 2025"],
     }, schema_overrides={"published_date": pl.Date})
@@ -76,7 +77,8 @@ def builtin_sources() -> pl.DataFrame:
 
 def merged_sources() -> pl.DataFrame:
     csv = seeds.load_sources()
-    extra = builtin_sources().filter(~pl.col("source_id").is_in(csv["source_id"].to_list()))
+    extra = pl.concat([builtin_sources(), population.island_sources().cast(builtin_sources().schema)])
+    extra = extra.filter(~pl.col("source_id").is_in(csv["source_id"].to_list()))
     return pl.concat([csv, extra.select(csv.columns).cast(csv.schema)], how="vertical")
 
 
@@ -91,7 +93,7 @@ def populate(con: duckdb.DuckDBPyConnection, log=print) -> None:
     queries.execute_script(con, "schema")
     insert(con, "core_boundary_version", boundary_versions())
     insert(con, "core_source", merged_sources())
-    u, cw = units.load_units(), units.load_crosswalk()
+    u, cw = population.flag_reporting(units.load_units()), units.load_crosswalk()
     insert(con, "core_unit", u)
     insert(con, "core_crosswalk", cw)
     insert(con, "core_indicator", seeds.load_indicators())

@@ -8,9 +8,10 @@ WITH demo AS (
     JOIN core_indicator i USING (indicator_code)
     WHERE o.is_demo AND i.aggregation = 'sum' AND u.unit_level <> 'nation'
 ),
+-- children where nobody lives (is_reporting false: Hoàng Sa) never report and are not counted
 child_counts AS (
     SELECT boundary_version, parent_code, count(*) AS n_children FROM core_unit
-    WHERE parent_code IS NOT NULL GROUP BY ALL
+    WHERE parent_code IS NOT NULL AND coalesce(is_reporting, true) GROUP BY ALL
 ),
 children AS (
     SELECT boundary_version, parent_code, indicator_code, period_end, sum(value) AS child_sum, count(*) AS n_reported

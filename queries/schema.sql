@@ -37,6 +37,8 @@ CREATE TABLE core_unit (
     centre_lat       DOUBLE,
     centre_lon       DOUBLE,
     area_km2         DOUBLE,
+    is_reporting     BOOLEAN,                   -- false: nobody lives there (Hoàng Sa): no population, no figures,
+                                                -- "no data" on the map; NULL counts as true
     source_id        TEXT NOT NULL,
     PRIMARY KEY (boundary_version, unit_code)
 );

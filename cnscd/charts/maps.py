@@ -21,9 +21,11 @@ from cnscd.classes import Classes
 from cnscd.export import ChartMeta
 
 NO_REPORT_COLOUR = "#d0d0d0"
+NO_DATA_COLOUR = "#f7f7f7"     # nobody lives there (Hoàng Sa): drawn and named, no figure expected
 BORDER_COLOUR = "#ffffff"
 TEXT = {
     "no_report": ("chưa báo cáo", "no report"),
+    "no_data": ("không có số liệu", "no data"),
     "no_figure": ("không tính được (thiếu mục tiêu, dân số hoặc kỳ gốc)",
                   "not computable (no target, population or base figure)"),
     "value": ("Giá trị", "Value"),
@@ -85,8 +87,9 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                geojson_url: str | None = None, no_report_label: str | None = None) -> go.Figure:
     """The choropleth of a map frame (mapdata.map_frame) over `layer`.
 
-    Up to three traces over disjoint features of the same GeoJSON: units with a figure and a
-    target, with a figure but no target, and without a figure (grey, "chưa báo cáo"). Each has
+    Up to four traces over disjoint features of the same GeoJSON: units with a figure and a
+    target, with a figure but no target, and without a figure (grey, "chưa báo cáo"); a unit where
+    nobody lives (`is_reporting` false: Hoàng Sa) has a fourth, pale one ("không có số liệu"). Each has
     its own hover template, so no missing number is ever shown as 0 (plotly prints null as 0),
     numbers are formatted by plotly's `separators`, and each outline is sent once.
     With `geojson_url` (maplayer.static_url) every trace names the layer's file instead of carrying
@@ -105,7 +108,9 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                   selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 1.0}})
     f = f.with_columns(name=f["unit_name"].fill_null(f["layer_name"]),
                        has_figure=pl.col("measure_value").is_not_null(),
-                       has_target=pl.col("target_value").is_not_null())
+                       has_target=pl.col("target_value").is_not_null(),
+                       is_reporting=(pl.col("is_reporting") if "is_reporting" in f.columns else pl.lit(True))
+                       .fill_null(True))
     d3, tdec = fmt.d3(decimals), (decimals if "%" in value_unit else 0)
     sources = f.filter(pl.col("has_figure"))["source_title"].drop_nulls().unique()
     one_source = sources.len() == 1
@@ -120,7 +125,8 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                    False: f"{_t('target', lang)}: –"}
     groups = [(pl.col("has_figure") & pl.col("has_target"), True, True),
               (pl.col("has_figure") & ~pl.col("has_target"), True, False),
-              (~pl.col("has_figure"), False, False)]
+              (~pl.col("has_figure") & pl.col("is_reporting"), False, False),
+              (~pl.col("has_figure") & ~pl.col("is_reporting"), None, False)]
     fig = go.Figure()
     parts = []
     for cond, has_fig, has_tgt in groups:
@@ -149,12 +155,18 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                                    "ticktext": [no_report] + class_labels(classes, decimals, lang),
                                    "len": 0.75, "thickness": 16, "y": 0.5, "x": 1.0, "ticks": ""},
                          z=part["class_idx"].fill_null(0).to_numpy(), name=meta.title)
+        elif has_fig is None:  # nobody lives there: its own pale colour, never "not reported"
+            custom[:, 8] = _t("no_data", lang)
+            extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
+                         showscale=False, z=np.zeros(part.height), name=_t("no_data", lang),
+                         colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+                         marker={"line": {"color": "#9e9e9e", "width": 0.5}})
         else:
             custom[:, 8] = [_status(h, lang, no_report) for h in part["has_report"]]
             extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
                          showscale=not parts, z=np.zeros(part.height), name=no_report,
                          colorbar={"tickvals": [0], "ticktext": [no_report], "len": 0.3})
-        fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **common, **extra))
+        fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **{**common, **extra}))
         parts.append(part["feature_id"].cast(pl.Int64).to_list())
     feats = layer.geojson["features"]
     for trace, idx in zip(fig.data, parts):
