@@ -69,7 +69,7 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
     """One small line chart per unit (in `order`), same y scale so they compare.
     series: unit_code, display_name, period_end, value, is_demo."""
     names = dict(zip(series["unit_code"], series["display_name"]))
-    order = [c for c in order if c in names]
+    order = list(dict.fromkeys(c for c in order if c in names))  # one panel per unit
     rows = max(1, -(-len(order) // columns))
     fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True,
                         subplot_titles=[names[c] for c in order] or [""],
