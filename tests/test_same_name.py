@@ -258,3 +258,20 @@ def test_unit_labels_rules():
     assert got["87"] == got["82"] == "Đồng Tháp"  # two versions: the views add the version (see compare)
     assert full["873"] == "Huyện Cao Lãnh, Đồng Tháp" and full["00001"] == "Xã Tân Hòa (Châu Thành), Đồng Tháp"
     assert full["87"] == "Tỉnh Đồng Tháp"
+
+
+def test_targets_progress_bars_keyed_by_code(query, latest):
+    from cnscd.charts import progress_bars
+    from cnscd.views import targets
+
+    for version, period in latest.items():
+        frame = targets.progress(query, indicator="teams_total", period=period.isoformat())
+        assert frame.height and frame["unit_code"].n_unique() == frame.height, version
+        fig = progress_bars(frame, meta(), threshold=80)
+        assert sorted(y for tr in fig.data for y in tr.y) == sorted(frame["unit_code"]), version
+        no_twins(list(fig.layout.yaxis.ticktext), f"targets {version}")
+    # two units with one name are still two bars
+    two = pl.DataFrame({"unit_code": ["866", "873"], "label": ["Cao Lãnh", "Cao Lãnh"], "pct": [50.0, 90.0],
+                        "value": [1.0, 2.0], "target_value": [2.0, 2.2], "is_demo": [True, True]})
+    fig = progress_bars(two, meta(), threshold=80)
+    assert sorted(y for tr in fig.data for y in tr.y) == ["866", "873"]
