@@ -275,3 +275,28 @@ def test_targets_progress_bars_keyed_by_code(query, latest):
                         "value": [1.0, 2.0], "target_value": [2.0, 2.2], "is_demo": [True, True]})
     fig = progress_bars(two, meta(), threshold=80)
     assert sorted(y for tr in fig.data for y in tr.y) == ["866", "873"]
+
+
+def test_district_page_shows_both_cao_lanh(warehouse_env, con):
+    """The page itself (AppTest): Đồng Tháp in June 2024, 12 bars and a 12-row table with both names."""
+    import json
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.mapfixtures import app_opener
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = app_opener("pages/4_So_sanh_huyen.py")(period="2024-06", unit="87", ind="teams_total", nbars="0")
+    assert isinstance(at, AppTest) and not at.exception, at.exception
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(fig["data"][0]["y"]) == len(set(fig["data"][0]["y"])) == 12
+    ticks = fig["layout"]["yaxis"]["ticktext"]
+    assert "TP. Cao Lãnh" in ticks and "H. Cao Lãnh" in ticks and "Cao Lãnh" not in ticks
+    table = at.dataframe[0].value
+    names = table["Đơn vị"].tolist()
+    assert len(names) == len(set(names)) == 12 and {"TP. Hồng Ngự", "H. Hồng Ngự"} <= set(names)
+    n = con.execute("SELECT count(*) FROM core_unit WHERE boundary_version = 'legacy' AND province_code = '87' "
+                    "AND unit_level = 'district'").fetchone()[0]
+    assert n == 12
