@@ -112,7 +112,7 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
                      title_en=t("map_chart_title", "en", ind=indicator["name_en"], area=area, period=fmt.month(period_end, "en")),
                      unit=m_unit, period=period_txt, boundary_version=boundary, source=source,
                      is_demo=flags["is_demo"], is_approximate_boundaries=layer.is_approximate, lang=lang,
-                     data=frame.select("unit_code", "unit_name", "value", "measure_value", "rank", "target_value",
+                     data=frame.select("unit_code", "display_name_full", "value", "measure_value", "rank", "target_value",
                                        "pct_target", "source_title", "is_demo"),
                      column_labels=column_labels(lang, m_unit),
                      name=f"map_{code}_{fmt.month(period_end, 'en').replace('/', '-')}_{version}_{province or 'VN'}")
@@ -155,7 +155,7 @@ def geojson_url(layer: maps.MapLayer) -> str | None:
 
 def column_labels(lang: str, measure_unit: str) -> dict[str, str]:
     """Headers of the exported table (CSV / XLSX) in the page's language."""
-    return {"unit_code": t("code_col", lang), "unit_name": t("name_col", lang), "value": t("value", lang),
+    return {"unit_code": t("code_col", lang), "display_name_full": t("name_col", lang), "value": t("value", lang),
             "measure_value": f"{t('measure', lang)} ({measure_unit})", "rank": t("rank", lang),
             "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
             "source_title": t("source", lang), "is_demo": t("demo_tag", lang)}

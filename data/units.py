@@ -16,6 +16,8 @@ from pathlib import Path
 import polars as pl
 from unidecode import unidecode
 
+from data import unit_labels
+
 PACKAGE = "vietnamadminunits"
 SOURCE_ID = "pkg_vietnamadminunits"
 VERSIONS = ("legacy", "2025")
@@ -111,7 +113,7 @@ def load_units() -> pl.DataFrame:
     for r in new.sort("wardCode").iter_rows(named=True):
         rows.append(_unit("2025", r["wardCode"], "commune", r["ward"], r["wardShort"], r["provinceCode"],
                           r["provinceCode"], r["wardLat"], r["wardLon"], r["wardAreaKm2"]))
-    return _frame(rows)
+    return unit_labels.with_display_names(_frame(rows))
 
 
 @functools.lru_cache(maxsize=1)

@@ -57,7 +57,7 @@ m_rank = ChartMeta(title_vi=t("ranking_title", "vi", children=t(f"children_{vers
                    title_en=t("ranking_title", "en", children=t(f"children_{version}", "en"), ind=ind["name_en"]),
                    unit=unit_of(ind), data=rank.drop("n_ranked", "has_report"),
                    name=f"rank_{ind_code}_{version}_{province}",
-                   **common)
+                   column_labels=districtdata.column_labels(rank, lang), **common)
 ref_label = t("province_value" if ind["aggregation"] == "ratio" else "province_avg", lang)
 nbars = state.select("nbars", t("bars_shown", lang), [20, 40, 0], 40, kind="segmented",
                      format_func=lambda n: t("bars_all", lang) if n == 0 else t("bars_ends", lang, n=n // 2))
@@ -68,9 +68,7 @@ ui.chart(lambda chrome=True: districts.ranking_bars(rank, m_rank, reference=ref,
 # --- sortable table with sparklines -------------------------------------------------------------
 st.subheader(t("table_title", lang))
 tab = districtdata.table(rank, trend)
-labels = {"unit_code": t("code_col", lang), "short_name": t("name_col", lang), "value": t("value", lang),
-          "rank": t("rank", lang), "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
-          "trend": t("sparkline", lang)}
+labels = districtdata.column_labels(tab, lang)
 ui.table(tab, lang, labels=labels, decimals={"value": dec, "target_value": dec, "pct_target": 1}, key="d_table",
          column_config={labels["trend"]: st.column_config.LineChartColumn(labels["trend"], width="medium")})
 
@@ -78,7 +76,8 @@ ui.table(tab, lang, labels=labels, decimals={"value": dec, "target_value": dec, 
 x_t, y_t = f"{name_of(ind)} ({unit_of(ind)})", f"{name_of(ind2)} ({unit_of(ind2)})"
 m_sc = ChartMeta(title_vi=t("scatter_title", "vi", x=ind["name_vi"], y=ind2["name_vi"]),
                  title_en=t("scatter_title", "en", x=ind["name_en"], y=ind2["name_en"]),
-                 unit=f"{unit_of(ind)} · {unit_of(ind2)}", data=pair, name=f"scatter_{ind_code}_{ind2_code}", **common)
+                 unit=f"{unit_of(ind)} · {unit_of(ind2)}", data=pair, name=f"scatter_{ind_code}_{ind2_code}",
+                 column_labels=districtdata.column_labels(pair, lang, x=x_t, y=y_t), **common)
 dec2 = fmt.decimals_for(unit_of(ind2), pair["y"].to_list())
 ui.chart(lambda chrome=True: districts.scatter(pair, m_sc, x_title=x_t, y_title=y_t, x_decimals=dec,
                                                y_decimals=dec2, chrome=chrome), m_sc, key="d_scatter")
@@ -89,6 +88,7 @@ order = districtdata.top_units(rank, n)
 m_sm = ChartMeta(title_vi=t("multiples_title", "vi", ind=ind["name_vi"]),
                  title_en=t("multiples_title", "en", ind=ind["name_en"]), unit=unit_of(ind),
                  data=trend.filter(pl.col("unit_code").is_in(order)), name=f"multiples_{ind_code}_{version}_{province}",
+                 column_labels=districtdata.column_labels(trend, lang),
                  **(common | {"period": f"{fmt.month(districtdata.months_back(period, 11), lang)} – {common['period']}"}))
 ui.chart(lambda chrome=True: districts.small_multiples(trend, m_sm, order=order, decimals=dec, chrome=chrome),
          m_sm, key="d_multiples")

@@ -1,9 +1,10 @@
 -- district_series: monthly values of one indicator for every unit of a level inside one province
 -- (legacy districts, or 2025 communes) between two month ends; feeds sparklines and small multiples.
--- Real figures win over demo ones for the same unit and month.
+-- Real figures win over demo ones for the same unit and month. display_name tells same-named units
+-- apart ('TP. Cao Lãnh' / 'H. Cao Lãnh'); group and key by unit_code, never by it.
 -- params: version, level, province, indicator, start_date, end_date
 WITH units AS (
-    SELECT unit_code, short_name
+    SELECT unit_code, display_name
     FROM core_unit
     WHERE boundary_version = $version AND unit_level = $level AND province_code = $province
 ),
@@ -16,7 +17,7 @@ obs AS (
     QUALIFY row_number() OVER (PARTITION BY o.unit_code, o.period_end ORDER BY o.is_demo, o.source_id) = 1
 ),
 final AS (
-    SELECT obs.unit_code, units.short_name, obs.period_end, obs.value, obs.is_demo
+    SELECT obs.unit_code, units.display_name, obs.period_end, obs.value, obs.is_demo
     FROM obs JOIN units USING (unit_code)
 )
 SELECT * FROM final ORDER BY unit_code, period_end

@@ -4,7 +4,8 @@
 -- from other years, never carried across the reform, never summed from or to another level.
 -- params: version, level, province, indicator, year
 WITH units AS (
-    SELECT unit_code, unit_name, short_name, province_code, coalesce(is_reporting, true) AS is_reporting
+    SELECT unit_code, unit_name, short_name, display_name, display_name_full, province_code,
+           coalesce(is_reporting, true) AS is_reporting
     FROM core_unit
     WHERE boundary_version = $version AND unit_level = $level
       AND (CAST($province AS VARCHAR) IS NULL OR province_code = CAST($province AS VARCHAR))
@@ -18,7 +19,8 @@ obs AS (
     QUALIFY row_number() OVER (PARTITION BY o.unit_code ORDER BY o.source_id) = 1
 ),
 final AS (
-    SELECT u.unit_code, u.unit_name, u.short_name, u.province_code, u.is_reporting,
+    SELECT u.unit_code, u.unit_name, u.short_name, u.display_name, u.display_name_full, u.province_code,
+           u.is_reporting,
            obs.value, obs.source_id, s.title AS source_title, obs.is_demo, obs.quote_vi,
            CAST(NULL AS DOUBLE) AS target_value, CAST(NULL AS DATE) AS target_period_end,
            CAST(NULL AS DOUBLE) AS population, CAST(NULL AS INTEGER) AS population_year,

@@ -1,11 +1,14 @@
 -- map_values: one row per unit of a level (optionally inside one province) with its value of an
 -- indicator at a month end, the target in force, the population and the source. Units with no
 -- figure come back with value NULL (the map greys them as "chưa báo cáo"); is_reporting false marks
--- a unit where nobody lives (Hoàng Sa), never expected to report ("không có số liệu").
+-- a unit where nobody lives (Hoàng Sa), never expected to report ("không có số liệu"). Labels:
+-- display_name is unique inside a province ('TP. Cao Lãnh' / 'H. Cao Lãnh'), display_name_full in
+-- the whole version.
 -- Real figures win over demo ones for the same unit and period (docs/design.md).
 -- params: version, level, province, indicator, period_end
 WITH units AS (
-    SELECT unit_code, unit_name, short_name, province_code, coalesce(is_reporting, true) AS is_reporting
+    SELECT unit_code, unit_name, short_name, display_name, display_name_full, province_code,
+           coalesce(is_reporting, true) AS is_reporting
     FROM core_unit
     WHERE boundary_version = $version AND unit_level = $level
       AND (CAST($province AS VARCHAR) IS NULL OR province_code = CAST($province AS VARCHAR))
@@ -37,7 +40,8 @@ pop AS (
                                ORDER BY abs(p.year - year(CAST($period_end AS DATE))), p.year DESC) = 1
 ),
 final AS (
-    SELECT u.unit_code, u.unit_name, u.short_name, u.province_code, u.is_reporting,
+    SELECT u.unit_code, u.unit_name, u.short_name, u.display_name, u.display_name_full, u.province_code,
+           u.is_reporting,
            obs.value, obs.source_id, s.title AS source_title, obs.is_demo, obs.quote_vi,
            tgt.target_value, tgt.target_period_end,
            pop.population, pop.population_year, pop.population_is_estimate

@@ -30,6 +30,9 @@ CREATE TABLE core_unit (
     unit_level       TEXT NOT NULL CHECK (unit_level IN ('nation','province','district','commune')),
     unit_name        TEXT NOT NULL,             -- official name with type: 'Huyện Thanh Liêm'
     short_name       TEXT NOT NULL,             -- 'Thanh Liêm'
+    display_name     TEXT NOT NULL,             -- shown label, unique inside its province and level:
+                                                -- 'TP. Cao Lãnh' / 'H. Cao Lãnh' (data/unit_labels.py)
+    display_name_full TEXT NOT NULL,            -- unique in the version: 'Huyện Cao Lãnh, Đồng Tháp'
     unit_type        TEXT,                      -- 'Huyện', 'Tỉnh', 'Xã', 'Đặc khu', ...
     slug             TEXT NOT NULL,             -- ASCII: 'thanh-liem'
     parent_code      TEXT,                      -- NULL for the nation

@@ -15,6 +15,7 @@ import polars as pl
 
 import queries
 from data.build import insert
+from data.unit_labels import with_display_names
 
 LEGACY = {"01": ["001", "002"], "02": ["003"], "03": ["004", "005"]}
 NEW = {"01": ["00001", "00002"], "04": ["00003", "00004", "00005"]}
@@ -47,7 +48,7 @@ def _units() -> pl.DataFrame:
             add(v, p, "province", f"Tỉnh P{p}", "VN", p)
             for c in kids:
                 add(v, c, child, f"{'Huyện' if child == 'district' else 'Xã'} C{c}", p, p)
-    return pl.DataFrame(rows)
+    return with_display_names(pl.DataFrame(rows))
 
 
 def _leaf_value(code: str, i: int) -> float:

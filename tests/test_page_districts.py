@@ -56,7 +56,7 @@ def test_series_table_and_pair(query):
     assert len(tab["trend"][0]) == 12 and tab["trend"][2] is None
     p = districtdata.pair(query, x="teams_total", y="villages_with_team_pct", period_end=JUNE26, version="2025",
                           province="04")
-    assert p.columns == ["unit_code", "short_name", "is_demo", "x", "y"] and p.height == 2
+    assert p.columns == ["unit_code", "display_name", "is_demo", "x", "y"] and p.height == 2
     assert districtdata.top_units(r, 1) == ["00004"]
     assert districtdata.months_back(dt.date(2026, 3, 31), 11) == dt.date(2025, 4, 30)
 
@@ -70,7 +70,10 @@ def test_charts(query):
     r = districtdata.ranking(query, indicator="teams_total", period_end=JUNE26, version="2025", province="04")
     fig = districts.ranking_bars(r, meta(), reference=30.5, reference_label="Trung bình tỉnh")
     bar = fig.data[0]
-    assert bar.y[0] == "C00004" and bar.y[-1] == "C00005 (chưa báo cáo)"
+    assert list(bar.y) == ["00004", "00003", "00005"]  # categories are codes: same names never merge
+    ticks = fig.layout.yaxis
+    assert list(ticks.tickvals) == list(bar.y) and ticks.type == "category"
+    assert ticks.ticktext[0] == "C00004" and ticks.ticktext[-1] == "C00005 (chưa báo cáo)"
     assert bar.marker.color[-1] == districts.NO_REPORT_COLOUR
     assert any(s.x0 == 30.5 for s in fig.layout.shapes)
     assert "Trung bình tỉnh: 30,5" in [a.text for a in fig.layout.annotations][0] or any(
@@ -82,7 +85,7 @@ def test_charts(query):
     assert list(sc.data[0].text) == ["C00003", "C00004"]
     s = districtdata.series(query, indicator="teams_total", period_end=JUNE26, version="2025", province="04")
     top_bottom = districts.ranking_bars(r, meta(), reference=None, reference_label="", limit=2)
-    assert list(top_bottom.data[0].y) == ["C00004", "C00005 (chưa báo cáo)"]  # best one + last one
+    assert list(top_bottom.layout.yaxis.ticktext) == ["C00004", "C00005 (chưa báo cáo)"]  # best one + last one
     sm = districts.small_multiples(s, meta(), order=["00004", "00003"], columns=2)
     assert [tr.name for tr in sm.data] == ["C00004", "C00003"]
 
@@ -136,8 +139,8 @@ def test_page_shared_link_legacy_english(app):
     at = app(period="2025-06", unit="03", ind="teams_total", ind2="villages_with_team_pct", nmult="4", lang="en")
     assert not at.exception, at.exception
     figs = figures(at)
-    y = figs[0]["data"][0]["y"]
-    assert y == ["C004", "C005 (no report)"]  # legacy districts of province 03
+    assert figs[0]["data"][0]["y"] == ["004", "005"]
+    assert figs[0]["layout"]["yaxis"]["ticktext"] == ["C004", "C005 (no report)"]  # legacy districts of 03
     assert figs[0]["layout"]["separators"] == ".,"
     assert len(figs[2]["data"]) == 1  # small multiples: the one reporting district
     caps = " ".join(c.value for c in at.caption)

@@ -1,5 +1,8 @@
 """Charts of the district comparison page: ranking bars with the province line, a scatter of two
-indicators, small multiples of monthly trends. Pure: frames and a ChartMeta in, a Figure out."""
+indicators, small multiples of monthly trends. Pure: frames and a ChartMeta in, a Figure out.
+
+Units are keyed by `unit_code` (bar categories, subplot order); the text a reader sees is
+`display_name` (data/unit_labels.py), so two units that share a name ("Cao Lãnh") never merge."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -20,17 +23,19 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
                  chrome: bool = True) -> go.Figure:
     """Horizontal bars, best at the top; units with no report listed at the bottom with no bar.
     With `limit`, a province of 100+ communes shows its best and worst limit/2 (the table has all).
-    frame: unit_code, short_name, value, rank, pct_target."""
-    f = frame.sort(["rank", "short_name"], nulls_last=True)
+    frame: unit_code, display_name, value, rank, pct_target. One bar per row: the category is the
+    unit code (Plotly stacks bars that share a category), the tick text its display name."""
+    f = frame.sort(["rank", "display_name", "unit_code"], nulls_last=True)
     if limit and f.height > limit:
         f = pl.concat([f.head(limit // 2), f.tail(limit - limit // 2)])
-    names = [n if v is not None else f"{n} ({no_report_label})" for n, v in zip(f["short_name"], f["value"])]
+    names = [n if v is not None else f"{n} ({no_report_label})" for n, v in zip(f["display_name"], f["value"])]
+    codes = f["unit_code"].to_list()
     d3 = fmt.d3(decimals)
     fig = go.Figure(go.Bar(
-        x=f["value"].fill_null(0).to_list(), y=names, orientation="h",
+        x=f["value"].fill_null(0).to_list(), y=codes, orientation="h",
         marker={"color": [BAR_COLOUR if v is not None else NO_REPORT_COLOUR for v in f["value"]]},
-        customdata=list(zip(f["rank"].to_list(), f["pct_target"].to_list(), f["unit_code"].to_list())),
-        hovertemplate=f"<b>%{{y}}</b><br>%{{x:{d3}}} {meta.unit}<br>#%{{customdata[0]}}"
+        customdata=list(zip(f["rank"].to_list(), f["pct_target"].to_list(), codes, names)),
+        hovertemplate=f"<b>%{{customdata[3]}}</b><br>%{{x:{d3}}} {meta.unit}<br>#%{{customdata[0]}}"
                       f" · %{{customdata[1]:,.1f}} %<extra></extra>",
         hovertemplatefallback="–", name=meta.title, showlegend=False))
     if reference is not None:
@@ -38,7 +43,8 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
         fig.add_annotation(x=reference, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"{reference_label}: {fmt.number(reference, meta.lang, max(decimals, 1))}",
                            font={"color": AVG_COLOUR}, name="reference")
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_yaxes(type="category", tickmode="array", tickvals=codes, ticktext=names,
+                     autorange="reversed", automargin=True)
     fig.update_xaxes(tickformat=d3, title={"text": meta.unit})
     return finish(fig, meta, chrome=chrome, height=max(320, 22 * f.height + 160),
                   uirevision=f"rank-{meta.name}")
@@ -46,10 +52,10 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
 
 def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str, x_decimals: int = 0,
             y_decimals: int = 0, chrome: bool = True) -> go.Figure:
-    """frame: unit_code, short_name, x, y."""
+    """frame: unit_code, display_name, x, y."""
     fig = go.Figure(go.Scatter(
         x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text" if frame.height <= 40 else "markers",
-        text=frame["short_name"].to_list(), textposition="top center", customdata=frame["unit_code"].to_list(),
+        text=frame["display_name"].to_list(), textposition="top center", customdata=frame["unit_code"].to_list(),
         marker={"size": 10, "color": BAR_COLOUR, "opacity": 0.8, "line": {"width": 1, "color": "white"}},
         hovertemplate=f"<b>%{{text}}</b><br>{x_title}: %{{x:{fmt.d3(x_decimals)}}}<br>"
                       f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False))
@@ -61,9 +67,9 @@ def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str,
 def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], columns: int = 4,
                     decimals: int = 0, chrome: bool = True) -> go.Figure:
     """One small line chart per unit (in `order`), same y scale so they compare.
-    series: unit_code, short_name, period_end, value, is_demo."""
-    names = dict(zip(series["unit_code"], series["short_name"]))
-    order = [c for c in order if c in names]
+    series: unit_code, display_name, period_end, value, is_demo."""
+    names = dict(zip(series["unit_code"], series["display_name"]))
+    order = list(dict.fromkeys(c for c in order if c in names))  # one panel per unit
     rows = max(1, -(-len(order) // columns))
     fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True,
                         subplot_titles=[names[c] for c in order] or [""],

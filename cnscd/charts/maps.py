@@ -106,7 +106,10 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     common = dict(featureidkey="id", colorscale=_colorscale(colours), zmin=-0.5, zmax=k + 0.5,
                   autocolorscale=False, marker={"line": {"color": BORDER_COLOUR, "width": 0.5}},
                   selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 1.0}})
-    f = f.with_columns(name=f["unit_name"].fill_null(f["layer_name"]),
+    # the hover name says which unit it is even on a national map of districts ("Huyện Châu Thành, An
+    # Giang"): display_name_full (data/unit_labels.py), the official name for a frame without it
+    shown = "display_name_full" if "display_name_full" in f.columns else "unit_name"
+    f = f.with_columns(name=f[shown].fill_null(f["layer_name"]),
                        has_figure=pl.col("measure_value").is_not_null(),
                        has_target=pl.col("target_value").is_not_null(),
                        is_reporting=(pl.col("is_reporting") if "is_reporting" in f.columns else pl.lit(True))

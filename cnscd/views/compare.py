@@ -80,16 +80,18 @@ def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base
 def select(bundle: dict[str, pl.DataFrame], query: Query, codes: list[str], mode: str,
            nation_label: str, old_suffix: str) -> dict[str, pl.DataFrame]:
     """Cut the chosen today's provinces (and the nation) out. In 'reported' mode a chosen province's
-    predecessors are shown before the break, in the same colour, labelled with `old_suffix`."""
+    predecessors are shown before the break, labelled with `old_suffix` (legacy Đồng Tháp 87 and
+    today's Đồng Tháp 82 share a name, never a label). Lines, colours and legend entries are keyed
+    by (boundary version, code); a predecessor takes the colour of the province it is named like."""
     today = today_version(query)
     s = bundle["series"]
     names = query("unit_list").filter(pl.col("boundary_version") == today)
-    name_of = dict(zip(names["unit_code"], names["short_name"]))
-    pairs = [(c, today, name_of.get(c, c), name_of.get(c, c)) for c in codes] + [("VN", None, nation_label, nation_label)]
+    name_of = dict(zip(names["unit_code"], names["display_name"]))
+    pairs = [(c, today, name_of.get(c, c), f"{today}:{c}") for c in codes] + [("VN", None, nation_label, "VN")]
     if mode == "reported":
         cw = query("province_crosswalk").filter(pl.col("to_code").is_in(codes))
-        # a predecessor shares its colour with today's province of the same name, others get their own
-        pairs += [(r["from_code"], r["from_version"], f"{r['from_name']} {old_suffix}", r["from_name"])
+        pairs += [(r["from_code"], r["from_version"], f"{r['from_name']} {old_suffix}",
+                   f"{today}:{r['to_code']}" if r["from_name"] == r["to_name"] else f"{r['from_version']}:{r['from_code']}")
                   for r in cw.iter_rows(named=True)]
     keys = pl.DataFrame(pairs, schema={"unit_code": pl.String, "bv": pl.String, "label": pl.String,
                                        "colour_key": pl.String}, orient="row")
