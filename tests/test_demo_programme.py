@@ -228,7 +228,7 @@ def test_hoang_sa_is_no_data_on_the_map_not_unreported(con):
             traces = [t for t in fig.data if t.type == "choropleth"]
             nodata = [t for t in traces if t.name == text]
             assert len(nodata) == 1 and len(nodata[0].locations) == 1
-            assert nodata[0].customdata[0][0] == row["unit_name"] and nodata[0].customdata[0][8] == text
+            assert nodata[0].customdata[0][0] == row["display_name_full"] and nodata[0].customdata[0][8] == text
             assert nodata[0].colorscale[0][1] == maps.NO_DATA_COLOUR != maps.NO_REPORT_COLOUR
             others = [t for t in traces if t is not nodata[0]]
             assert all(nodata[0].locations[0] not in t.locations for t in others)

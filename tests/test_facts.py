@@ -120,6 +120,7 @@ def test_today_mode_does_not_carry_ranks_across_the_reform(q):
 def _mini_warehouse():
     """The real schema, catalogue and sources, the nation and two provinces."""
     from data import build, seeds
+    from data.unit_labels import with_display_names
 
     c = duckdb.connect()
     queries.execute_script(c, "schema")
@@ -132,7 +133,7 @@ def _mini_warehouse():
                           "short_name": ["Việt Nam", "Đồng Tháp", "Tiền Giang"], "slug": ["vn", "dong-thap", "tien-giang"],
                           "parent_code": [None, "VN", "VN"], "province_code": [None, "87", "82"],
                           "source_id": ["demo"] * 3})
-    build.insert(c, "core_unit", units)
+    build.insert(c, "core_unit", with_display_names(units))
     return c
 
 

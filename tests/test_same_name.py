@@ -35,9 +35,11 @@ def latest(con) -> dict[str, dt.date]:
 
 
 def own_values(con, version: str, period_end: dt.date, indicator: str) -> pl.DataFrame:
-    """Every child unit of `version` with its value at `period_end` (real before demo), or NULL."""
+    """Every child unit of `version` with its value at `period_end` (real before demo), or NULL; a unit
+    where nobody lives (is_reporting false: Hoàng Sa) is not expected to report and gets no bar."""
     return con.sql("""
-        WITH u AS (SELECT unit_code, province_code FROM core_unit WHERE boundary_version = ? AND unit_level = ?),
+        WITH u AS (SELECT unit_code, province_code FROM core_unit WHERE boundary_version = ? AND unit_level = ?
+                   AND coalesce(is_reporting, true)),
         o AS (SELECT unit_code, value FROM core_observation
               WHERE boundary_version = ? AND indicator_code = ? AND period_end = ? AND granularity IN ('month', 'date')
               QUALIFY row_number() OVER (PARTITION BY unit_code ORDER BY is_demo, granularity <> 'month', source_id) = 1)
@@ -121,7 +123,10 @@ def test_every_province_one_bar_per_unit_and_no_twin_labels(con, query, latest):
             m = maps.choropleth(layer, frame, classes, meta(), measure_unit="tổ", value_unit="tổ", chrome=False)
             hover = [row[0] for tr in m.data if tr.customdata is not None for row in tr.customdata]
             codes = [row[7] for tr in m.data if tr.customdata is not None for row in tr.customdata]
-            assert sorted(codes) == sorted(own["unit_code"]), where
+            # the map draws every unit, also one where nobody lives (Hoàng Sa: "no data")
+            drawn = [r[0] for r in con.execute("SELECT unit_code FROM core_unit WHERE boundary_version = ? AND "
+                                               "unit_level = ? AND province_code = ?", [version, CHILD[version], prov]).fetchall()]
+            assert sorted(codes) == sorted(drawn), where
             no_twins(hover, f"{where} map hover")
             checked[version] += 1
     assert checked == {"legacy": 63, "2025": 34}
