@@ -125,7 +125,8 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
         return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
                                decimals=decimals, show_raw=measure != "abs", chrome=chrome,
                                labels=maps.island_labels(version, province, lang), geojson_url=geojson_url,
-                               no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None)
+                               no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None,
+                               higher_is_better=bool(indicator["higher_is_better"]))
 
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
     event = st.plotly_chart(fig_fn(geojson_url=geojson_url(layer)), key=key, on_select="rerun", selection_mode="points",

@@ -264,3 +264,11 @@ def test_island_labels():
     assert [n for n, _, _ in maps.island_labels("2025", None, "vi")] == ["Quần đảo Hoàng Sa", "Quần đảo Trường Sa"]
     assert [n for n, _, _ in maps.island_labels("legacy", "48", "en")] == ["Hoàng Sa (Paracel) Islands"]
     assert maps.island_labels("2025", "01", "vi") == []
+
+
+def test_dark_is_the_better_end_also_where_lower_is_better():
+    """A DTI rank map: rank 1 (the lowest number, the best) gets the darkest class colour."""
+    from cnscd.charts.maps import palette
+
+    up, down = palette(5, True), palette(5, False)
+    assert down == up[::-1] and up[0] != up[-1]

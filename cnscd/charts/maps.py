@@ -42,11 +42,13 @@ def _t(key: str, lang: str) -> str:
 
 
 def palette(k: int, higher_is_better: bool = True) -> list[str]:
-    """k sequential colours, light to dark (dark = more)."""
+    """k sequential colours for classes of rising value: light to dark, so dark = more; where lower is
+    better (a DTI rank: 1 is best) the scale runs the other way, so dark is always the better end."""
     if k <= 0:
         return []
     pts = [0.12 + 0.88 * i / max(k - 1, 1) for i in range(k)]
-    return pc.sample_colorscale("YlGnBu", pts)
+    colours = pc.sample_colorscale("YlGnBu", pts)
+    return colours if higher_is_better else colours[::-1]
 
 
 def _colorscale(colours: list[str]) -> list[list]:
@@ -84,7 +86,8 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                measure_unit: str, value_unit: str, decimals: int = 0, show_raw: bool = False,
                chrome: bool = True, height: int = 620, uirevision: str | None = None,
                labels: list[tuple[str, float, float]] | None = None,
-               geojson_url: str | None = None, no_report_label: str | None = None) -> go.Figure:
+               geojson_url: str | None = None, no_report_label: str | None = None,
+               higher_is_better: bool = True) -> go.Figure:
     """The choropleth of a map frame (mapdata.map_frame) over `layer`.
 
     Up to four traces over disjoint features of the same GeoJSON: units with a figure and a
@@ -102,7 +105,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     f = _per_feature(layer, frame)
     k = classes.k
     n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
-    colours = [NO_REPORT_COLOUR] + palette(k)
+    colours = [NO_REPORT_COLOUR] + palette(k, higher_is_better)
     common = dict(featureidkey="id", colorscale=_colorscale(colours), zmin=-0.5, zmax=k + 0.5,
                   autocolorscale=False, marker={"line": {"color": BORDER_COLOUR, "width": 0.5}},
                   selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 1.0}})
