@@ -47,11 +47,12 @@ def key(day: dt.date) -> str:
 # ---- Overview (app.py → pages/1_Tong_quan.py) ------------------------------------------------------------
 def overview_samples(truth):
     new = new_day(truth)
-    return [("87", LEGACY_DAY), ("VN", LEGACY_DAY), ("82", new), ("VN", new)]
+    first_2025 = dt.date(2025, 7, 31)  # the first month of the 34 provinces: a province has no change yet
+    return [("87", LEGACY_DAY), ("VN", LEGACY_DAY), ("82", new), ("VN", new), ("82", first_2025)]
 
 
-@pytest.mark.parametrize("sample", range(4), ids=["DongThap-87-2024", "nation-2024", "DongThap-82-2026",
-                                                  "nation-2026"])
+@pytest.mark.parametrize("sample", range(5), ids=["DongThap-87-2024", "nation-2024", "DongThap-82-2026",
+                                                  "nation-2026", "DongThap-82-2025-07"])
 def test_overview_cards_chart_table_and_csv(page, truth, sample):
     unit, day = overview_samples(truth)[sample]
     version = truth.version_at(day)
@@ -245,8 +246,8 @@ def test_compare_lines_ranks_table_and_csv(page, truth, view):
     assert at.query_params["units"] == "82"
     today = "2025"
 
-    def expected(label: str, d: dt.date) -> float | None:
-        version, code = compare_unit(truth, label, "82", d)
+    def expected(label: str, d: dt.date, unit: tuple[str, str] | None = None) -> float | None:
+        version, code = unit or compare_unit(truth, label, "82", d)
         if mode == "today" and version != today:
             value = truth.reaggregated(code, ind, d)
             version = today
@@ -273,11 +274,29 @@ def test_compare_lines_ranks_table_and_csv(page, truth, view):
     assert {tr["name"] for tr in lines} >= {"Toàn quốc", truth.unit_name(today, "82")}
     points = 0
     for tr in lines:
+        code, version = tr["meta"]["key"].split("|")  # each line carries its unit as (code, version)
+        assert truth.unit_name(version, code) in tr["name"] or code == "VN", (tr["name"], code, version)
         for x, y in zip(tr["x"], tr["y"]):
             d = as_date(x)
-            assert close(y, expected(tr["name"], d)), (tr["name"], d, y, expected(tr["name"], d))
+            unit = (truth.version_at(d), code)
+            assert mode == "today" or unit[0] == version, (tr["name"], d, version)
+            assert close(y, expected(tr["name"], d, unit)), (tr["name"], d, y, expected(tr["name"], d, unit))
             points += 1
     assert points >= 24
+
+    # target lines (counts as reported): each step is one stored target of that unit, over its period
+    for tr in series["data"] if measure == "abs" and mode == "reported" else []:
+        if tr["name"] != "Mục tiêu":
+            continue
+        label = tr["hovertemplate"].split(":")[0].removeprefix("Mục tiêu ").strip()
+        steps = [(as_date(tr["x"][i]), as_date(tr["x"][i + 1]), tr["y"][i]) for i in range(0, len(tr["x"]), 3)]
+        version, code = compare_unit(truth, label, "82", steps[-1][1] if label != "Toàn quốc" else steps[0][0])
+        for start, end, y in steps:
+            version = truth.version_at(start)
+            stored = truth.sql("""SELECT target_value FROM core_target WHERE unit_code = ? AND boundary_version = ?
+                                  AND indicator_code = ? AND period_start = ? AND period_end = ?
+                                  ORDER BY is_demo, source_id LIMIT 1""", [code, version, ind, start, end])
+            assert stored and close(y, stored[0][0]), (label, start, end, y, stored)
 
     # article figures drawn on the chart are stored real figures of that unit and day
     for tr in series["data"]:
@@ -462,6 +481,7 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
     assert pct, "no unit with a target this month"
     if ind == "ewallet_installs":
         assert "87" in pct  # Đồng Tháp's article target (4.292 installs against 3.000)
+    assert ("87" if version == "legacy" else "82") in pct and "VN" in pct  # Đồng Tháp and the nation
 
     progress = nb.figures(at)[0]
     shown = {}
@@ -606,3 +626,24 @@ def test_overview_in_english_reads_the_same_numbers(page, truth):
         value = truth.value("2025", "82", code, day)
         assert shows(card.value, value, "en"), (label, card.value, value)
         assert "," in card.value or value < 1000 or "%" in card.value  # thousands comma in English
+
+
+def test_map_two_periods_across_the_reform(page, truth):
+    """Đồng Tháp 87 in June 2024 beside its 2025 province in June 2026: each map holds its own version's units
+    and figures, and the grey 'no report' count is the units without a figure."""
+    new = new_day(truth)
+    at, _ = page("map", period=key(LEGACY_DAY), unit="87", cmp="1", period2=key(new), ind="teams_total")
+    left, right = nb.figures(at)
+    (successor,) = [c for (c,) in truth.sql("""SELECT to_code FROM core_crosswalk WHERE from_version = 'legacy'
+                                               AND from_code = '87' AND unit_level = 'province'""")]
+    for fig, version, day, level, province in ((left, "legacy", LEGACY_DAY, "district", "87"),
+                                               (right, "2025", new, "commune", successor)):
+        pts = map_points(fig)
+        units = truth.units(version, level, province)
+        assert set(pts) == set(units), (version, len(pts), len(units))
+        values = truth.values(version, "teams_total", day, level=level, province=province)
+        for code, cd in pts.items():
+            assert close(cd[1], values.get(code), abs_=0.01), (version, code, cd[1], values.get(code))
+        missing = len(units) - len(values)
+        if missing:
+            assert any(c.value.startswith(f"{missing} đơn vị chưa báo cáo") for c in at.caption), missing
