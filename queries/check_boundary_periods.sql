@@ -1,10 +1,13 @@
 -- check_boundary_periods: an observation or target lies inside the validity of its boundary version
 -- (legacy until 30/6/2025, 2025 from 1/7/2025). A target may be set under one version for a date
--- beyond it (Đồng Tháp's 2030 rank goal): for targets only the start must lie inside.
+-- beyond it (Đồng Tháp's 2030 rank goal): for targets only the start must lie inside. Indicators that
+-- are never aggregated (aggregation 'none': an index such as the DTI, published for 2024 under the 34
+-- provinces) are skipped: they are kept under the boundaries they were published in.
 -- Returns one row per problem, and one row with problem NULL whose n_compared counts the rows checked.
 -- params:
 WITH rows AS (
-    SELECT 'observation' AS kind, unit_code, boundary_version, indicator_code, period_start, period_end FROM core_observation
+    SELECT 'observation' AS kind, o.unit_code, o.boundary_version, o.indicator_code, o.period_start, o.period_end
+    FROM core_observation o JOIN core_indicator i USING (indicator_code) WHERE i.aggregation <> 'none'
     UNION ALL
     SELECT 'target', unit_code, boundary_version, indicator_code, period_start, period_end FROM core_target
 ),

@@ -66,6 +66,7 @@ def assert_named(con, name: str, pattern: str) -> None:
 
 # ---- the unplanted copy ------------------------------------------------------------------------------
 def test_every_check_counts_what_it_compared_and_holds(wcon):
+    """The unplanted copy: every check compared something and found nothing wrong."""
     names = checks.check_names()
     assert len(names) >= 9
     for name in names:
@@ -237,7 +238,25 @@ def test_planted_fault_fails_its_check_by_name(planted, name, plant):
     con = planted()
     pattern = plant(con)
     assert_named(con, name, pattern)
-    assert any(f.startswith(f"{name}: ") for f in checks.run_all(con))  # and the build would refuse it
+
+
+def test_run_all_reports_a_planted_fault_under_its_check_name(planted):
+    """What the build and `python -m data check` see: the fault, prefixed with the check's name."""
+    con = planted()
+    pattern = _parent_not_sum_legacy(con)
+    found = [f for f in checks.run_all(con) if f.startswith("check_sums_across_levels: ")]
+    assert any(re.search(pattern, f) for f in found), found
+
+
+def test_an_index_published_under_the_new_provinces_is_not_a_boundary_fault(planted):
+    """An indicator that is never aggregated (aggregation 'none', e.g. the DTI rank) may be published for
+    2024 under the 34 provinces: check_boundary_periods skips it, and still catches a summable one."""
+    code = one(planted(), "SELECT min(indicator_code) FROM core_indicator WHERE aggregation = 'none'")[0]
+    con = planted(f"""INSERT INTO core_observation VALUES ('82', '2025', '{code}', DATE '2024-01-01', DATE '2024-12-31',
+                      'year', 39, 'demo', NULL, true, NULL)""")
+    assert checks.run(con, "check_boundary_periods").failures == []
+    pattern = _observation_before_its_version(con)
+    assert_named(con, "check_boundary_periods", pattern)
 
 
 # ---- a check that compared nothing fails -------------------------------------------------------------
@@ -277,4 +296,8 @@ def test_check_that_compared_nothing_fails(planted, name, statements):
     r = checks.run(con, name)
     assert r.n_compared == 0
     assert any("compared nothing" in f for f in r.failures), r.failures
-    assert any(f.startswith(f"{name}: compared nothing") for f in checks.run_all(con))
+
+
+def test_run_all_reports_a_check_that_compared_nothing(planted):
+    con = planted("DELETE FROM core_observation WHERE boundary_version = '2025' AND period_end = DATE '2025-07-31'")
+    assert any(f.startswith("check_crosswalk_continuity: compared nothing") for f in checks.run_all(con))

@@ -553,6 +553,18 @@ def test_sources_counts_every_figure_and_target(page, truth):
     assert len(versions) == len(truth.versions)
     got = sorted(((none_date(r.iloc[1]), none_date(r.iloc[2])) for _, r in versions.iterrows()), key=str)
     assert got == sorted(((lo, hi) for _, lo, hi in truth.versions), key=str)
+    # the boundary layers: how many outlines each file holds and how many are approximate
+    layers = nb.frames(at)[3]
+    assert len(layers) >= 1
+    for _, r in layers.iterrows():
+        path = nb.ROOT / "geo" / "layers" / str(r.iloc[-1])
+        columns = {c for (c, *_) in truth.sql(f"DESCRIBE SELECT * FROM read_parquet('{path.as_posix()}')")}
+        if "is_approximate" not in columns:  # listed, not counted
+            assert none(r.iloc[1]) is None and none(r.iloc[2]) is None, path.name
+            continue
+        n, approx = truth.sql(f"SELECT count(*), count(*) FILTER (WHERE is_approximate IS NOT false) "
+                              f"FROM read_parquet('{path.as_posix()}')")[0]
+        assert (int(r.iloc[1]), int(r.iloc[2])) == (n, approx), (path.name, r.iloc[1], r.iloc[2], n, approx)
     # the merger line: 63 legacy provinces went into 34
     n_from, n_to = truth.sql("""SELECT count(DISTINCT from_code), count(DISTINCT to_code) FROM core_crosswalk
                                 WHERE unit_level = 'province' AND to_version = '2025'""")[0]
