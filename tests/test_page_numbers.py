@@ -233,6 +233,7 @@ COMPARE_VIEWS = {
     "DongThap-82-teams-reported": dict(units="82", ind="teams_total"),
     "DongThap-82-share-today": dict(units="82", ind="villages_with_team_pct", mode="today"),
     "DongThap-82-members-per1000": dict(units="82", ind="members", measure="per1000"),
+    "DongThap-82-members-per1000-today": dict(units="82", ind="members", measure="per1000", mode="today"),
     "DongThap-82-teams-pct-target-today": dict(units="82", ind="teams_total", measure="pct_target", mode="today"),
     "DongThap-82-members-index-2024-01": dict(units="82", ind="members", measure="index", base="2024-01"),
 }
@@ -417,7 +418,11 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
 
     # the table: every unit, value, rank, target, % of target and the 12-month trend
     (table,) = nb.frames(at)
-    code_col, value_col, rank_col, target_col, pct_col, trend_col = (table.columns[i] for i in (0, 2, 3, 4, 5, 6))
+    from cnscd.i18n_map import t  # the headers the page writes (labels only, no numbers)
+
+    code_col, value_col, rank_col, target_col, pct_col, trend_col = (
+        t(k, "vi") for k in ("code_col", "value", "rank", "target", "pct_target_col", "sparkline"))
+    assert {code_col, value_col, rank_col, target_col, pct_col, trend_col} <= set(table.columns), table.columns
     assert sorted(table[code_col]) == sorted(units)
     start = nb.months_back(day, 11)
     for _, row in table.iterrows():
