@@ -77,6 +77,8 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
             assert not card.delta, (label, card.delta)
         else:
             assert shows(card.delta, value - before), (label, card.delta, value - before)
+            if "(" in card.delta and before:  # a count's change also as a share of last month's figure
+                assert shows(card.delta.split("(")[1], 100.0 * (value - before) / before), (label, card.delta)
         target = truth.targets(version, code, day, [unit]).get(unit)
         if target:
             pct = 100.0 * value / target
@@ -86,6 +88,7 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
 
     # the national trends chart: each headline indicator, the nation's last 12 months
     (fig,) = nb.figures(at)
+    assert len(fig["data"]) == len(cards)
     start = nb.months_back(day, 11)
     for tr in fig["data"]:
         code = truth.indicator_by_name(tr["name"])

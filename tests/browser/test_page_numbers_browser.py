@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from tests import numbers as nb
 from tests.numbers import Truth, close, shows
 
+pytestmark = pytest.mark.browser
+
 LEGACY_DAY = dt.date(2024, 6, 30)
 
 
