@@ -22,10 +22,14 @@ def measures_for(aggregation: str, has_targets: bool) -> list[str]:
 
 def crosswalk_targets(query: Query, indicator: str, aggregation: str) -> pl.DataFrame:
     """Targets in today's provinces: today's own, plus older-version targets summed through the crosswalk
-    for counts, only where every predecessor has one (ratios cannot be summed, so they are left out)."""
+    for counts, only where every predecessor has one (ratios cannot be summed, so they are left out);
+    the nation keeps its older targets (without them its % of target vanished before July 2025)."""
     tg = query("unit_targets").filter(pl.col("indicator_code") == indicator)
     today = today_version(query)
-    own = tg.filter(pl.col("boundary_version") == today)
+    # the nation is one unit across versions: its older targets hold as they are (counts and rates)
+    own = pl.concat([tg.filter(pl.col("boundary_version") == today),
+                     tg.filter((pl.col("boundary_version") != today) & (pl.col("unit_code") == "VN"))
+                     .with_columns(boundary_version=pl.lit(today))], how="vertical")
     if aggregation != "sum":
         return own
     cw = query("province_crosswalk")
