@@ -62,27 +62,42 @@ class Reader:
     """A read-only connection that follows the file when a writer replaces it."""
 
     def __init__(self, p: Path | None = None):
-        self.path = Path(p) if p else path()
+        from cnscd import snapshot
+
+        # A viewer with CNSCD_SNAPSHOT_DIR serves the published snapshot the pointer names
+        # (content-addressed, verified; cnscd/snapshot.py) instead of a local file.
+        d = None if p else snapshot.snapshot_dir()
+        self.follower = snapshot.Follower(d) if d is not None else None
+        self._path = Path(p) if p else path()
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._ident: tuple[int, int] | None = None
+        self._ident: object = None     # (inode, mtime) of a local file, or the snapshot path
         self._mutex = threading.Lock()
 
+    @property
+    def path(self) -> Path:
+        return self.follower.current() if self.follower is not None else self._path
+
     def connection(self) -> duckdb.DuckDBPyConnection:
-        if not self.path.is_file():
+        current = self.path
+        if self.follower is not None and self._con is not None and self._ident == current:
+            return self._con     # same content-addressed snapshot: keep it even if its volume went away
+        if not current.is_file():
             raise WarehouseError(
-                f"Chưa có kho dữ liệu {self.path}: chạy `python -m data build`. / "
-                f"No warehouse at {self.path}: run `python -m data build`."
+                f"Chưa có kho dữ liệu {current}: chạy `python -m data build`. / "
+                f"No warehouse at {current}: run `python -m data build`."
             )
         with self._mutex:
-            ident = _identity(self.path)
+            ident = current if self.follower is not None else _identity(current)
             if self._con is None or ident != self._ident:
                 old = self._con
                 try:
-                    self._con = _open_generation(self.path)
+                    # a snapshot's name is unique per content: no private link needed (its folder may be read-only)
+                    self._con = (duckdb.connect(str(current), read_only=True) if self.follower is not None
+                                 else _open_generation(current))
                 except duckdb.IOException as exc:
                     raise WarehouseError(
-                        f"Kho dữ liệu {self.path} đang bị khoá bởi tiến trình khác; thử lại sau. / "
-                        f"The warehouse {self.path} is locked by another process; try again. ({exc})"
+                        f"Kho dữ liệu {current} đang bị khoá bởi tiến trình khác; thử lại sau. / "
+                        f"The warehouse {current} is locked by another process; try again. ({exc})"
                     ) from exc
                 self._ident = ident
                 if old is not None:
@@ -129,6 +144,10 @@ def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
     On normal exit the transaction commits and the copy replaces the live file; on an
     exception nothing is replaced and the live file is untouched.
     """
+    from cnscd import role, snapshot
+
+    if not role.can_write():
+        raise WarehouseError(role.read_only_message())
     target = Path(p) if p else path()
     if not target.is_file():
         raise WarehouseError(
@@ -153,6 +172,8 @@ def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
             finally:
                 con.close()
             replace_atomically(tmp, target)
+            if p is None:
+                snapshot.after_write(target)   # the editor publishes each accepted write, still under the lock
         finally:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
