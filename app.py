@@ -55,6 +55,7 @@ nav = st.navigation(pages)
 # ---- header: title, badges, demo banner ---------------------------------------------------------
 st.sidebar.caption(t("app_title", lang))
 try:
+    data.reader().pin()     # a viewer following published snapshots reads one snapshot for this whole rerun
     latest = data.latest_period()
 except WarehouseError as exc:
     st.error(t("no_warehouse", lang, msg=str(exc)))

@@ -68,47 +68,74 @@ class Reader:
         # (content-addressed, verified; cnscd/snapshot.py) instead of a local file.
         d = None if p else snapshot.snapshot_dir()
         self.follower = snapshot.Follower(d) if d is not None else None
+        self._pins = threading.local()
+        self._snap_cons: dict[Path, duckdb.DuckDBPyConnection] = {}
         self._path = Path(p) if p else path()
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._ident: object = None     # (inode, mtime) of a local file, or the snapshot path
+        self._ident: tuple[int, int] | None = None
         self._mutex = threading.Lock()
 
     @property
     def path(self) -> Path:
-        return self.follower.current() if self.follower is not None else self._path
+        if self.follower is None:
+            return self._path
+        return getattr(self._pins, "path", None) or self.follower.current()
+
+    def pin(self) -> None:
+        """Serve this thread the current snapshot until its next pin (app.py: once per script run),
+        so every query of one rerun reads the same snapshot even if a newer one arrives meanwhile."""
+        if self.follower is not None:
+            self._pins.path = None
+            self._pins.path = self.follower.current()
 
     def connection(self) -> duckdb.DuckDBPyConnection:
-        current = self.path
-        if self.follower is not None and self._con is not None and self._ident == current:
-            return self._con     # same content-addressed snapshot: keep it even if its volume went away
-        if not current.is_file():
+        if self.follower is not None:
+            return self._snapshot_connection(self.path)
+        if not self.path.is_file():
             raise WarehouseError(
-                f"Chưa có kho dữ liệu {current}: chạy `python -m data build`. / "
-                f"No warehouse at {current}: run `python -m data build`."
+                f"Chưa có kho dữ liệu {self.path}: chạy `python -m data build`. / "
+                f"No warehouse at {self.path}: run `python -m data build`."
             )
         with self._mutex:
-            ident = current if self.follower is not None else _identity(current)
+            ident = _identity(self.path)
             if self._con is None or ident != self._ident:
                 old = self._con
                 try:
-                    # a snapshot's name is unique per content: no private link needed (its folder may be read-only)
-                    self._con = (duckdb.connect(str(current), read_only=True) if self.follower is not None
-                                 else _open_generation(current))
+                    self._con = _open_generation(self.path)
                 except duckdb.IOException as exc:
                     raise WarehouseError(
-                        f"Kho dữ liệu {current} đang bị khoá bởi tiến trình khác; thử lại sau. / "
-                        f"The warehouse {current} is locked by another process; try again. ({exc})"
+                        f"Kho dữ liệu {self.path} đang bị khoá bởi tiến trình khác; thử lại sau. / "
+                        f"The warehouse {self.path} is locked by another process; try again. ({exc})"
                     ) from exc
                 self._ident = ident
                 if old is not None:
                     old.close()
             return self._con
 
+    def _snapshot_connection(self, snap: Path) -> duckdb.DuckDBPyConnection:
+        """One connection per snapshot file (its name is unique per content, so it never changes under
+        us; its folder may be read-only, so no private link). The last three stay open: a rerun pinned
+        to the previous snapshot finishes on it while new reruns read the new one."""
+        with self._mutex:
+            con = self._snap_cons.get(snap)
+            if con is None:
+                try:
+                    con = duckdb.connect(str(snap), read_only=True)
+                except duckdb.Error as exc:
+                    raise WarehouseError(f"Không mở được bản dữ liệu {snap}: {exc}. / Cannot open snapshot {snap}: {exc}.") from exc
+                self._snap_cons[snap] = con
+                while len(self._snap_cons) > 3:
+                    self._snap_cons.pop(next(iter(self._snap_cons))).close()
+            return con
+
     def close(self) -> None:
         with self._mutex:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+            for con in self._snap_cons.values():
+                con.close()
+            self._snap_cons.clear()
 
 
 @contextlib.contextmanager

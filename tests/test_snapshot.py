@@ -35,11 +35,17 @@ def tiny(path: Path, version: int) -> Path:
 
 
 def read(reader: warehouse.Reader) -> tuple[int, int]:
-    cur = reader.connection().cursor()
-    try:
-        return cur.execute("SELECT (SELECT max(v) FROM a), (SELECT min(v) FROM b)").fetchone()
-    finally:
-        cur.close()
+    """Like one rerun: pin the snapshot, then two separate queries (the app runs many per rerun)."""
+    reader.pin()
+    got = []
+    for table in ("a", "b"):
+        cur = reader.connection().cursor()
+        try:
+            got.append(cur.execute(f"SELECT max(v) FROM {table}").fetchone()[0])
+        finally:
+            cur.close()
+        time.sleep(0.001)      # give a publisher the chance to land between the two queries
+    return tuple(got)
 
 
 @pytest.fixture
@@ -150,6 +156,21 @@ def test_publish_while_readers_read_no_error_no_mix(tmp_path, snapdir):
     assert not errors, errors[:5]
     assert all(g == sorted(g) for g in seen.values()), "a viewer went back to an older snapshot"
     assert all(g and g[-1] == 5 for g in seen.values())
+    reader.close()
+
+
+def test_a_pinned_rerun_finishes_on_its_snapshot(tmp_path, snapdir):
+    snapshot.publish(tiny(tmp_path / "w.duckdb", 1), snapdir)
+    reader = warehouse.Reader()
+    reader.pin()
+    snapshot.publish(tiny(tmp_path / "w.duckdb", 2), snapdir)
+    other = {}
+    th = threading.Thread(target=lambda: other.setdefault("v", read(reader)))   # a new rerun in another session
+    th.start()
+    th.join()
+    assert other["v"] == (2, 2)
+    assert reader.connection().execute("SELECT max(v) FROM a").fetchone()[0] == 1   # this rerun: still 1
+    assert read(reader) == (2, 2)                                                  # its next rerun: 2
     reader.close()
 
 
