@@ -84,6 +84,7 @@ class Client:
 
     def __init__(self, url: str, cookie: str | None = None):
         self.url, self.cookie, self.ws, self.replica = url, cookie, None, None
+        self.texts: list[str] = []     # markdown, captions and alerts of the last rerun (tests read them)
 
     async def open(self) -> None:
         from websockets.asyncio.client import connect
@@ -103,15 +104,18 @@ class Client:
         msg.rerun_script.page_name = page
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        problem = None
+        problem, self.texts = None, []
         async with asyncio.timeout(timeout):
             while True:
                 fwd = ForwardMsg()
                 fwd.ParseFromString(await self.ws.recv())
                 kind = fwd.WhichOneof("type")
-                if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" \
-                        and fwd.delta.new_element.WhichOneof("type") == "exception":
-                    problem = problem or f"exception on {page}?{query}: {fwd.delta.new_element.exception.message[:120]}"
+                element = fwd.delta.new_element if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" else None
+                etype = element.WhichOneof("type") if element is not None else None
+                if etype == "exception":
+                    problem = problem or f"exception on {page}?{query}: {element.exception.message[:120]}"
+                elif etype in ("markdown", "alert", "heading"):
+                    self.texts.append(getattr(element, etype).body)
                 elif kind == "page_not_found":
                     problem = problem or f"page not found: {page}"
                 elif kind == "script_finished":
