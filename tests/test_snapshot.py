@@ -256,3 +256,20 @@ def test_a_publisher_killed_mid_copy_publishes_nothing(warehouse_file, tmp_path)
     assert snapshot.Follower(snapdir).current() == snapdir / first["file"]
     done = snapshot.publish(warehouse_file, snapdir)           # the next publisher clears the leftover
     assert not list(snapdir.glob(".incoming-*.tmp")) and done["sha256"] != first["sha256"]
+
+
+def test_a_viewer_app_serves_the_snapshot_and_says_how_old_it_is(warehouse_file, snapdir, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    pointer = snapshot.publish(warehouse_file, snapdir)
+    monkeypatch.setenv("CNSCD_ROLE", "viewer")
+    monkeypatch.setenv("CNSCD_WAREHOUSE", str(snapdir / "no-local-warehouse.duckdb"))   # a viewer needs none
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file("../app.py", default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.sidebar.caption]
+    assert f"Dữ liệu: bản phát hành {pointer['sha256'][:10]} lúc" in " ".join(captions), captions
+    assert not at.sidebar.warning[1:], [w.value for w in at.sidebar.warning]   # only the demo banner
+    st.cache_resource.clear()
