@@ -63,7 +63,7 @@ class Stats:
             return t[min(len(t) - 1, int(q * len(t)))] if t else None
         return {"reruns": len(t), "errors": len(self.errors), "p50_s": pct(0.50), "p95_s": pct(0.95),
                 "p99_s": pct(0.99), "mean_s": statistics.fmean(t) if t else None,
-                "reruns_per_s": len(t) / seconds if seconds else None, "replicas": dict(self.replicas),
+                "reruns_per_s": len(t) / seconds if seconds else None, "sessions_per_replica": dict(self.replicas),
                 "first_errors": self.errors[:3]}
 
 

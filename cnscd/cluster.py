@@ -99,7 +99,10 @@ backend viewers
     option httpchk
     http-check send meth GET uri /_stcore/health
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2
+    # a busy replica answers its health check late (script threads hold the GIL); late is not dead:
+    # 5 s per check, 3 misses before DOWN. A killed one refuses connections and is skipped at once.
+    timeout check 5s
+    default-server inter 2s fall 3 rise 2
 {servers}
 
 backend editor
