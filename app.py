@@ -47,7 +47,7 @@ lang = state.select("lang", "Ngôn ngữ / Language", list(LANG_NAMES), "vi", fo
 # ---- navigation ---------------------------------------------------------------------------------
 # A viewer replica (CNSCD_ROLE=viewer) does not offer the import and boundary pages: their URLs say
 # where the editor is (cnscd/role.py).
-pages = [st.Page(f if role.offered(path) else role.editor_elsewhere_page, title=t(key, lang), url_path=path,
+pages = [st.Page(f if role.offered(path) else role.editor_elsewhere(path), title=t(key, lang), url_path=path,
                  default=(i == 0), visibility="visible" if role.offered(path) else "hidden")
          for i, (f, key, path) in enumerate(PAGES) if (ROOT / f).is_file()]
 nav = st.navigation(pages)

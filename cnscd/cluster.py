@@ -152,6 +152,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _ours(p: dict) -> bool:
+    """Alive and still the process we started (its command line names it), not a reused pid."""
+    if not _alive(p["pid"]):
+        return False
+    try:
+        cmdline = Path(f"/proc/{p['pid']}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+    return ("haproxy" in cmdline) if p["name"] == "haproxy" else ("cnscd.serve" in cmdline)
+
+
 def _spawn(cmd: list[str], env: dict, log: Path) -> int:
     with open(log, "ab") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
@@ -173,7 +184,7 @@ def up(viewers: int = 2, port: int = 8501, host: str = "127.0.0.1", rdir: Path |
         raise ClusterError("--viewers phải ≥ 1. / --viewers must be at least 1.")
     rdir = run_dir(port, rdir)
     state_file = rdir / "cluster.json"
-    if state_file.is_file() and any(_alive(p["pid"]) for p in _procs(json.loads(state_file.read_text()))):
+    if state_file.is_file() and any(_ours(p) for p in _procs(json.loads(state_file.read_text()))):
         raise ClusterError(f"Cụm ở {rdir} đang chạy: chạy `down` trước. / A cluster in {rdir} is running: run `down` first.")
     binary = haproxy_binary()
     live = warehouse.path()
@@ -289,7 +300,7 @@ def down(port: int = 8501, rdir: Path | None = None, grace: float = 10.0) -> lis
     if not state_file.is_file():
         return []
     state = json.loads(state_file.read_text())
-    procs = [p for p in _procs(state) if _alive(p["pid"])]
+    procs = [p for p in _procs(state) if _ours(p)]
     for p in procs:
         with _suppress():
             os.killpg(p["pid"], signal.SIGTERM)   # each was started as its own session: pid == pgid

@@ -73,19 +73,23 @@ def read_only_message() -> str:
     return both("read_only", where=f" ({url})" if url else "")
 
 
-def editor_elsewhere_page() -> None:
-    """Stands in for an editor-only page on a viewer, so a shared link says where to go."""
-    import streamlit as st
+def editor_elsewhere(url_path: str):
+    """A page that stands in for an editor-only page on a viewer: a shared link says where to go
+    (the same page on the editor, when CNSCD_EDITOR_URL is set)."""
+    def page() -> None:
+        import streamlit as st
 
-    from cnscd import ui
+        from cnscd import ui
 
-    lang = ui.lang()
-    url = editor_url()
-    st.title(tr("elsewhere_title", lang))
-    st.info(tr("elsewhere", lang, url=url or tr("elsewhere_unknown", lang)))
-    if url:
-        st.link_button(url, url)
-
+        lang = ui.lang()
+        url = editor_url()
+        target = f"{url.rstrip('/')}/{url_path}" if url else ""
+        st.title(tr("elsewhere_title", lang))
+        st.info(tr("elsewhere", lang, url=target or tr("elsewhere_unknown", lang)))
+        if target:
+            st.link_button(target, target)
+    page.__name__ = f"editor_elsewhere_{url_path.replace('-', '_')}"
+    return page
 
 def _age(seconds: float, lang: str) -> str:
     minutes = int(seconds // 60)
