@@ -62,11 +62,12 @@ class Reader:
     """A read-only connection that follows the file when a writer replaces it."""
 
     def __init__(self, p: Path | None = None):
-        from cnscd import snapshot
+        from cnscd import role, snapshot
 
         # A viewer with CNSCD_SNAPSHOT_DIR serves the published snapshot the pointer names
-        # (content-addressed, verified; cnscd/snapshot.py) instead of a local file.
-        d = None if p else snapshot.snapshot_dir()
+        # (content-addressed, verified; cnscd/snapshot.py) instead of a local file; the editor
+        # reads the live file it writes (and publishes).
+        d = None if p or not role.is_viewer() else snapshot.snapshot_dir()
         self.follower = snapshot.Follower(d) if d is not None else None
         self._pins = threading.local()
         self._snap_cons: dict[Path, duckdb.DuckDBPyConnection] = {}

@@ -52,7 +52,7 @@ def read(reader: warehouse.Reader) -> tuple[int, int]:
 def snapdir(tmp_path, monkeypatch) -> Path:
     d = tmp_path / "snapshots"
     monkeypatch.setenv("CNSCD_SNAPSHOT_DIR", str(d))
-    monkeypatch.delenv("CNSCD_ROLE", raising=False)
+    monkeypatch.setenv("CNSCD_ROLE", "viewer")
     return d
 
 
@@ -188,15 +188,19 @@ def test_a_viewer_refuses_to_write(tmp_path, monkeypatch):
 
 
 def test_the_editor_publishes_after_an_accepted_batch_only(wh, snapdir, monkeypatch):
-    from cnscd.ingest import commit
+    from cnscd.ingest import commit, rollback
 
     monkeypatch.setenv("CNSCD_ROLE", "editor")
     refused = dry(wh, district_report(rows=[[1, "Huyện Không Có", 1, 1, 2, 3]]), "bad.xlsx")
     assert not refused.ok
     assert not snapdir.exists() or not (snapdir / "CURRENT.json").exists()
-    commit(dry(wh, district_report(), "dong_thap.xlsx"), "an")
+    m = commit(dry(wh, district_report(), "dong_thap.xlsx"), "an")
     pointer = snapshot.read_pointer(snapdir)
     assert pointer["sha256"] == hashlib.sha256(wh.read_bytes()).hexdigest()
+    assert warehouse.Reader().follower is None       # the editor reads the live file it writes
+    rollback(m["batch_id"], "an")                    # a rollback is a write too: published
+    after = snapshot.read_pointer(snapdir)
+    assert after["sha256"] != pointer["sha256"] and after["sha256"] == hashlib.sha256(wh.read_bytes()).hexdigest()
 
 
 # ---- an editor killed with SIGKILL ---------------------------------------------------------------------------
