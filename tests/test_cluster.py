@@ -3,7 +3,8 @@ HAProxy, on free localhost ports, through `cnscd.cluster.up` and the load benchm
 client. Affinity by cookie (same cookie -> same replica, new clients balanced), the websocket
 upgrade, the editor at /editor/, a publication while viewers rerun (no error, each rerun names one
 snapshot, nobody goes back), and kill -9 of a replica (a reconnect is served by the other with the
-same view within 5 s). Bounded: every wait has a timeout; the cluster is taken down at the end."""
+same view within 5 s), and an import on the editor reaching the viewers. Bounded: every wait has a
+timeout; the cluster is taken down at the end."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +12,8 @@ import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import time
 import urllib.request
 
@@ -19,6 +22,7 @@ import pytest
 
 from bench.bench_load import Client
 from cnscd import cluster, snapshot
+from tests.ingest_fixtures import district_report
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("haproxy") is None and not os.path.exists("/usr/sbin/haproxy"),
@@ -178,3 +182,19 @@ def test_kill_9_a_replica_and_the_next_connection_is_served_by_the_other(running
         return [t for t in texts if not SNAP.match(t)]
     assert view(after) == view(before)
     assert {get(url)[1]["X-CNSCD-Replica"] for _ in range(4)} == {"v2"}
+
+
+def test_an_import_on_the_editor_reaches_the_viewers(running, tmp_path):
+    report = tmp_path / "dong_thap.xlsx"
+    report.write_bytes(district_report())
+    env = {**os.environ, "CNSCD_ROLE": "editor", "CNSCD_SNAPSHOT_DIR": running["snapshot_dir"],
+           "CNSCD_WAREHOUSE": str(running["live"]), "CNSCD_IMPORTS_DIR": str(tmp_path / "imports")}
+    before = snapshot.read_pointer(running["snapshot_dir"])["sha256"]
+    proc = subprocess.run([sys.executable, "-m", "data", "import", str(report)], cwd=cluster.ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    after = snapshot.read_pointer(running["snapshot_dir"])["sha256"]
+    assert after != before
+    alive = next(v["name"] for v in running["viewers"] if cluster._ours(v))
+    _, texts = rerun(running["url"], f"CNSCD_REPLICA={alive}", "", QUERY)
+    assert shown_snapshots(texts) == [after[:10]]
