@@ -14,7 +14,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Imported before any session exists. Polars (and Streamlit's dataframe code) reach pandas and pyarrow
+# through sys.modules when another import has already started them, so the first reruns of several
+# sessions at once on a fresh process could meet a half-initialised pandas ("partially initialized
+# module 'pandas' has no attribute 'Series'"; tests/test_cluster.py found it).
+PRELOAD = ("numpy", "pandas", "pyarrow", "polars", "duckdb", "plotly.graph_objects")
+
+
 def main(argv: list[str] | None = None) -> int:
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 

@@ -11,6 +11,8 @@ PY="${PYTHON:-python3}"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+# Several replicas behind a balancer (python -m cnscd.cluster up, docs/scaling.md) use Debian's HAProxy.
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   # As root apt-get runs directly; otherwise through sudo, if sudo works without a prompt.
   SUDO=()
