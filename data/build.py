@@ -17,7 +17,7 @@ import polars as pl
 
 import queries
 from cnscd import warehouse
-from data import checks, dti, population, seeds, units
+from data import checks, dti, fingerprint, population, seeds, units
 
 DEMO_SEED = 20220630
 TABLES = ["core_boundary_version", "core_source", "core_unit", "core_crosswalk", "core_indicator",
@@ -115,6 +115,7 @@ def populate(con: duckdb.DuckDBPyConnection, log=print) -> None:
     if replay_batches is not None:
         replay_batches(con)
     info = {"built_at": dt.datetime.now().isoformat(timespec="seconds"), "demo_seed": str(DEMO_SEED),
+            fingerprint.KEY: fingerprint.fingerprint(),
             **{f"package_{k}": v for k, v in units.package_provenance().items()}}
     insert(con, "core_build_info", pl.DataFrame({"key": list(info), "value": list(info.values())}))
 

@@ -1,4 +1,6 @@
-"""Shared fixtures: one built warehouse per test session, through the same build the app uses."""
+"""Shared fixtures: one built warehouse per test session, through the same build the app uses (never a
+stale one: data/warehouse.duckdb is rebuilt first when its input fingerprint differs from the inputs'),
+and the one chromium (CHROMIUM_PATH) for the export and browser tests."""
 from __future__ import annotations
 
 import os
@@ -15,18 +17,57 @@ if str(ROOT) not in sys.path:
 LIVE = ROOT / "data" / "warehouse.duckdb"
 
 
-@pytest.fixture(scope="session")
-def warehouse_file(tmp_path_factory) -> Path:
-    """A private copy of the built demo warehouse (built once if `python -m data build` was not run)."""
+def built_fingerprint(path: Path) -> str | None:
+    """The input fingerprint a warehouse file was built from (None: built before fingerprints)."""
+    import duckdb
+
+    import queries
+    from data import fingerprint
+
+    c = duckdb.connect(str(path), read_only=True)
+    try:
+        info = dict(queries.run(c, "build_info").iter_rows())
+    finally:
+        c.close()
+    return info.get(fingerprint.KEY)
+
+
+def fresh_live_warehouse(live: Path = LIVE) -> str:
+    """Rebuild `live` when it is missing or was built from other inputs than today's; say which."""
+    from data import fingerprint
     from data.build import build
 
+    if live.is_file() and built_fingerprint(live) == fingerprint.fingerprint():
+        return "current"
+    why = "missing" if not live.is_file() else "stale (its inputs changed since it was built)"
+    result = build(live, log=lambda *_: None)
+    assert not result.failures, f"{live} was {why}; the rebuild failed: {result.failures}"
+    return why
+
+
+@pytest.fixture(scope="session")
+def warehouse_file(tmp_path_factory) -> Path:
+    """A private copy of the built demo warehouse; data/warehouse.duckdb is (re)built first when it is
+    missing or older than its inputs (data/fingerprint.py), so no session reads stale data."""
     target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    if LIVE.is_file():
-        shutil.copyfile(LIVE, target)
-    else:
-        result = build(target, log=lambda *_: None)
-        assert not result.failures, result.failures
+    state = fresh_live_warehouse()
+    if state != "current":
+        print(f"\ndata/warehouse.duckdb was {state}: rebuilt before the session", file=sys.stderr)
+    shutil.copyfile(LIVE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The chromium every export and browser test uses (CHROMIUM_PATH, else `chromium` on PATH). None
+    there FAILS the test that needs it, naming the variable; tests that need no chromium still run."""
+    from cnscd.export import ExportError
+    from cnscd.export.engine import browser_path
+
+    try:
+        return browser_path()
+    except ExportError as err:
+        pytest.fail(f"chromium is required here: {err}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, ROOT, _free_port, _wait_healthy, query_of, wait_idle
+from tests.browser.conftest import ROOT, _free_port, _wait_healthy, query_of, wait_idle
 
 pytestmark = pytest.mark.browser
 

@@ -4,6 +4,7 @@ two periods side by side, the district comparison page. Screenshots go to tests/
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from cnscd.charts import maps
@@ -16,7 +17,13 @@ def close_dialogs(page) -> None:
     """A 'page not found' notice from the first load must not swallow the click."""
     if page.get_by_role("dialog").count():
         page.keyboard.press("Escape")
-        page.wait_for_timeout(300)
+        expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def period_of(url: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(url).query).get("period", [""])[0]
 
 
 def paths(page, n: int = 0):
@@ -28,9 +35,7 @@ def click_unit(ui, version: str, code: str) -> None:
     idx = maps.layer_for("province", version).feature_codes.index(code)
     box = paths(ui.page).nth(idx).bounding_box()
     assert box, f"province {code} not drawn"
-    ui.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    ui.page.wait_for_timeout(800)
-    ui.wait()
+    ui.rerun(lambda: ui.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
 
 
 @pytest.mark.parametrize("period,version,code,children", [
@@ -53,8 +58,7 @@ def test_click_province_drills_in_and_back(ui, period, version, code, children):
     chart = ui.page.locator('[data-testid="stPlotlyChart"]').first
     chart.scroll_into_view_if_needed()
     chart.screenshot(path=str(ARTIFACTS / f"map_{version}_drill_{code}_chart.png"))  # title, legend, footer
-    ui.page.get_by_role("button", name="Về toàn quốc").click()
-    ui.wait()
+    ui.rerun(ui.page.get_by_role("button", name="Về toàn quốc").click)
     assert "unit" not in ui.query()  # back at the nation
     assert paths(ui.page).count() == n_prov
     assert ui.page.blocked == []
@@ -119,11 +123,13 @@ def test_play_steps_the_period(ui):
     ui.open("ban-do", period="2025-07", level="province", unit="VN")
     close_dialogs(ui.page)
     ui.page.get_by_role("button", name="Chạy").click()
-    ui.page.wait_for_timeout(4500)
-    assert ui.query().get("period") > "2025-07"
-    ui.page.get_by_role("button", name="Dừng").click()
-    ui.page.wait_for_timeout(2000)
+    # a step every 1.5 s (cnscd/map_ui.py): the period moves on within a few steps
+    ui.page.wait_for_url(lambda url: period_of(url) > "2025-07", timeout=15_000)
+    ui.rerun(ui.page.get_by_role("button", name="Dừng").click)
+    expect(ui.page.get_by_role("button", name="Chạy")).to_be_visible()
     stopped = ui.query().get("period")
-    ui.page.wait_for_timeout(3000)
+    # stopped: over two step intervals the period must not move (fails at once if it does)
+    with pytest.raises(PlaywrightTimeout):
+        ui.page.wait_for_url(lambda url: period_of(url) != stopped, timeout=3_000)
     assert ui.query().get("period") == stopped
     assert ui.page.blocked == []
