@@ -61,3 +61,36 @@ def test_a_failing_build_leaves_the_live_file_untouched(tmp_path, monkeypatch, w
 def test_all_checks_hold_on_the_built_warehouse(con):
     assert checks.run_all(con) == []
     assert len(checks.check_names()) >= 8
+
+
+def test_the_warehouse_records_its_inputs_and_a_stale_one_is_rebuilt(tmp_path, monkeypatch, warehouse_file):
+    """core_build_info carries the input fingerprint; tests/conftest.py rebuilds data/warehouse.duckdb
+    when it differs (the suite never reads data older than its inputs) and leaves a current one alone."""
+    import shutil
+
+    from data import fingerprint
+    from tests import conftest
+
+    assert conftest.built_fingerprint(warehouse_file) == fingerprint.fingerprint()
+    # any input file changes the fingerprint: a seed CSV, the generator, a check's SQL
+    root = tmp_path / "src"
+    for p in fingerprint.input_files():
+        (root / p.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, root / p.relative_to(ROOT))
+    same = fingerprint.fingerprint(root)
+    assert same == fingerprint.fingerprint()
+    for rel in ("data/seed_figures.csv", "data/demo.py", "queries/check_value_ranges.sql", "queries/schema.sql"):
+        with open(root / rel, "a", encoding="utf-8") as f:
+            f.write("\n")
+        assert fingerprint.fingerprint(root) != same, rel
+        same = fingerprint.fingerprint(root)
+
+    live = tmp_path / "live.duckdb"
+    shutil.copyfile(warehouse_file, live)
+    built: list[Path] = []
+    monkeypatch.setattr(build_mod, "build", lambda target, log=None: built.append(target) or build_mod.BuildResult(
+        target, 0.0, {}))
+    assert conftest.fresh_live_warehouse(live) == "current" and built == []
+    monkeypatch.setattr(fingerprint, "fingerprint", lambda root=ROOT: "inputs changed")
+    assert conftest.fresh_live_warehouse(live).startswith("stale") and built == [live]
+    assert conftest.fresh_live_warehouse(tmp_path / "none.duckdb") == "missing"

@@ -121,7 +121,7 @@ def page(browser):
     pg.route("**/*", guard)
     pg.blocked = blocked  # type: ignore[attr-defined]
     sockets: list = []
-    pg.on("websocket", sockets.append)
+    pg.on("websocket", lambda ws: sockets.append(ws))
     pg.sockets = sockets  # type: ignore[attr-defined]
     yield pg
     context.close()
