@@ -24,6 +24,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
+# How long a wait may last before it fails. Waits end as soon as their signal comes, so a generous
+# bound costs nothing when the machine is fast and keeps a shared, loaded one from failing at random.
+WAIT_MS = 90_000
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
@@ -127,7 +130,7 @@ def page(browser):
     context.close()
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:
+def wait_idle(page, timeout: float = WAIT_MS) -> None:
     """Wait until the app is connected, a script run has finished ('initial' before the first one),
     no element is stale or a skeleton (the signals Streamlit's own e2e helpers use), and every Plotly
     chart on the page has drawn its SVG."""
@@ -156,7 +159,7 @@ def _script_finished(payload) -> bool:
         msg.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 
 
-def rerun(page, action, timeout: float = 30_000) -> None:
+def rerun(page, action, timeout: float = WAIT_MS) -> None:
     """Do `action` (a click, a key press) and wait for the rerun it causes to finish: the server's
     script_finished message on the page's websocket, then `wait_idle`. No race with a rerun that has
     not started yet, which a wait on the page's state alone cannot rule out."""
