@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 # How long a wait may last before it fails. Waits end as soon as their signal comes, so a generous
 # bound costs nothing when the machine is fast and keeps a shared, loaded one from failing at random.
 WAIT_MS = 90_000
+expect.set_options(timeout=WAIT_MS)
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
@@ -111,6 +113,7 @@ def page(browser):
     """A fresh page (1400×1000) whose requests outside localhost are aborted; `page.blocked` lists them."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
     pg = context.new_page()
+    pg.set_default_timeout(WAIT_MS)
     blocked: list[str] = []
 
     def guard(route):

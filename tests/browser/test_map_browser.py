@@ -46,13 +46,13 @@ def test_click_province_drills_in_and_back(ui, period, version, code, children):
     ui.open("ban-do", period=period, level="province", unit="VN", ind="teams_total")
     close_dialogs(ui.page)
     n_prov = len(maps.layer_for("province", version).feature_codes)
-    assert paths(ui.page).count() == n_prov
-    assert ui.page.locator(".geo text", has_text="Hoàng Sa").count() == 1  # the archipelagos are named
+    expect(paths(ui.page)).to_have_count(n_prov)   # outlines draw after the run: expect() waits for them
+    expect(ui.page.locator(".geo text", has_text="Hoàng Sa")).to_have_count(1)  # the archipelagos are named
     ui.shot(f"map_{version}_national")
     click_unit(ui, version, code)
     assert ui.query().get("unit") == f"{version}:{code}"  # a unit is (boundary version, code)
     n_child = len(maps.layer_for(children, version, code).feature_codes)
-    assert paths(ui.page).count() == n_child
+    expect(paths(ui.page)).to_have_count(n_child)
     assert ui.page.get_by_text("gần đúng").count() >= 1  # approximate outlines are said so
     ui.shot(f"map_{version}_drill_{code}")
     chart = ui.page.locator('[data-testid="stPlotlyChart"]').first
@@ -60,14 +60,15 @@ def test_click_province_drills_in_and_back(ui, period, version, code, children):
     chart.screenshot(path=str(ARTIFACTS / f"map_{version}_drill_{code}_chart.png"))  # title, legend, footer
     ui.rerun(ui.page.get_by_role("button", name="Về toàn quốc").click)
     assert "unit" not in ui.query()  # back at the nation
-    assert paths(ui.page).count() == n_prov
+    expect(paths(ui.page)).to_have_count(n_prov)
     assert ui.page.blocked == []
 
 
 def test_two_periods_side_by_side_and_english(ui):
     ui.open("ban-do", period="2025-06", cmp="1", period2="2026-06", level="province", unit="VN", lang="en")
     close_dialogs(ui.page)
-    assert paths(ui.page, 0).count() == 63 and paths(ui.page, 1).count() == 34
+    expect(paths(ui.page, 0)).to_have_count(63)
+    expect(paths(ui.page, 1)).to_have_count(34)
     assert ui.page.get_by_text("Approximate boundaries").count() == 0  # provinces are Natural Earth outlines
     assert ui.page.get_by_text("Demo data").count() >= 1
     ui.shot("map_side_by_side_en")
@@ -77,7 +78,7 @@ def test_two_periods_side_by_side_and_english(ui):
 def test_national_commune_map_and_hover(ui):
     ui.open("ban-do", period="2026-06", level="child", unit="VN", measure="pct_target", scheme="natural_breaks")
     close_dialogs(ui.page)
-    assert paths(ui.page).count() == len(maps.layer_for("commune", "2025").feature_codes)
+    expect(paths(ui.page)).to_have_count(len(maps.layer_for("commune", "2025").feature_codes))
     # no outline is drawn inside out (d3-geo fills such a ring as the whole globe)
     plot = ui.page.locator('[data-testid="stPlotlyChart"] .geo .bg rect, [data-testid="stPlotlyChart"] .geo').first
     area = plot.bounding_box()["width"] * plot.bounding_box()["height"]
@@ -104,8 +105,8 @@ def test_national_commune_map_and_hover(ui):
 def test_district_comparison_page(ui):
     ui.open("so-sanh-huyen", period="2025-06", unit="01", ind="teams_total", ind2="members")
     close_dialogs(ui.page)
-    assert ui.page.locator('[data-testid="stPlotlyChart"]').count() == 3
-    assert ui.page.locator('[data-testid="stDataFrame"]').count() == 1
+    expect(ui.page.locator('[data-testid="stPlotlyChart"]')).to_have_count(3)
+    expect(ui.page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
     ui.shot("districts_legacy_hanoi")
     ui.open("so-sanh-huyen", period="2026-06", unit="01", ind="villages_with_team_pct", ind2="members")
     ui.shot("districts_2025_hanoi_communes")

@@ -65,6 +65,6 @@ def test_national_communes_from_static_file(ui, con):
                            [code]).fetchone()[0]
     ui.rerun(lambda: ui.page.mouse.click(hit["x"], hit["y"]))
     assert ui.query().get("unit") == f"2025:{province}", (code, province, ui.query())
-    assert ui.page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path').count() == \
-        len(maps.layer_for("commune", "2025", province).feature_codes)
+    expect(ui.page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path')).to_have_count(
+        len(maps.layer_for("commune", "2025", province).feature_codes))
     assert ui.page.blocked == []
