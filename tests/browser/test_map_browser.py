@@ -20,12 +20,6 @@ def close_dialogs(page) -> None:
         expect(page.get_by_role("dialog")).to_have_count(0)
 
 
-def period_of(url: str) -> str:
-    from urllib.parse import parse_qs, urlsplit
-
-    return parse_qs(urlsplit(url).query).get("period", [""])[0]
-
-
 def paths(page, n: int = 0):
     return page.locator('[data-testid="stPlotlyChart"]').nth(n).locator(".choroplethlayer path")
 
@@ -125,12 +119,13 @@ def test_play_steps_the_period(ui):
     close_dialogs(ui.page)
     ui.page.get_by_role("button", name="Chạy").click()
     # a step every 1.5 s (cnscd/map_ui.py): the period moves on within a few steps
-    ui.page.wait_for_url(lambda url: period_of(url) > "2025-07", timeout=15_000)
+    ui.page.wait_for_function("() => new URLSearchParams(location.search).get('period') > '2025-07'")
     ui.rerun(ui.page.get_by_role("button", name="Dừng").click)
     expect(ui.page.get_by_role("button", name="Chạy")).to_be_visible()
     stopped = ui.query().get("period")
     # stopped: over two step intervals the period must not move (fails at once if it does)
     with pytest.raises(PlaywrightTimeout):
-        ui.page.wait_for_url(lambda url: period_of(url) != stopped, timeout=3_000)
+        ui.page.wait_for_function(f"() => new URLSearchParams(location.search).get('period') !== '{stopped}'",
+                                  timeout=3_000)
     assert ui.query().get("period") == stopped
     assert ui.page.blocked == []

@@ -27,7 +27,7 @@ def test_national_communes_from_static_file(ui, con):
     ui.open("ban-do", period="2026-03", level="child", unit="VN", ind="teams_total")
     layer = maps.layer_for("commune", "2025")
     n = len(layer.feature_codes)
-    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}", timeout=30_000)
+    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}")
     assert len(fetched) == 1, fetched
     url, status, ctype = fetched[0]
     assert status == 200 and "json" in ctype, fetched
@@ -36,10 +36,10 @@ def test_national_communes_from_static_file(ui, con):
 
     # A rerun with a new period: the figure changes, the outlines are not fetched or sent again.
     ui.page.get_by_role("button", name="Chạy").click()
-    ui.page.wait_for_function("() => new URLSearchParams(location.search).get('period') > '2026-03'", timeout=15_000)
+    ui.page.wait_for_function("() => new URLSearchParams(location.search).get('period') > '2026-03'")
     ui.rerun(ui.page.get_by_role("button", name="Dừng").click)
     assert ui.query()["period"] > "2026-03"
-    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}", timeout=30_000)
+    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}")
     assert len(fetched) == 1, fetched
     assert len(specs) >= 2 and max(specs) < 600_000, specs
 
