@@ -10,38 +10,21 @@ it sees that first run.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, _wait_healthy, query_of, wait_idle
+from tests.browser.conftest import query_of, serve, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def fresh_url(warehouse_file, tmp_path):
-    """A new server process (started the way scripts/setup.sh does) no browser has talked to yet."""
-    port = _free_port()
-    env = os.environ | {"CNSCD_WAREHOUSE": str(warehouse_file), "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "cnscd.serve", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
-    with open(tmp_path / "server.log", "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)   # /_stcore/health only: it runs no script, the server stays cold
+def fresh_url(warehouse_file, tmp_path, chromium):
+    """A new server process (started the way scripts/setup.sh does) no browser has talked to yet:
+    `serve` waits on /_stcore/health only, which runs no script, so the server stays cold."""
+    with serve({"CNSCD_WAREHOUSE": str(warehouse_file)}, tmp_path / "server.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_first_request_deep_link(page, fresh_url):
