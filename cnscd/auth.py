@@ -23,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -82,23 +83,18 @@ def load(p: Path | None = None) -> Config:
     return cfg
 
 
-def _toml_str(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)   # a JSON string is a valid TOML basic string
-
-
 def save(cfg: Config, p: Path | None = None) -> None:
+    """Write the config with tomli-w (every value typed and quoted as TOML wants), atomically, mode 0600."""
     p = p or config_path()
     p.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# CNSCĐ editors: written by `python -m cnscd.auth`. Do not commit (gitignored).", "", "[settings]"]
-    for k, v in cfg.settings.items():
-        lines.append(f"{k} = {str(v).lower() if isinstance(v, bool) else v}")
-    for e in cfg.editors.values():
-        lines += ["", f"[editors.{_toml_str(e.name)}]", f"password_hash = {_toml_str(e.password_hash)}",
-                  f"provinces = [{', '.join(_toml_str(x) for x in e.provinces)}]", f"created_at = {_toml_str(e.created_at)}"]
+    doc = {"settings": dict(cfg.settings),
+           "editors": {e.name: {"password_hash": e.password_hash, "provinces": list(e.provinces),
+                                "created_at": e.created_at} for e in cfg.editors.values()}}
+    text = "# CNSCĐ editors: written by `python -m cnscd.auth`. Do not commit (gitignored).\n\n" + tomli_w.dumps(doc)
     tmp = p.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+        fh.write(text)
     os.replace(tmp, p)
 
 

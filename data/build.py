@@ -17,6 +17,7 @@ import polars as pl
 
 import queries
 from cnscd import warehouse
+from cnscd.ingest import replay_batches
 from data import checks, dti, population, seeds, units
 
 DEMO_SEED = 20220630
@@ -108,12 +109,7 @@ def populate(con: duckdb.DuckDBPyConnection, log=print) -> None:
     log(f"  demo series generated in {time.perf_counter() - t0:.1f} s")
     insert(con, "core_observation", obs)
     insert(con, "core_target", tgt)
-    try:
-        from data.import_cli import replay_batches
-    except ImportError:
-        replay_batches = None
-    if replay_batches is not None:
-        replay_batches(con)
+    replay_batches(con)
     info = {"built_at": dt.datetime.now().isoformat(timespec="seconds"), "demo_seed": str(DEMO_SEED),
             **{f"package_{k}": v for k, v in units.package_provenance().items()}}
     insert(con, "core_build_info", pl.DataFrame({"key": list(info), "value": list(info.values())}))
