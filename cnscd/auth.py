@@ -5,7 +5,7 @@ password twice; `--provinces '*'` = every province; '2025:82' = a 2025 province 
 code is a legacy province and also covers the 2025 province it became). The file is gitignored.
 Viewing needs no login unless `[settings] viewing_requires_login = true`. Sessions expire after
 `session_minutes`; after `max_failures` wrong passwords a name is locked for `lockout_minutes`
-(counted in a state file beside the config, shared by every app process).
+(counted in the state directory, cnscd/statedir.py, shared by every app process).
 CNSCD_EDITORS points at another config file (tests).
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import getpass
+import hashlib
 import json
 import os
 import re
@@ -26,6 +27,8 @@ from pathlib import Path
 import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from cnscd import statedir
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {"viewing_requires_login": False, "session_minutes": 60, "max_failures": 5, "lockout_minutes": 15}
@@ -69,7 +72,9 @@ def config_path() -> Path:
 
 
 def _state_path(p: Path) -> Path:
-    return p.with_name("." + p.stem + ".state.json")
+    """Failed-login counts are runtime state: in the state directory, one file per editors file."""
+    key = hashlib.sha256(str(p.resolve()).encode()).hexdigest()[:12]
+    return statedir.path() / "auth" / f"{p.stem}-{key}.state.json"
 
 
 def load(p: Path | None = None) -> Config:

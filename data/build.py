@@ -1,4 +1,5 @@
-"""Build data/warehouse.duckdb from scratch: atomic (temp file, then rename) and idempotent.
+"""Build the warehouse (var/warehouse.duckdb, see cnscd/statedir.py) from scratch: atomic (temp file,
+then rename) and idempotent.
 
 Order: schema → boundary versions and sources → units and crosswalk → indicators →
 population → seed figures → provincial DTI (data/dti.py) → demo series → replay of kept import batches → integrity

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-LIVE = ROOT / "data" / "warehouse.duckdb"
+from cnscd import statedir  # noqa: E402
+
+LIVE = Path(os.environ.get("CNSCD_WAREHOUSE") or statedir.path() / "warehouse.duckdb")
+# Tests never write into the repository's state directory (cnscd/statedir.py): the session has its own.
+_STATE = tempfile.mkdtemp(prefix="cnscd-state-")
+os.environ["CNSCD_STATE_DIR"] = _STATE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_STATE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

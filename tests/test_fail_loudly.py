@@ -68,3 +68,44 @@ def test_cards_show_the_unit_asked_for_with_its_unit_of_measure():
     vn = {c["code"]: c for c in overview.cards(snap, cat, "en", dt.date(2025, 6, 30))}
     assert vn["teams"]["value"] == "100,000" and vn["teams"]["unit"] == "teams"
     assert vn["share"]["delta"] == "+2.0 pp"
+
+
+def test_runtime_state_lives_under_one_directory(tmp_path, monkeypatch):
+    """The running app wrote into the source tree (data/imports, geo/user, config/.editors.state.json)."""
+    import subprocess
+    import sys
+
+    from cnscd import auth, statedir, warehouse
+    from cnscd.ingest import batches
+
+    for var in ("CNSCD_WAREHOUSE", "CNSCD_IMPORTS_DIR", "CNSCD_GEO_USER_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("CNSCD_STATE_DIR", str(tmp_path / "state"))
+    assert warehouse.path() == tmp_path / "state" / "warehouse.duckdb"
+    assert batches.imports_dir() == tmp_path / "state" / "imports"
+    assert auth._state_path(tmp_path / "cfg" / "editors.toml").parent == tmp_path / "state" / "auth"
+    code = "from geo import layers; print(layers.USER_DIR)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(tmp_path / "state" / "geo")
+    monkeypatch.delenv("CNSCD_STATE_DIR")
+    assert statedir.path() == ROOT / "var"
+
+
+def test_state_left_in_its_old_place_is_not_ignored(tmp_path, monkeypatch):
+    """Imports still in data/imports would silently drop out of the next build; refuse instead."""
+    import pytest
+
+    from cnscd import statedir
+    from cnscd.ingest import batches
+
+    monkeypatch.delenv("CNSCD_IMPORTS_DIR", raising=False)
+    monkeypatch.delenv("CNSCD_WAREHOUSE", raising=False)
+    old = tmp_path / "old_imports"
+    (old / "batches").mkdir(parents=True)
+    (old / "batches" / "x.json").write_text("{}")
+    monkeypatch.setitem(statedir.OLD_PLACES, "imports", old)
+    monkeypatch.setenv("CNSCD_STATE_DIR", str(tmp_path / "state"))
+    with pytest.raises(statedir.StateDirError, match="mv "):
+        batches.imports_dir()
+    (tmp_path / "state" / "imports").mkdir(parents=True)
+    assert batches.imports_dir() == tmp_path / "state" / "imports"
