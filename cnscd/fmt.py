@@ -103,8 +103,10 @@ def decimals_of(x: Any, most: int = 4) -> int:
     return most
 
 
-def d3(decimals: int = 0, percent_unit: bool = False) -> str:
-    """d3 number format; Plotly applies the language's separators to it."""
+def d3(decimals: int = 0) -> str:
+    """d3 number format; Plotly applies the language's separators to it. Percent values are stored
+    already in percent (141.6), so they take the same format and the chart writes the unit after it
+    (d3's own `%` would multiply by 100)."""
     return f",.{decimals}f"
 
 

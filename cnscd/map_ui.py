@@ -92,7 +92,7 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     code = indicator["indicator_code"]
     try:
         layer = maps.layer_for(level, version, province)
-    except (ValueError, FileNotFoundError, ImportError) as exc:
+    except (ValueError, FileNotFoundError) as exc:
         st.warning(t("no_layer", lang, msg=exc))
         return None
     frame, classes = data.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,

@@ -19,6 +19,8 @@ from typing import Iterator
 
 import duckdb
 
+from cnscd import statedir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,7 +29,9 @@ class WarehouseError(RuntimeError):
 
 
 def path() -> Path:
-    return Path(os.environ.get("CNSCD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+    """CNSCD_WAREHOUSE, else warehouse.duckdb in the state directory (cnscd/statedir.py)."""
+    value = os.environ.get("CNSCD_WAREHOUSE", "").strip()
+    return Path(value) if value else statedir.part("warehouse.duckdb")
 
 
 def lock_path(p: Path | None = None) -> Path:

@@ -1,4 +1,5 @@
-"""Build data/warehouse.duckdb from scratch: atomic (temp file, then rename) and idempotent.
+"""Build the warehouse (var/warehouse.duckdb, see cnscd/statedir.py) from scratch: atomic (temp file,
+then rename) and idempotent.
 
 Order: schema → boundary versions and sources → units and crosswalk → indicators →
 population → seed figures → provincial DTI (data/dti.py) → demo series → replay of kept import batches → integrity
@@ -17,6 +18,7 @@ import polars as pl
 
 import queries
 from cnscd import warehouse
+from cnscd.ingest import replay_batches
 from data import checks, dti, fingerprint, population, seeds, units
 
 DEMO_SEED = 20220630
@@ -108,12 +110,7 @@ def populate(con: duckdb.DuckDBPyConnection, log=print) -> None:
     log(f"  demo series generated in {time.perf_counter() - t0:.1f} s")
     insert(con, "core_observation", obs)
     insert(con, "core_target", tgt)
-    try:
-        from data.import_cli import replay_batches
-    except ImportError:
-        replay_batches = None
-    if replay_batches is not None:
-        replay_batches(con)
+    replay_batches(con)
     info = {"built_at": dt.datetime.now().isoformat(timespec="seconds"), "demo_seed": str(DEMO_SEED),
             fingerprint.KEY: fingerprint.fingerprint(),
             **{f"package_{k}": v for k, v in units.package_provenance().items()}}

@@ -76,7 +76,7 @@ else:
             replace, skip = pk.decisions(pl.DataFrame(edited), lang)
         if plan.ok and st.button(pk.tr("confirm", lang), type="primary"):
             try:
-                auth.check(st.session_state.get("editor_session"))
+                auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 m = ingest.commit(plan, session.user, policy="ask", replace=replace, skip=skip)
             except (auth.AuthError, ingest.BatchError) as exc:
                 st.error(str(exc))
@@ -101,7 +101,7 @@ else:
         sure = st.checkbox(pk.tr("rollback_sure", lang))
         if st.button(pk.tr("rollback", lang), disabled=not sure):
             try:
-                auth.check(st.session_state.get("editor_session"))
+                auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 ingest.rollback(pick, session.user, list(session.provinces))
                 st.success(pk.tr("rolled_back", lang, batch_id=pick))
                 st.rerun()

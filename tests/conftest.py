@@ -1,11 +1,12 @@
 """Shared fixtures: one built warehouse per test session, through the same build the app uses (never a
-stale one: data/warehouse.duckdb is rebuilt first when its input fingerprint differs from the inputs'),
+stale one: var/warehouse.duckdb is rebuilt first when its input fingerprint differs from the inputs'),
 and the one chromium (CHROMIUM_PATH) for the export and browser tests."""
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-LIVE = ROOT / "data" / "warehouse.duckdb"
+from cnscd import statedir  # noqa: E402
+
+LIVE = Path(os.environ.get("CNSCD_WAREHOUSE") or statedir.path() / "warehouse.duckdb")
+# Tests never write into the repository's state directory (cnscd/statedir.py): the session has its own.
+_STATE = tempfile.mkdtemp(prefix="cnscd-state-")
+os.environ["CNSCD_STATE_DIR"] = _STATE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_STATE, ignore_errors=True)
 
 
 def built_fingerprint(path: Path) -> str | None:
@@ -47,12 +57,12 @@ def fresh_live_warehouse(live: Path = LIVE) -> str:
 
 @pytest.fixture(scope="session")
 def warehouse_file(tmp_path_factory) -> Path:
-    """A private copy of the built demo warehouse; data/warehouse.duckdb is (re)built first when it is
+    """A private copy of the built demo warehouse; var/warehouse.duckdb is (re)built first when it is
     missing or older than its inputs (data/fingerprint.py), so no session reads stale data."""
     target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     state = fresh_live_warehouse()
     if state != "current":
-        print(f"\ndata/warehouse.duckdb was {state}: rebuilt before the session", file=sys.stderr)
+        print(f"\nvar/warehouse.duckdb was {state}: rebuilt before the session", file=sys.stderr)
     shutil.copyfile(LIVE, target)
     return target
 

@@ -65,7 +65,7 @@ def test_all_checks_hold_on_the_built_warehouse(con):
 
 
 def test_the_warehouse_records_its_inputs_and_a_stale_one_is_rebuilt(tmp_path, monkeypatch, warehouse_file):
-    """core_build_info carries the input fingerprint; tests/conftest.py rebuilds data/warehouse.duckdb
+    """core_build_info carries the input fingerprint; tests/conftest.py rebuilds var/warehouse.duckdb
     when it differs (the suite never reads data older than its inputs) and leaves a current one alone."""
     import shutil
 

@@ -75,10 +75,8 @@ def layer_for(level: str, version: str, province: str | None = None) -> MapLayer
 
 def island_labels(version: str, province: str | None, lang: str) -> list[tuple[str, float, float]]:
     """Hoàng Sa and Trường Sa, named on every national map and on their province's map (issue 3)."""
-    try:
-        from geo.layers import ARCHIPELAGOS
-    except ImportError:
-        return []
+    from geo.layers import ARCHIPELAGOS
+
     return [(en if lang == "en" else vi, lon, lat) for _, vi, en, prov, _, lon, lat in ARCHIPELAGOS.get(version, [])
             if province is None or province == prov]
 

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 import queries
-from cnscd import warehouse
+from cnscd import statedir, warehouse
 from cnscd.ingest.plan import KEY, Plan, compare, conflict_key, expand_scope, prepare
 from cnscd.ingest.problems import short
 
@@ -33,8 +33,11 @@ class BatchError(RuntimeError):
 
 
 def imports_dir() -> Path:
-    """CNSCD_IMPORTS_DIR, else `imports/` beside the warehouse (data/imports for the live one)."""
-    return Path(os.environ.get("CNSCD_IMPORTS_DIR", warehouse.path().parent / "imports"))
+    """CNSCD_IMPORTS_DIR, else `imports/` beside the warehouse (the state directory's for the live one)."""
+    if os.environ.get("CNSCD_IMPORTS_DIR"):
+        return Path(os.environ["CNSCD_IMPORTS_DIR"])
+    beside = warehouse.path().parent
+    return statedir.part("imports") if beside == statedir.path() else beside / "imports"
 
 
 def new_batch_id(sha256: str, now: dt.datetime | None = None) -> str:

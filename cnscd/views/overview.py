@@ -125,20 +125,20 @@ def cards(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.dat
         c = cat.get(r["indicator_code"])
         if c is None:
             continue
-        unit = c["unit_of_measure_en"] if lang == "en" else c["unit_of_measure"]
+        uom = c["unit_of_measure_en"] if lang == "en" else c["unit_of_measure"]
         dec = fmt.decimals_for(c["unit_of_measure"])
-        value = fmt.pct(r["value"], lang, dec) if unit == "%" else fmt.number(r["value"], lang, dec)
+        value = fmt.pct(r["value"], lang, dec) if uom == "%" else fmt.number(r["value"], lang, dec)
         delta = None
         if r["delta"] is not None:
             d = (fmt.number(r["delta"], lang, dec, signed=True) + (" đ.%" if lang == "vi" else " pp")
-                 if unit == "%" else f"{fmt.number(r['delta'], lang, dec, signed=True)} "
+                 if uom == "%" else f"{fmt.number(r['delta'], lang, dec, signed=True)} "
                                      f"({fmt.pct(r['delta_pct'], lang, 1, signed=True)})")
             delta = d
         target = (t("of_target", lang, pct=fmt.pct(r["pct_target"], lang)) if r["pct_target"] is not None else None)
         out.append({"code": r["indicator_code"], "label": c["name_en"] if lang == "en" else c["name_vi"],
                     "value": value, "delta": delta, "delta_help": t("change_vs_prev", lang, period=prev_label),
                     "target": target, "spark": r["spark"] or [], "is_demo": bool(r["is_demo"]),
-                    "unit": "" if unit == "%" else unit,
+                    "unit": "" if uom == "%" else uom,
                     "help": " · ".join(x for x in (c["description_en" if lang == "en" else "description_vi"],
                                                    t("demo_tag", lang) if r["is_demo"] else None) if x),
                     "higher_is_better": bool(c["higher_is_better"])})

@@ -57,11 +57,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], log: Path):
-    """A headless `python -m cnscd.serve` on a free port with `env` added; yields its base URL."""
+def serve(env: dict[str, str], log: Path, launcher: list[str] | None = None):
+    """A headless `python -m cnscd.serve` (or `launcher`, e.g. plain `streamlit run app.py`) on a free
+    port with `env` added; yields its base URL."""
     port = _free_port()
     env = os.environ | {"PYTHONPATH": str(ROOT)} | env
-    cmd = [sys.executable, "-m", "cnscd.serve", "--server.headless", "true",
+    cmd = [*(launcher or [sys.executable, "-m", "cnscd.serve"]), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     with open(log, "w") as out:

@@ -7,9 +7,16 @@ file names ("Muc_tieu"), not our url paths ("muc-tieu"), and sends "Page not fou
 clicks). The project keeps `pages/` and starts the server with `python -m cnscd.serve`, which declares
 st.navigation mode before any session. This test starts its OWN server (not the warmed session one) so
 it sees that first run.
+
+Streamlit 1.67 has no public way to say "st.navigation app" before the first run (no config option; the
+check is `pages/` beside the entry script), so the launcher sets `PagesManager.uses_pages_directory`.
+`test_plain_streamlit_run_still_needs_the_launcher` proves that is still needed: it fails on the day a
+Streamlit upgrade serves the first deep link right with plain `streamlit run app.py`, and then the
+launcher's patch can go.
 """
 from __future__ import annotations
 
+import sys
 import urllib.parse
 
 import pytest
@@ -17,6 +24,8 @@ import pytest
 from tests.browser.conftest import query_of, serve, wait_idle
 
 pytestmark = pytest.mark.browser
+
+PLAIN = [sys.executable, "-m", "streamlit", "run", "app.py", "--browser.gatherUsageStats", "false"]
 
 
 @pytest.fixture
@@ -27,10 +36,16 @@ def fresh_url(warehouse_file, tmp_path, chromium):
         yield url
 
 
-def test_first_request_deep_link(page, fresh_url):
-    """`page` (tests/browser/conftest.py) aborts and records every request outside localhost."""
-    # Record what the server says on the websocket: a page_not_found message is the bug itself,
-    # whether or not the modal has been drawn yet when we look.
+@pytest.fixture
+def plain_url(warehouse_file, tmp_path, chromium):
+    """The same, started by plain `streamlit run app.py`."""
+    with serve({"CNSCD_WAREHOUSE": str(warehouse_file)}, tmp_path / "server.log", launcher=PLAIN) as url:
+        yield url
+
+
+def _record_messages(page) -> list[str]:
+    """The ForwardMsg kinds the server sends on the websocket: a page_not_found message is the bug
+    itself, whether or not the modal has been drawn yet when we look."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     kinds: list[str] = []
@@ -44,6 +59,12 @@ def test_first_request_deep_link(page, fresh_url):
         kinds.append(msg.WhichOneof("type") or "")
 
     page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    return kinds
+
+
+def test_first_request_deep_link(page, fresh_url):
+    """`page` (tests/browser/conftest.py) aborts and records every request outside localhost."""
+    kinds = _record_messages(page)
     page.goto(f"{fresh_url}/muc-tieu?lang=en&ind=members&period=2026-06")
     wait_idle(page, timeout=90_000)
     assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
@@ -60,3 +81,12 @@ def test_first_request_deep_link(page, fresh_url):
     assert nav.get_by_text("Muc tieu").count() == 0
     assert page.blocked == []
 
+
+def test_plain_streamlit_run_still_needs_the_launcher(page, plain_url):
+    """Without the launcher the first visitor of a deep link gets "Page not found" (Streamlit 1.67)."""
+    kinds = _record_messages(page)
+    page.goto(f"{plain_url}/muc-tieu?lang=en&ind=members&period=2026-06")
+    wait_idle(page, timeout=90_000)
+    assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
+    assert "page_not_found" in kinds, ("plain `streamlit run app.py` now serves the first deep link right: "
+                                       "drop the PagesManager patch in cnscd/serve.py")
