@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from cnscd import fmt
 from cnscd.charts.base import NATION_COLOUR, date_axis, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 
 
 def sparkline(frame: pl.DataFrame, lang: str = "vi", decimals: int = 0, colour: str = NATION_COLOUR) -> go.Figure:
@@ -16,13 +16,13 @@ def sparkline(frame: pl.DataFrame, lang: str = "vi", decimals: int = 0, colour: 
                                line={"color": colour, "width": 2}, fill="tozeroy",
                                hovertemplate=f"%{{x|{fmt.MONTH_D3}}}: %{{y:{fmt.d3(decimals)}}}<extra></extra>"))
     fig.update_layout(**fmt.plotly_layout(lang), height=60, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      showlegend=False, template="plotly_white", uirevision="spark")
+                      showlegend=False, uirevision="spark")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
 
 
-def headline(frame: pl.DataFrame, meta: ChartMeta, *, chrome: bool = True, columns: int = 3) -> go.Figure:
+def headline(frame: pl.DataFrame, meta: ChartMeta, *, columns: int = 3) -> go.Figure:
     """Small multiples of national indicators. frame: label, unit, decimals, period_end, value, is_demo
     (one group per label, in order)."""
     labels = frame["label"].unique(maintain_order=True).to_list()
@@ -43,7 +43,4 @@ def headline(frame: pl.DataFrame, meta: ChartMeta, *, chrome: bool = True, colum
         # trends, not levels: the axis follows the data so a month's change is visible
         fig.update_yaxes(tickformat=fmt.d3(dec), row=r, col=c)
     date_axis(fig)
-    fig = finish(fig, meta, chrome=chrome, height=230 * rows + 120)
-    if chrome:
-        fig.update_layout(margin={"t": 120})
-    return fig
+    return finish(fig, meta, height=230 * rows + 120, top=120)
