@@ -10,8 +10,12 @@ validating it again, ~1 ms; setting it per figure cost 25–35 ms).
 """
 from __future__ import annotations
 
+import copy
+import functools
+
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 
 from cnscd import fmt
 from cnscd.charts.meta import ChartMeta
@@ -53,11 +57,39 @@ def finish(fig: go.Figure, meta: ChartMeta, *, uirevision: str | None = None, he
     return fig
 
 
+@functools.lru_cache(maxsize=64)
+def _grid(rows: int, cols: int, titled: tuple[bool, ...], options: tuple) -> dict:
+    # make_subplots draws no annotation for an empty title: the placeholders keep that
+    return make_subplots(rows=rows, cols=cols, subplot_titles=[" " if t else "" for t in titled],
+                         **dict(options)).layout.to_plotly_json()
+
+
+def subplot_grid(rows: int, cols: int, titles: list[str], **options) -> tuple[dict, list[dict]]:
+    """The layout of `make_subplots(rows, cols, subplot_titles=titles, **options)` as a plain dict (the
+    grid is made once per shape) and, per cell in row-major order, the axes a trace there names
+    ({"xaxis": "x2", "yaxis": "y2"}). Speed: a grid filled by `add_trace(row=, col=)` and
+    `update_xaxes` relayouts the whole figure once per axis; edit this dict, then build the figure once."""
+    layout = copy.deepcopy(_grid(rows, cols, tuple(bool(t) for t in titles), tuple(sorted(options.items()))))
+    for ann, text in zip(layout.get("annotations", []), [t for t in titles if t]):
+        ann["text"] = text
+    cells = [{"xaxis": f"x{i}" if i > 1 else "x", "yaxis": f"y{i}" if i > 1 else "y"}
+             for i in range(1, rows * cols + 1)]
+    return layout, cells
+
+
+def axes(layout: dict, letter: str) -> list[dict]:
+    """Every x (letter 'x') or y axis of a layout dict."""
+    return [v for k, v in layout.items() if k == f"{letter}axis" or (k.startswith(f"{letter}axis") and k[5:].isdigit())]
+
+
+DATE_AXIS = {"tickformat": fmt.MONTH_D3, "hoverformat": fmt.DATE_D3,
+             "tickformatstops": [{"dtickrange": [None, "M1"], "value": fmt.DATE_D3},
+                                 {"dtickrange": ["M1", None], "value": fmt.MONTH_D3}]}
+
+
 def date_axis(fig: go.Figure, **kw) -> None:
     """Months on the axis (06/2025), whole dates when zoomed below a month, dd/mm/yyyy on hover."""
-    fig.update_xaxes(tickformat=fmt.MONTH_D3, hoverformat=fmt.DATE_D3,
-                     tickformatstops=[{"dtickrange": [None, "M1"], "value": fmt.DATE_D3},
-                                      {"dtickrange": ["M1", None], "value": fmt.MONTH_D3}], **kw)
+    fig.update_xaxes(**DATE_AXIS, **kw)
 
 
 def colour(i: int) -> str:

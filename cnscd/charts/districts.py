@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from cnscd import fmt
-from cnscd.charts.base import date_axis, finish
+from cnscd.charts.base import DATE_AXIS, axes, finish, subplot_grid
 from cnscd.charts.meta import ChartMeta
 
 BAR_COLOUR = "#2c7fb8"
@@ -70,19 +69,24 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
     names = dict(zip(series["unit_code"], series["display_name"]))
     order = list(dict.fromkeys(c for c in order if c in names))  # one panel per unit
     rows = max(1, -(-len(order) // columns))
-    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True,
-                        subplot_titles=[names[c] for c in order] or [""],
-                        vertical_spacing=min(0.12, 0.45 / max(rows, 1)), horizontal_spacing=0.04)
+    layout, cells = subplot_grid(rows, columns, [names[c] for c in order] or [""], shared_yaxes=True,
+                                 shared_xaxes=True, vertical_spacing=min(0.12, 0.45 / max(rows, 1)),
+                                 horizontal_spacing=0.04)
+    traces = []
     for i, code in enumerate(order):
         part = series.filter(pl.col("unit_code") == code).sort("period_end")
-        fig.add_trace(go.Scatter(
-            x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
+        traces.append(dict(
+            type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
             line={"color": BAR_COLOUR, "width": 2}, fill="tozeroy", fillcolor="rgba(44,127,184,0.12)",
             hovertemplate=f"<b>{names[code]}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(decimals)}}} {meta.unit}"
-                          "<extra></extra>", showlegend=False), row=i // columns + 1, col=i % columns + 1)
-    date_axis(fig)
-    fig.update_yaxes(tickformat=fmt.d3(decimals), rangemode="tozero")
-    fig.update_annotations(font={"size": 12}, yshift=4)  # subplot titles clear of the lines
+                          "<extra></extra>", showlegend=False, **cells[i]))
+    for ax in axes(layout, "x"):
+        ax.update(DATE_AXIS)
+    for ax in axes(layout, "y"):
+        ax.update(tickformat=fmt.d3(decimals), rangemode="tozero")
+    for ann in layout.get("annotations", []):
+        ann.update(font={"size": 12}, yshift=4)   # subplot titles clear of the lines
+    fig = go.Figure(data=traces, layout=layout)   # validated once (see base.subplot_grid)
     # top 115: the first row's titles sit under the subtitle, not on it
     return finish(fig, meta, height=200 * rows + 170, uirevision=f"multi-{meta.name}", top=115)
 
