@@ -15,7 +15,7 @@ import streamlit as st
 
 from cnscd import data, dti, fmt, mapdata, state, unit_ui
 from cnscd.charts import maps
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.i18n_map import t
 from cnscd.unitref import UnitRef
 
@@ -88,7 +88,7 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
               province: str | None, collect: list | None = None) -> str | None:
     """Draw one map with its caption and download menu; return a clicked province code.
 
-    `collect`, when given, receives (figure function, meta) for the view's slide deck / PDF report."""
+    `collect`, when given, receives (figure, meta) for the view's slide deck / PDF report."""
     code = indicator["indicator_code"]
     try:
         layer = maps.layer_for(level, version, province)
@@ -121,15 +121,17 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     if annual:
         decimals = 0 if code.endswith("_rank") else 4  # ranks as integers, scores (0–1) as published
 
-    def fig_fn(chrome: bool = True, geojson_url: str | None = None):
-        return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
-                               decimals=decimals, show_raw=measure != "abs", chrome=chrome,
-                               labels=maps.island_labels(version, province, lang), geojson_url=geojson_url,
-                               no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None,
-                               higher_is_better=bool(indicator["higher_is_better"]))
-
+    url = geojson_url(layer)
+    # built once per view and snapshot (data.figure), shown and exported as is
+    fig = data.figure("map", lambda: maps.choropleth(
+        layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom, decimals=decimals,
+        show_raw=measure != "abs", labels=maps.island_labels(version, province, lang), geojson_url=url,
+        no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None,
+        higher_is_better=bool(indicator["higher_is_better"])), meta,
+        indicator=code, period=period_end, base=base, measure=measure, scheme=scheme, k=k, level=level,
+        version=version, province=province, geojson_url=url)
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
-    event = st.plotly_chart(fig_fn(geojson_url=geojson_url(layer)), key=key, on_select="rerun", selection_mode="points",
+    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
@@ -140,9 +142,9 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
         st.caption(t("no_report_count", lang, n=missing))
     from cnscd.export.menu import download_menu
 
-    download_menu(key, lambda: fig_fn(chrome=False), meta)
+    download_menu(key, fig, meta)
     if collect is not None:
-        collect.append((fig_fn, meta))
+        collect.append((fig, meta))
     return clicked(event, layer, province_of_unit=level != "province") if province is None else None
 
 

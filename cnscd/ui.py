@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from cnscd import data, fmt, state
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.i18n import t
 
 DEFAULT_INDICATOR = "teams_total"
@@ -92,24 +92,29 @@ def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str
     return {c: name for c, name in (common | extra).items() if c in frame.columns}
 
 
-def chart(fig_fn: Callable[..., go.Figure], meta: ChartMeta, key: str) -> go.Figure:
-    """Draw `fig_fn(chrome=True)` and the download menu under it (exports call `fig_fn(chrome=False)`,
-    the export package decorates that copy itself)."""
+def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
+    """Draw the finished `fig` and the download menu under it: its PNG/SVG/PDF are this same figure,
+    restyled for print on click (cnscd.export.restyle)."""
     from cnscd.export.menu import download_menu
 
-    fig = fig_fn(chrome=True)
     # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
-    download_menu(key, lambda: fig_fn(chrome=False), meta)
+    download_menu(key, fig, meta)
     return fig
 
 
-def view_downloads(key: str, charts: list[tuple[Callable[..., go.Figure], ChartMeta]], title: str,
+def view_downloads(key: str, charts: list[tuple[go.Figure, ChartMeta]], title: str,
                    filters: dict[str, str], lang: str) -> None:
-    """Slide deck (PPTX) and PDF report of all charts of a view, built only on click."""
+    """Slide deck (PPTX) and PDF report of all charts of a view (the figures the page shows),
+    rendered only on click."""
     from cnscd.export.menu import view_buttons
 
-    view_buttons(key, lambda: [(fn(chrome=False), meta) for fn, meta in charts], title, filters, lang)
+    view_buttons(key, lambda: list(charts), title, filters, lang)
+
+
+def chart_meta(frame: pl.DataFrame, title: Callable[[str], str], lang: str, **fields) -> ChartMeta:
+    """ChartMeta.of with the warehouse's source titles: the words of a chart drawn from `frame`."""
+    return ChartMeta.of(frame, title=title, lang=lang, source_titles=data.source_titles(), **fields)
 
 
 def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = None,

@@ -19,7 +19,8 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from cnscd.export import ExportError, decorate, images, report, slides
+from cnscd.charts.meta import ChartInputError
+from cnscd.export import ExportError, images, report, restyle, slides
 from cnscd.export.sample import TITLE, bar_chart, map_chart, sample_meta, tile_map_chart
 
 LOOK = Path(__file__).parent / "artifacts" / "export"
@@ -69,20 +70,24 @@ def meta():
     return sample_meta(is_approximate_boundaries=True)
 
 
-def test_decorate_adds_the_words_and_keeps_the_input(meta):
+def test_restyle_keeps_the_charts_words_and_its_input(meta):
+    """Export restyles the finished chart (fonts, margins, footer in the bottom margin); the words are
+    the chart's own, added once by charts.base.finish, in the chart's language."""
     fig = bar_chart(meta)
-    fig.add_annotation(text="old footer", name="cnscd_footer", x=0, y=0, showarrow=False)
     before = fig.to_json()
-    out = decorate(fig, meta)
-    assert fig.to_json() == before, "decorate must not change its input"
+    out = restyle(fig, width=1754)
+    assert fig.to_json() == before, "restyle must not change its input"
     assert TITLE in out.layout.title.text
     assert out.layout.title.subtitle.text == "tổ · 06/2025 · Ranh giới: 2025"
     texts = [a.text for a in out.layout.annotations]
-    assert "old footer" not in texts
-    assert "Nguồn: Bộ Thông tin và Truyền thông; số liệu minh hoạ" in texts
-    assert any("Dữ liệu minh hoạ / demo data" in t and "Ranh giới gần đúng" in t for t in texts)
+    assert texts.count("Nguồn: Bộ Thông tin và Truyền thông; số liệu minh hoạ") == 1
+    assert sum("Dữ liệu minh hoạ / demo data" in t and "Ranh giới gần đúng" in t for t in texts) == 1
     assert out.layout.separators == ",." and out.layout.font.family.startswith("Noto Sans")
-    english = decorate(fig, sample_meta(lang="en", is_demo=False))
+    assert out.layout.font.size == round(15 * 1754 / 1280) and out.layout.title.font.size == round(26 * 1754 / 1280)
+    foot = {a.name: a for a in out.layout.annotations}
+    assert foot["cnscd_footer"].xanchor == "left" and foot["cnscd_notes"].xanchor == "right"
+    assert foot["cnscd_footer"].yshift == foot["cnscd_notes"].yshift == -(out.layout.margin.b - round(30 * 1754 / 1280))
+    english = restyle(bar_chart(sample_meta(lang="en", is_demo=False)))
     assert english.layout.separators == ".," and "Community" in english.layout.title.text
     assert not any("demo" in (a.text or "") for a in english.layout.annotations)
 
@@ -93,8 +98,8 @@ def test_bad_input_is_refused_in_both_languages(meta):
     with pytest.raises(ExportError, match="không hợp lệ.*unknown export preset"):
         images.to_image(bar_chart(meta), meta, "png", "poster")
     with pytest.raises(ExportError, match="Figure"):
-        decorate({"data": []}, meta)
-    with pytest.raises(ExportError, match="lang"):
+        restyle({"data": []})
+    with pytest.raises(ChartInputError, match="lang"):
         sample_meta(lang="fr")
 
 

@@ -13,7 +13,7 @@ import queries
 from cnscd import mapdata
 from cnscd.classes import ClassesError
 from cnscd.charts import maps
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf
 
 JUNE25, JUNE26 = dt.date(2025, 6, 30), dt.date(2026, 6, 30)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import queries
 from cnscd import districtdata
 from cnscd.charts import districts
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -107,6 +107,19 @@ def static_url(layer: MapLayer, static_dir: Path = STATIC_DIR) -> str | None:
         return url
 
 
+@functools.lru_cache(maxsize=8)
+def static_geojson(url: str, static_dir: Path = STATIC_DIR) -> dict | None:
+    """The outlines behind a `static_url` (for exports: the image engine has no server to fetch
+    them from), or None when the URL is not one of ours or its file is gone."""
+    if not url.startswith(f"app/static/{STATIC_SUB}/"):
+        return None
+    path = static_dir / url.removeprefix("app/static/")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def _write_static(layer: MapLayer, static_dir: Path) -> str | None:
     text = json.dumps(layer.geojson, separators=(",", ":"))
     if len(text) < STATIC_MIN_BYTES:

@@ -18,7 +18,7 @@ from cnscd import fmt
 from cnscd.charts.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.classes import Classes
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 
 NO_REPORT_COLOUR = "#d0d0d0"
 NO_DATA_COLOUR = "#f7f7f7"     # nobody lives there (Hoàng Sa): drawn and named, no figure expected
@@ -84,7 +84,7 @@ def _status(has_report: bool | None, lang: str, no_report: str | None = None) ->
 
 def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: ChartMeta, *,
                measure_unit: str, value_unit: str, decimals: int = 0, show_raw: bool = False,
-               chrome: bool = True, height: int = 620, uirevision: str | None = None,
+               height: int = 620, uirevision: str | None = None,
                labels: list[tuple[str, float, float]] | None = None,
                geojson_url: str | None = None, no_report_label: str | None = None,
                higher_is_better: bool = True) -> go.Figure:
@@ -190,7 +190,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
                     bgcolor="rgba(0,0,0,0)")
     rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
-    finish(fig, meta, chrome=chrome, uirevision=rev, height=height)
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80 if chrome else 10, "b": 80 if chrome else 10},
+    finish(fig, meta, uirevision=rev, height=height)
+    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 80},
                       dragmode="pan", clickmode="event+select", showlegend=False)
     return fig

@@ -68,7 +68,7 @@ class _QuietChromium(Chromium):
 
 def _write_empty_topojson(folder: Path) -> None:
     """plotly.js asks for `<scope>_<res>m.json` for geo subplots; basemap layers are hidden
-    by decorate(), so empty layers are all a map export needs."""
+    by restyle(), so empty layers are all a map export needs."""
     objects = {name: {"type": "GeometryCollection", "geometries": []}
                for name in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}
     body = json.dumps({"type": "Topology", "objects": objects, "arcs": []})

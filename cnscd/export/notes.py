@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import ChartMeta
+from cnscd.charts.meta import ChartMeta
 
 MAX_ROWS = 40
 MAX_CELL = 28
