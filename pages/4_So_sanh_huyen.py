@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from cnscd import data, districtdata, fmt, state, ui, unit_ui
+from cnscd import data, districtdata, fmt, months, state, ui, unit_ui
 from cnscd.charts import districts
 from cnscd.export import ChartMeta
 from cnscd.i18n_map import t
@@ -89,7 +89,7 @@ m_sm = ChartMeta(title_vi=t("multiples_title", "vi", ind=ind["name_vi"]),
                  title_en=t("multiples_title", "en", ind=ind["name_en"]), unit=unit_of(ind),
                  data=trend.filter(pl.col("unit_code").is_in(order)), name=f"multiples_{ind_code}_{version}_{province}",
                  column_labels=districtdata.column_labels(trend, lang),
-                 **(common | {"period": f"{fmt.month(districtdata.months_back(period, 11), lang)} – {common['period']}"}))
+                 **(common | {"period": f"{fmt.month(months.back(period, 11), lang)} – {common['period']}"}))
 ui.chart(lambda chrome=True: districts.small_multiples(trend, m_sm, order=order, decimals=dec, chrome=chrome),
          m_sm, key="d_multiples")
 

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 import queries
+from cnscd import months
 from data.build import insert
 from data.unit_labels import with_display_names
 
@@ -22,17 +23,8 @@ NEW = {"01": ["00001", "00002"], "04": ["00003", "00004", "00005"]}
 SILENT = {"03", "005", "00005"}
 
 
-def month_ends(start: dt.date, n: int) -> list[dt.date]:
-    out, y, m = [], start.year, start.month
-    for _ in range(n):
-        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-        out.append(nxt - dt.timedelta(days=1))
-        y, m = nxt.year, nxt.month
-    return out
-
-
-LEGACY_MONTHS = month_ends(dt.date(2025, 5, 1), 2)
-NEW_MONTHS = month_ends(dt.date(2025, 7, 1), 12)
+LEGACY_MONTHS = months.ends(dt.date(2025, 5, 1), 2)
+NEW_MONTHS = months.ends(dt.date(2025, 7, 1), 12)
 
 
 def _units() -> pl.DataFrame:

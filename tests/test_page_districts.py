@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import queries
-from cnscd import districtdata
+from cnscd import districtdata, months
 from cnscd.charts import districts
 from cnscd.export import ChartMeta
 from tests import mapfixtures as mf
@@ -58,7 +58,7 @@ def test_series_table_and_pair(query):
                           province="04")
     assert p.columns == ["unit_code", "display_name", "is_demo", "x", "y"] and p.height == 2
     assert districtdata.top_units(r, 1) == ["00004"]
-    assert districtdata.months_back(dt.date(2026, 3, 31), 11) == dt.date(2025, 4, 30)
+    assert months.back(dt.date(2026, 3, 31), 11) == dt.date(2025, 4, 30)
 
 
 def meta():
