@@ -162,3 +162,23 @@ def app_opener(page: str):
         at.switch_page(page)
         return at.run()
     return open_
+
+
+def random_map(layer, rng, lang: str = "vi"):
+    """The app's own map path (mapdata measure, rank and classes -> charts.maps.choropleth) over `layer`
+    with a random value per unit: what the geo tests and bench/bench_geo.py measure."""
+    from cnscd import mapdata
+    from cnscd.charts import maps
+    from cnscd.export import ChartMeta
+
+    n = len(layer.feature_codes)
+    f = pl.DataFrame({"unit_code": list(layer.feature_codes), "unit_name": list(layer.feature_names),
+                      "value": rng.random(n), "source_title": "demo", "target_value": 1.0, "is_demo": True,
+                      "population": 1.0})
+    f = mapdata.add_rank(mapdata.add_measure(f, "abs"), True)
+    classes = mapdata.classify(f["measure_value"].to_numpy(), "natural_breaks", 5)
+    meta = ChartMeta(title_vi="Tổng số tổ", title_en="Teams", unit="tổ", period="T6/2025",
+                     boundary_version=layer.version, source="demo", is_demo=True,
+                     is_approximate_boundaries=layer.is_approximate, lang=lang)
+    return maps.choropleth(layer, mapdata.add_class(f, classes), classes, meta, measure_unit="tổ", value_unit="tổ",
+                           labels=maps.island_labels(layer.version, layer.province, lang))

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import polars as pl
 
-# Debian fonts-noto-core ("Noto Sans") carries every Vietnamese precomposed letter; the
-# fallbacks only matter on a machine without it, where diacritics may degrade.
-FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+from cnscd.fmt import FONT_FAMILY, separators
 
 # The layout width every size below is drawn for; bigger presets scale fonts with width.
 BASE_WIDTH = 1280
@@ -25,7 +23,6 @@ APPROX_NOTE = {"vi": "Ranh giới gần đúng / approximate boundaries",
                "en": "Approximate boundaries / ranh giới gần đúng"}
 SOURCE_WORD = {"vi": "Nguồn", "en": "Source"}
 BOUNDARY_WORD = {"vi": "Ranh giới", "en": "Boundaries"}
-SEPARATORS = {"vi": ",.", "en": ".,"}
 
 
 class ExportError(ValueError):
@@ -132,7 +129,7 @@ def decorate(fig: go.Figure, meta: ChartMeta, width: int = BASE_WIDTH) -> go.Fig
     bottom = max(bottom, margin.b or 0)   # a chart that needs a deeper margin keeps it
     out.update_layout(
         font=dict(family=FONT_FAMILY, size=_scaled(15, width)),
-        separators=SEPARATORS[meta.lang],
+        separators=separators(meta.lang),
         title=dict(text=f"<b>{meta.title}</b>", x=0.01, xanchor="left", y=0.975,
                    yref="container", yanchor="top", font=dict(size=_scaled(26, width)),
                    subtitle=dict(text=meta.subtitle, font=dict(size=_scaled(16, width),
