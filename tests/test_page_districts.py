@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import queries
 from cnscd import districtdata, months
@@ -16,7 +14,6 @@ from cnscd.charts import districts
 from cnscd.export import ChartMeta
 from tests import mapfixtures as mf
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/4_So_sanh_huyen.py"
 JUNE25, JUNE26 = dt.date(2025, 6, 30), dt.date(2026, 6, 30)
 
@@ -150,9 +147,7 @@ def test_page_shared_link_legacy_english(app):
 def test_real_warehouse(warehouse_env):
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"period": "2025-06", "unit": "01", "ind2": "members"})
-    at.switch_page(PAGE).run()
+    at = mf.app_opener(PAGE, timeout=60)(period="2025-06", unit="01", ind2="members")
     assert not at.exception, at.exception
     figs = figures(at)
     assert len(figs[0]["data"][0]["y"]) == 30  # Hà Nội's 30 legacy districts (40 bars max, all shown)
