@@ -17,6 +17,7 @@ import streamlit as st
 
 import queries
 from cnscd import warehouse
+from cnscd.views import common
 
 Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
 
@@ -150,12 +151,9 @@ def latest_period() -> dt.date | None:
 
 
 def version_at(day: dt.date) -> str:
-    """The boundary version in force on `day`."""
-    for row in boundary_versions().to_dicts():
-        lo, hi = row["valid_from_date"], row["valid_to_date"]
-        if (lo is None or lo <= day) and (hi is None or day <= hi):
-            return row["boundary_version"]
-    return boundary_versions()["boundary_version"][-1]
+    """The boundary version in force on `day` (views.common.version_at: a day no version covers is an
+    error, never silently the newest version)."""
+    return common.version_at(query, day)
 
 
 def version_label(version: str, lang: str) -> str:

@@ -11,7 +11,9 @@ import math
 from typing import Any
 
 SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark first, then thousands
-FONT_FAMILY = "Noto Sans, Arial, sans-serif"
+# Debian fonts-noto-core ("Noto Sans") carries every Vietnamese precomposed letter; the
+# fallbacks only matter on a machine without it, where diacritics may degrade. Screen and exports.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 DATE_D3 = "%d/%m/%Y"
 MONTH_D3 = "%m/%Y"
 
@@ -28,6 +30,13 @@ def number(x: Any, lang: str = "vi", decimals: int = 0, signed: bool = False) ->
     if lang != "en":
         s = s.translate(str.maketrans({",": ".", ".": ","}))
     return s
+
+
+def neutral(x: float, most: int = 2) -> str:
+    """A figure inside text written once for both languages (an import problem's detail, also in its
+    CSV report): up to `most` decimals without trailing zeros, a space between thousands and a decimal
+    point, so neither language misreads it: 1234.5 -> '1 234.5', 100000 -> '100 000'."""
+    return f"{x:,.{most}f}".rstrip("0").rstrip(".").replace(",", " ") if most else f"{x:,.0f}".replace(",", " ")
 
 
 def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> str:

@@ -7,7 +7,6 @@ link must carry lives in the URL through cnscd.state: `unit` (the province drill
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 from typing import Any
 
 import polars as pl
@@ -21,16 +20,11 @@ from cnscd.unitref import UnitRef
 
 PLAYING = "_map_playing"
 FULL_RUN = "_map_full_run"
-# plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
-# has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
-# empty topology inlined as a data: URL satisfies it without any request ('#' swallows the file
-# name plotly.js appends).
-EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 
 
 def plotly_config(lang: str) -> dict[str, Any]:
     return {"displaylogo": False, "locale": "vi" if lang == "vi" else "en",
-            "topojsonURL": EMPTY_TOPOJSON_URL, "scrollZoom": True}
+            "topojsonURL": maps.EMPTY_TOPOJSON_URL, "scrollZoom": True}
 
 
 def area_select(lang: str, version: str) -> str | None:

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from cnscd import data, fmt, state
+from cnscd import data, fmt, months, state
 from cnscd.charts.meta import ChartMeta
 from cnscd.i18n import t
 
@@ -18,17 +18,6 @@ DEFAULT_INDICATOR = "teams_total"
 
 def lang() -> str:
     return state.lang()
-
-
-def month_key(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_end(key: str) -> dt.date:
-    """'2025-06' -> date(2025, 6, 30)."""
-    y, m = (int(p) for p in key.split("-")[:2])
-    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def indicator_select(lang: str, *, default: str = DEFAULT_INDICATOR, core_only: bool = True,
@@ -54,11 +43,11 @@ def period_select(lang: str, *, name: str = "period", default: dt.date | None = 
     ends = p["period_end"].unique().sort().to_list()
     if not ends:
         return None
-    keys = [month_key(d) for d in ends]
-    default_key = month_key(default) if default else keys[-1]
+    keys = [months.key(d) for d in ends]
+    default_key = months.key(default) if default else keys[-1]
     chosen = state.select(name, label or t("period", lang), keys, default_key,
-                          format_func=lambda k: fmt.month(month_end(k), lang), kind=kind, container=container)
-    return month_end(chosen)
+                          format_func=lambda k: fmt.month(months.from_key(k), lang), kind=kind, container=container)
+    return months.from_key(chosen)
 
 
 def choice(name: str, label: str, options: dict[str, str], default: str, *, kind: str = "segmented",

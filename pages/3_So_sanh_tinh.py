@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import charts, data, fmt, ui
+from cnscd import charts, data, fmt, months, ui
 from cnscd.i18n import t
 from cnscd.views import compare
 from cnscd.views.common import break_date, today_version
@@ -25,7 +25,7 @@ mode = ui.choice("mode", t("boundary_mode", lang), {m: t(f"mode_{m}", lang) for 
 codes = ui.province_select(lang, today, data.default_provinces(today))
 base = ui.period_select(lang, name="base", label=t("base_period", lang), default=data.month_ends()[0],
                         kind="selectbox") if measure == "index" else None
-base_key = ui.month_key(base) if base else ""
+base_key = months.key(base) if base else ""
 
 # ---- data -------------------------------------------------------------------------------------------------
 bundle = data.view(compare.all_provinces, indicator=indicator, mode=mode, measure=measure, base=base_key)

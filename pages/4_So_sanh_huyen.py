@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from cnscd import data, districtdata, fmt, state, ui, unit_ui
+from cnscd import data, districtdata, fmt, months, state, ui, unit_ui
 from cnscd.charts import districts
 from cnscd.i18n_map import t
 
@@ -89,7 +89,7 @@ m_sm = ui.chart_meta(rank, lambda lg: t("multiples_title", lg, ind=ind[f"name_{l
                      data=trend.filter(pl.col("unit_code").is_in(order)), unit=unit_of(ind),
                      name=f"multiples_{ind_code}_{version}_{province}",
                      column_labels=districtdata.column_labels(trend, lang),
-                     **(common | {"period": f"{fmt.month(districtdata.months_back(period, 11), lang)} – {common['period']}"}))
+                     **(common | {"period": f"{fmt.month(months.back(period, 11), lang)} – {common['period']}"}))
 f_sm = data.figure("d_multiples", lambda: districts.small_multiples(trend, m_sm, order=order, decimals=dec), m_sm,
                    order=order, **view)
 ui.chart(f_sm, m_sm, key="d_multiples")

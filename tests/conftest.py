@@ -89,6 +89,14 @@ def con(warehouse_file):
     c.close()
 
 
+@pytest.fixture(scope="session")
+def truth(con):
+    """What the pages must show, by SQL over the session's warehouse copy (tests/numbers.py)."""
+    from tests.numbers import Truth
+
+    return Truth(con)
+
+
 @pytest.fixture
 def warehouse_env(warehouse_file, monkeypatch) -> Path:
     """Point the app and CLIs at the session's warehouse copy (read-only use)."""

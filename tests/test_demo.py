@@ -7,6 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from cnscd import months
 from data import demo, population, seeds, units
 from data.demo_anchors import CORE, RATIOS
 
@@ -45,9 +46,7 @@ def value_at(obs: pl.DataFrame, version: str, unit: str, code: str, month_end: d
 
 
 def month_end(version: str, month: int) -> dt.date:
-    start = demo.VERSIONS[version][0]
-    y, m = divmod(start.month - 1 + month + 1, 12)
-    return dt.date(start.year + y, m + 1, 1) - dt.timedelta(days=1)
+    return months.back(demo.VERSIONS[version][0], -month)
 
 
 def test_shape_and_flags(generated):

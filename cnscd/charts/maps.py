@@ -9,6 +9,8 @@ A click returns the unit through customdata (slot 7; slot 9 is its province).
 """
 from __future__ import annotations
 
+import urllib.parse
+
 import numpy as np
 import plotly.colors as pc
 import plotly.graph_objects as go
@@ -20,6 +22,11 @@ from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_la
 from cnscd.classes import Classes
 from cnscd.charts.meta import ChartMeta
 
+# plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
+# has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
+# empty topology inlined as a data: URL, the `topojsonURL` of the map's Plotly config
+# (map_ui.plotly_config), satisfies it without any request ('#' swallows the file name plotly.js appends).
+EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 NO_REPORT_COLOUR = "#d0d0d0"
 NO_DATA_COLOUR = "#f7f7f7"     # nobody lives there (Hoàng Sa): drawn and named, no figure expected
 BORDER_COLOUR = "#ffffff"

@@ -12,9 +12,7 @@ import plotly.graph_objects as go
 
 from cnscd.charts.meta import ChartInputError
 
-# Debian fonts-noto-core ("Noto Sans") carries every Vietnamese precomposed letter; the
-# fallbacks only matter on a machine without it, where diacritics may degrade.
-FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+from cnscd.fmt import FONT_FAMILY
 
 # The layout width every size below is drawn for; bigger presets scale fonts with width.
 BASE_WIDTH = 1280

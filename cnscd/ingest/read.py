@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from cnscd import fmt
 from cnscd.ingest.guard import Limits, Refused
 from cnscd.ingest.normalize import clean_text
 from cnscd.ingest.problems import ERROR, Problem, short
@@ -52,7 +53,7 @@ def _cell_text(text: str, where, limits: Limits, problems: list[Problem]) -> str
 
 
 def _too_many_rows(file_name: str, limits: Limits) -> Refused:
-    return Refused(Problem(ERROR, "too_many_rows", file=file_name, detail={"limit": f"{limits.max_rows:,}".replace(",", ".")}))
+    return Refused(Problem(ERROR, "too_many_rows", file=file_name, detail={"limit": fmt.neutral(limits.max_rows)}))
 
 
 def _read_xlsx(data: bytes, file_name: str, limits: Limits, problems: list[Problem]) -> list[Sheet]:

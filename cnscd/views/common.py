@@ -12,6 +12,8 @@ Query = Callable[..., pl.DataFrame]
 
 
 def version_at(query: Query, day: dt.date) -> str:
+    """The boundary version in force on `day`: legacy to 30/6/2025, 2025 from 1/7/2025 (the validity
+    dates of core_boundary_version); ValueError for a day no version covers."""
     for row in query("boundary_versions").to_dicts():
         lo, hi = row["valid_from_date"], row["valid_to_date"]
         if (lo is None or lo <= day) and (hi is None or day <= hi):

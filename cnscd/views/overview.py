@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd import fmt
+from cnscd import fmt, months
 from cnscd.i18n import t
 from cnscd.views.common import Query, version_at, with_targets
 
@@ -15,20 +15,13 @@ HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activatio
 SPARK_MONTHS = 12
 
 
-def months_back(day: dt.date, n: int) -> dt.date:
-    """Month end n months before the month ending `day`."""
-    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
-    first_next = dt.date(y + (m == 11), (m + 1) % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
-
-
 def snapshot(query: Query, *, period: str) -> pl.DataFrame:
     """One row per (unit, headline indicator) for the units of the version in force at `period`
     (ISO month end): value, prev, delta, delta_pct, target_value, pct_target, spark (list), is_demo."""
     end = dt.date.fromisoformat(period)
-    prev_end = months_back(end, 1)
+    prev_end = months.back(end, 1)
     version = version_at(query, end)
-    s = query("recent_series", start_date=months_back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
+    s = query("recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
     s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
     units = query("unit_list").select("boundary_version", "unit_code", "unit_level", "short_name")
     s = s.join(units, on=["boundary_version", "unit_code"])
@@ -58,7 +51,7 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
 def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date) -> list[str]:
     """Sentences from the data: the nation's teams, the largest gains, the furthest behind target."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
-    prev_label = fmt.month(months_back(period, 1), lang)
+    prev_label = fmt.month(months.back(period, 1), lang)
     out: list[str] = []
 
     def name(code: str) -> str:
@@ -119,7 +112,7 @@ def unit_options(snap: pl.DataFrame, nation_label: str) -> dict[str, str]:
 def cards(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date, unit: str = "VN") -> list[dict]:
     """One unit's headline cards as plain dicts (label, value, delta text, help, spark, demo)."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
-    prev_label = fmt.month(months_back(period, 1), lang)
+    prev_label = fmt.month(months.back(period, 1), lang)
     out = []
     for r in snap.filter(pl.col("unit_code") == unit).iter_rows(named=True):
         c = cat.get(r["indicator_code"])
