@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 import queries
-from cnscd.ingest.batches import _insert
+from queries import insert as _insert
 
 PROVINCES_LEGACY = ["87", "70", "35", "82"]      # Đồng Tháp, Bình Phước, Hà Nam, Tiền Giang
 PROVINCES_2025 = ["82", "75"]                    # Đồng Tháp (new), Đồng Nai (new)

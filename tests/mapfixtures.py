@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 import queries
-from data.build import insert
+from queries import insert
 from data.unit_labels import with_display_names
 
 LEGACY = {"01": ["001", "002"], "02": ["003"], "03": ["004", "005"]}
