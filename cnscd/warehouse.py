@@ -193,13 +193,13 @@ def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
             shutil.copyfile(target, tmp)
             con = duckdb.connect(str(tmp))
             try:
-                con.execute("BEGIN TRANSACTION")
+                con.begin()
                 yield con
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
+                con.commit()
+                con.checkpoint()
             except BaseException:
                 with contextlib.suppress(duckdb.Error):
-                    con.execute("ROLLBACK")
+                    con.rollback()
                 raise
             finally:
                 con.close()

@@ -144,7 +144,7 @@ def test_sums_check_skips_indicators_that_do_not_aggregate():
 
     c = _mini_warehouse()
     m = dt.date(2024, 6, 30)
-    build.insert(c, "core_observation", _obs([
+    queries.insert(c, "core_observation", _obs([
         ("87", "teams_total", m, "month", 10, "demo"), ("82", "teams_total", m, "month", 20, "demo"),
         ("VN", "teams_total", m, "month", 31, "demo"),   # planted: 10 + 20 ≠ 31
         ("87", "dti_rank", m, "month", 39, "demo"), ("82", "dti_rank", m, "month", 20, "demo"),
@@ -159,9 +159,9 @@ def test_a_rank_target_is_met_by_a_lower_rank_not_a_percentage():
 
     c = _mini_warehouse()
     src = "art_dongthap_cds_ktxh_2023"
-    build.insert(c, "core_observation", _obs([("87", "dti_rank", dt.date(2024, 12, 31), "date", 39, src),
+    queries.insert(c, "core_observation", _obs([("87", "dti_rank", dt.date(2024, 12, 31), "date", 39, src),
                                               ("87", "shops_epayment", dt.date(2024, 12, 31), "date", 739, src)]))
-    build.insert(c, "core_target", pl.DataFrame({
+    queries.insert(c, "core_target", pl.DataFrame({
         "unit_code": ["87", "87"], "boundary_version": ["legacy"] * 2, "indicator_code": ["dti_rank", "shops_epayment"],
         "period_start": [dt.date(2023, 4, 7)] * 2, "period_end": [dt.date(2025, 12, 31)] * 2,
         "target_value": [25.0, 480.0], "source_id": [src] * 2, "is_demo": [False] * 2}))

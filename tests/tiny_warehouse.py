@@ -1,7 +1,7 @@
 """The one builder of the tiny warehouses the tests make (maps and districts: tests/mapfixtures.py; the
 import: tests/ingest_fixtures.py; the fact checks: tests/test_facts.py; the seed rows' keys:
 tests/test_seed_figures.py): queries/schema.sql, then the given tables in the order their foreign keys
-need, through the build's own insert (columns by name, missing ones null)."""
+need, through the gateway's insert (columns by name, missing ones null)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 import queries
-from data.build import insert
+from queries import insert
 
 ORDER = ("core_boundary_version", "core_source", "core_unit", "core_crosswalk", "core_indicator",
          "core_population", "core_observation", "core_target")

@@ -34,7 +34,7 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
                                                               pl.col("value").alias("prev"))
     out = (now.join(prev, on=["unit_code", "indicator_code"], how="left")
            .join(spark, on=["unit_code", "indicator_code"], how="left"))
-    targets = query("unit_targets")
+    targets = query("targets_in_force")
     parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in HEADLINE]
     out = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) else out
     if "target_value" not in out.columns:
