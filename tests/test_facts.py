@@ -154,8 +154,11 @@ def test_sums_check_skips_indicators_that_do_not_aggregate():
         ("VN", "teams_total", m, "month", 31, "demo"),   # planted: 10 + 20 ≠ 31
         ("87", "dti_rank", m, "month", 39, "demo"), ("82", "dti_rank", m, "month", 20, "demo"),
         ("VN", "dti_rank", m, "month", 5, "demo")]))     # ranks never add up: must not be compared
-    problems = queries.run(c, "check_sums_across_levels")["problem"].to_list()
-    assert len(problems) == 1 and "teams_total" in problems[0]
+    from data import checks
+
+    result = checks.run(c, "check_sums_across_levels")  # problem rows plus the (NULL, n_compared) summary row
+    assert len(result.problems) == 1 and "teams_total" in result.problems[0]
+    assert result.n_compared == 1  # only teams_total compared (one parent, one period); dti_rank never
 
 
 def test_a_rank_target_is_met_by_a_lower_rank_not_a_percentage():

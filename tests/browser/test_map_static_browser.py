@@ -63,7 +63,7 @@ def test_national_communes_from_static_file(ui, con):
     assert "Thứ hạng" in (ui.page.locator(".hoverlayer").text_content() or "")
     code = layer.feature_codes[int(hit["loc"])]
     province = con.execute("select province_code from core_unit where boundary_version = '2025' and unit_code = ?",
-                           [code]).fetchone()[0]
+                           [code]).fetchall()[0][0]   # fetchall: fetchone left a pending result on the shared con
     ui.page.mouse.click(hit["x"], hit["y"])
     ui.page.wait_for_timeout(800)
     ui.wait()
