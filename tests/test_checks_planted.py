@@ -87,7 +87,8 @@ def test_every_check_has_a_planted_fault_and_an_empty_case():
 
 # ---- one planted fault per check (several for some) ---------------------------------------------------
 def _orphan_observation(con):
-    con.execute("""INSERT INTO core_observation VALUES ('99999', 'legacy', 'teams_total', DATE '2024-06-01',
+    con.execute("""INSERT INTO core_observation (unit_code, boundary_version, indicator_code, period_start, period_end,
+                   granularity, value, source_id, quote_vi, is_demo, batch_id) VALUES ('99999', 'legacy', 'teams_total', DATE '2024-06-01',
                    DATE '2024-06-30', 'month', 5, 'demo', NULL, true, NULL)""")
     return r"core_observation: unknown unit 99999 in version legacy"
 
@@ -110,9 +111,10 @@ def _unit_count_province(con):
 
 
 def _unit_count_district_2025(con):
-    con.execute("""INSERT INTO core_unit (boundary_version, unit_code, unit_level, unit_name, short_name, slug,
-                   parent_code, province_code, source_id)
-                   VALUES ('2025', '999', 'district', 'Huyện Thử', 'Thử', 'thu', '82', '82', 'demo')""")
+    con.execute("""INSERT INTO core_unit (boundary_version, unit_code, unit_level, unit_name, short_name, display_name,
+                   display_name_full, slug, parent_code, province_code, source_id)
+                   VALUES ('2025', '999', 'district', 'Huyện Thử', 'Thử', 'Thử', 'Huyện Thử, Đồng Tháp', 'thu', '82', '82',
+                           'demo')""")
     return r"2025 district: 1 units, expected 0–0"
 
 
@@ -180,13 +182,25 @@ def _parent_not_sum_legacy(con):
 
 
 def _child_changed_2025(con):
-    end, _ = demo_row(con, "82", "2025", "members")
+    # a 2025 province and month in which every one of its communes reported: the demo has late
+    # reporters (Đồng Tháp 82 has no complete 2025 month) and the check compares only complete sums
+    parent, end = one(con, """WITH kids AS (
+                                  SELECT parent_code, count(*) AS n FROM core_unit WHERE boundary_version = '2025'
+                                    AND unit_level = 'commune' AND coalesce(is_reporting, true) GROUP BY ALL),
+                              reported AS (
+                                  SELECT u.parent_code, o.period_end, count(*) AS n FROM core_observation o
+                                  JOIN core_unit u USING (boundary_version, unit_code)
+                                  WHERE o.boundary_version = '2025' AND u.unit_level = 'commune'
+                                    AND o.indicator_code = 'members' AND o.is_demo AND o.granularity = 'month'
+                                  GROUP BY ALL)
+                              SELECT r.parent_code, r.period_end FROM reported r JOIN kids k USING (parent_code, n)
+                              ORDER BY r.period_end DESC, r.parent_code LIMIT 1""")
     code = one(con, """SELECT min(o.unit_code) FROM core_observation o JOIN core_unit u USING (boundary_version, unit_code)
-                       WHERE o.boundary_version = '2025' AND u.parent_code = '82' AND o.indicator_code = 'members'
-                         AND o.period_end = ? AND o.is_demo""", [end])[0]
+                       WHERE o.boundary_version = '2025' AND u.parent_code = ? AND o.indicator_code = 'members'
+                         AND o.period_end = ? AND o.is_demo""", [parent, end])[0]
     con.execute("""UPDATE core_observation SET value = value + 7 WHERE unit_code = ? AND boundary_version = '2025'
                    AND indicator_code = 'members' AND period_end = ? AND is_demo""", [code, end])
-    return rf"2025 82 members {end}: parent [\d.]+ ≠ sum of children"
+    return rf"2025 {parent} members {end}: parent [\d.]+ ≠ sum of children"
 
 
 def _july_jump(con):
@@ -196,19 +210,22 @@ def _july_jump(con):
 
 
 def _observation_before_its_version(con):
-    con.execute("""INSERT INTO core_observation VALUES ('82', '2025', 'teams_total', DATE '2025-03-01',
+    con.execute("""INSERT INTO core_observation (unit_code, boundary_version, indicator_code, period_start, period_end,
+                   granularity, value, source_id, quote_vi, is_demo, batch_id) VALUES ('82', '2025', 'teams_total', DATE '2025-03-01',
                    DATE '2025-03-31', 'month', 5, 'demo', NULL, true, NULL)""")
     return r"observation 82 teams_total 2025-03-01\.\.2025-03-31 is outside boundary version 2025"
 
 
 def _observation_after_its_version(con):
-    con.execute("""INSERT INTO core_observation VALUES ('87', 'legacy', 'teams_total', DATE '2025-08-01',
+    con.execute("""INSERT INTO core_observation (unit_code, boundary_version, indicator_code, period_start, period_end,
+                   granularity, value, source_id, quote_vi, is_demo, batch_id) VALUES ('87', 'legacy', 'teams_total', DATE '2025-08-01',
                    DATE '2025-08-31', 'month', 5, 'demo', NULL, true, NULL)""")
     return r"observation 87 teams_total 2025-08-01\.\.2025-08-31 is outside boundary version legacy"
 
 
 def _target_starting_after_its_version(con):
-    con.execute("""INSERT INTO core_target VALUES ('87', 'legacy', 'teams_total', DATE '2026-01-01',
+    con.execute("""INSERT INTO core_target (unit_code, boundary_version, indicator_code, period_start, period_end,
+                   target_value, source_id, quote_vi, is_demo, batch_id) VALUES ('87', 'legacy', 'teams_total', DATE '2026-01-01',
                    DATE '2026-12-31', 10, 'demo', NULL, true, NULL)""")
     return r"target 87 teams_total 2026-01-01\.\.2026-12-31 is outside boundary version legacy"
 
@@ -252,12 +269,22 @@ def test_run_all_reports_a_planted_fault_under_its_check_name(planted):
 
 
 def test_an_index_published_under_the_new_provinces_is_not_a_boundary_fault(planted):
-    """An indicator that is never aggregated (aggregation 'none', e.g. the DTI rank) may be published for
-    2024 under the 34 provinces: check_boundary_periods skips it, and still catches a summable one."""
-    code = one(planted(), "SELECT min(indicator_code) FROM core_indicator WHERE aggregation = 'none'")[0]
-    con = planted(f"""INSERT INTO core_observation VALUES ('82', '2025', '{code}', DATE '2024-01-01', DATE '2024-12-31',
-                      'year', 39, 'demo', NULL, true, NULL)""")
+    """A figure its source published under a later version for an earlier period (the DTI 2024, scored for
+    the 34 provinces and published 21/10/2025) may start before that version: check_boundary_periods
+    passes the built rows, and still catches the same index for 2024 from a source with no such date."""
+    con = planted()
+    n_later = one(con, """SELECT count(*) FROM core_observation o JOIN core_source s USING (source_id)
+                          JOIN core_boundary_version b USING (boundary_version)
+                          WHERE o.period_start < b.valid_from_date AND s.published_date >= b.valid_from_date""")[0]
+    assert n_later > 0, "the built warehouse carries no figure published under a later version"
     assert checks.run(con, "check_boundary_periods").failures == []
+    code = one(con, "SELECT min(indicator_code) FROM core_indicator WHERE aggregation = 'none'")[0]
+    con.execute(f"""INSERT INTO core_observation (unit_code, boundary_version, indicator_code, period_start, period_end,
+                    granularity, value, source_id, quote_vi, is_demo, batch_id)
+                    VALUES ('82', '2025', '{code}', DATE '2024-01-01', DATE '2024-12-31', 'year', 39, 'demo', NULL, true,
+                            NULL)""")
+    assert_named(con, "check_boundary_periods",
+                 rf"observation 82 {code} 2024-01-01\.\.2024-12-31 is outside boundary version 2025")
     pattern = _observation_before_its_version(con)
     assert_named(con, "check_boundary_periods", pattern)
 
