@@ -409,7 +409,13 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     # ranking bars: one bar per unit, the value, its rank and % of target
     bar = rank_fig["data"][0]
     assert sorted(cd[2] for cd in bar["customdata"]) == sorted(units)
-    for x, (r, pct, code) in zip(bar["x"], bar["customdata"]):
+    # bars keyed by unit code (two namesakes never share a bar), the display name as tick text
+    assert list(bar["y"]) == [cd[2] for cd in bar["customdata"]]
+    assert list(rank_fig["layout"]["yaxis"]["tickvals"]) == list(bar["y"])
+    for y, x, (r, pct, code, name), tick in zip(bar["y"], bar["x"], bar["customdata"],
+                                                 rank_fig["layout"]["yaxis"]["ticktext"]):
+        assert name == tick and name.startswith(units[code]), (code, name, units[code])
+        assert (code in values) == (name == units[code]), (code, name)   # a unit with no report says so
         assert close(x, values.get(code, 0.0)), (code, x, values.get(code))
         assert r == rank.get(code), (code, r, rank.get(code))
         p = 100.0 * values[code] / targets[code] if code in values and targets.get(code) else None
