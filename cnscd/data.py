@@ -10,6 +10,7 @@ for tests, benchmarks and exports.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any, Callable
 
 import polars as pl
@@ -22,8 +23,15 @@ from cnscd.views import common
 Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
 
 
-@st.cache_resource(show_spinner=False)
 def reader() -> warehouse.Reader:
+    """The process's reader of the configured warehouse: one per location and role, so a process whose
+    CNSCD_WAREHOUSE / CNSCD_STATE_DIR / role changes (tests, a CLI inside the app) gets a new reader,
+    never one left pointing at the old place."""
+    return _reader(str(warehouse.path()), os.environ.get("CNSCD_ROLE", ""), os.environ.get("CNSCD_SNAPSHOT_DIR", ""))
+
+
+@st.cache_resource(show_spinner=False)
+def _reader(location: str, role: str, snapshot_dir: str) -> warehouse.Reader:
     return warehouse.Reader()
 
 

@@ -114,7 +114,8 @@ def test_import_dry_run_then_commit(ed, editor_site):
     assert ed.page.blocked == []
 
 
-def test_boundaries_status_and_a_refused_upload(ed):
+def test_boundaries_status_and_a_refused_upload(ed, warehouse_env):
+    # the expected table is read in this process, from the same data the editor server was given
     from cnscd import boundary_ui as bu
     from cnscd import data
 
