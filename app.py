@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from cnscd import data, fmt, role, state, ui
-from cnscd.i18n import t
+from cnscd.text import t
 from cnscd.warehouse import WarehouseError
 
 ROOT = Path(__file__).resolve().parent
@@ -23,7 +23,7 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 # found" notice; the launcher declares st.navigation mode before any session (tests/browser/test_deep_link.py).
 PAGE_DIR = "pages"
 
-# (file, i18n key of the title, url path); the first is the default page. No page icons: Streamlit
+# (file, text key of the title, url path); the first is the default page. No page icons: Streamlit
 # turns the current page's icon into the favicon, fetched from a Google CDN (no network at run time).
 PAGES = [
     (f"{PAGE_DIR}/1_Tong_quan.py", "page_overview", "tong-quan"),

@@ -16,7 +16,7 @@ import streamlit as st
 from cnscd import data, dti, fmt, mapdata, state, unit_ui
 from cnscd.charts import maps
 from cnscd.export import ChartMeta
-from cnscd.i18n_map import t
+from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
 
 PLAYING = "_map_playing"
@@ -98,10 +98,10 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     frame, classes = data.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
                                level=level, province=province, measure=measure, base_period=base,
                                scheme=scheme, k=k, higher_is_better=bool(indicator["higher_is_better"]))
-    uom = indicator["unit_of_measure_en" if lang == "en" else "unit_of_measure"]
+    uom = pick(indicator, "unit_of_measure", lang)
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
-    ind_name = indicator["name_en" if lang == "en" else "name_vi"]
+    ind_name = pick(indicator, "name", lang)
     area = t("whole_country", lang) if province is None else unit_ui.place(
         lang, UnitRef(version, province),
         data.provinces(version).filter(pl.col("unit_code") == province)["short_name"].first())
@@ -125,7 +125,7 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
         return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
                                decimals=decimals, show_raw=measure != "abs", chrome=chrome,
                                labels=maps.island_labels(version, province, lang), geojson_url=geojson_url,
-                               no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None,
+                               no_report_label=t("dti_not_published", lang) if annual else None,
                                higher_is_better=bool(indicator["higher_is_better"]))
 
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"

@@ -9,7 +9,7 @@ import streamlit as st
 from cnscd import data, districtdata, fmt, state, ui, unit_ui
 from cnscd.charts import districts
 from cnscd.export import ChartMeta
-from cnscd.i18n_map import t
+from cnscd.text import CHILDREN_KEYS, pick, t, word
 
 # --- set-up -------------------------------------------------------------------------------------
 lang = ui.lang()
@@ -39,9 +39,9 @@ ref = districtdata.province_reference(data.query, indicator=ind_code, aggregatio
 pair = data.view(districtdata.pair, x=ind_code, y=ind2_code, **where)
 
 # --- words every chart carries ------------------------------------------------------------------
-name_of = lambda row: row["name_en" if lang == "en" else "name_vi"]  # noqa: E731
-unit_of = lambda row: row["unit_of_measure_en" if lang == "en" else "unit_of_measure"]  # noqa: E731
-children = t(f"children_{version}", lang)
+name_of = lambda row: pick(row, "name", lang)  # noqa: E731
+unit_of = lambda row: pick(row, "unit_of_measure", lang)  # noqa: E731
+children = word(CHILDREN_KEYS, version, lang)
 place = unit_ui.place(lang, unit, prov_names[province])
 sources = ", ".join(rank["source_title"].drop_nulls().unique().sort().to_list()) or "–"
 is_demo = bool(rank["is_demo"].fill_null(False).any())
@@ -53,8 +53,8 @@ unit_ui.lineage_block(lang, unit)
 ui.demo_caption(is_demo, lang)
 
 # --- ranking bars with the province line --------------------------------------------------------
-m_rank = ChartMeta(title_vi=t("ranking_title", "vi", children=t(f"children_{version}", "vi"), ind=ind["name_vi"]),
-                   title_en=t("ranking_title", "en", children=t(f"children_{version}", "en"), ind=ind["name_en"]),
+m_rank = ChartMeta(title_vi=t("ranking_title", "vi", children=word(CHILDREN_KEYS, version, "vi"), ind=ind["name_vi"]),
+                   title_en=t("ranking_title", "en", children=word(CHILDREN_KEYS, version, "en"), ind=ind["name_en"]),
                    unit=unit_of(ind), data=rank.drop("n_ranked", "has_report"),
                    name=f"rank_{ind_code}_{version}_{province}",
                    column_labels=districtdata.column_labels(rank, lang), **common)

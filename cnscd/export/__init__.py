@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import polars as pl
 
+from cnscd.text import t
+
 # Debian fonts-noto-core ("Noto Sans") carries every Vietnamese precomposed letter; the
 # fallbacks only matter on a machine without it, where diacritics may degrade.
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
@@ -20,11 +22,6 @@ FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 # The layout width every size below is drawn for; bigger presets scale fonts with width.
 BASE_WIDTH = 1280
 
-DEMO_NOTE = {"vi": "Dữ liệu minh hoạ / demo data", "en": "Demo data / dữ liệu minh hoạ"}
-APPROX_NOTE = {"vi": "Ranh giới gần đúng / approximate boundaries",
-               "en": "Approximate boundaries / ranh giới gần đúng"}
-SOURCE_WORD = {"vi": "Nguồn", "en": "Source"}
-BOUNDARY_WORD = {"vi": "Ranh giới", "en": "Boundaries"}
 SEPARATORS = {"vi": ",.", "en": ".,"}
 
 
@@ -75,21 +72,21 @@ class ChartMeta:
         """Unit · period · boundary version, skipping the empty ones."""
         parts = [self.unit, self.period]
         if self.boundary_version:
-            parts.append(f"{BOUNDARY_WORD[self.lang]}: {self.boundary_version}")
+            parts.append(t("boundary_word", self.lang, label=self.boundary_version))
         return " · ".join(p for p in parts if p)
 
     @property
     def source_line(self) -> str:
-        return f"{SOURCE_WORD[self.lang]}: {self.source}" if self.source else ""
+        return t("sources_word", self.lang, src=self.source) if self.source else ""
 
     @property
     def notes(self) -> list[str]:
         """The warnings every export must carry when they apply."""
         out = []
         if self.is_demo:
-            out.append(DEMO_NOTE[self.lang])
+            out.append(t("demo_note", self.lang))
         if self.is_approximate_boundaries:
-            out.append(APPROX_NOTE[self.lang])
+            out.append(t("approx_note", self.lang))
         return out
 
     def label(self, column: str) -> str:

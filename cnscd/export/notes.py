@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cnscd.text import t
+
 from . import ChartMeta
 
 MAX_ROWS = 40
@@ -24,7 +26,7 @@ def cell(value: object, lang: str) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
     if isinstance(value, bool):
-        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+        return t("yes" if value else "no", lang)
     if isinstance(value, int):
         return number(value, lang)
     if isinstance(value, float):
@@ -54,7 +56,7 @@ def text_table(meta: ChartMeta, max_rows: int = MAX_ROWS) -> str:
     """Header, rule, rows; numeric columns right-aligned."""
     frame = meta.data
     if frame.width == 0:
-        return "(không có dữ liệu)" if meta.lang == "vi" else "(no data)"
+        return t("export_no_data", meta.lang)
     shown = frame.head(max_rows)
     headers = [meta.label(c) for c in frame.columns]
     body = rows(meta, shown)

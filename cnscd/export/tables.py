@@ -12,6 +12,8 @@ import io
 
 import xlsxwriter
 
+from cnscd.text import t
+
 from . import ChartMeta, ExportError
 
 BOM = "\ufeff"
@@ -69,19 +71,19 @@ def to_csv(meta: ChartMeta) -> bytes:
 
 
 def _metadata_rows(meta: ChartMeta) -> list[tuple[str, str]]:
-    vi = meta.lang == "vi"
+    lang = meta.lang
     rows = [
-        ("Tiêu đề" if vi else "Title", meta.title),
-        ("Đơn vị" if vi else "Unit", meta.unit),
-        ("Kỳ" if vi else "Period", meta.period),
-        ("Phiên bản ranh giới" if vi else "Boundary version", meta.boundary_version),
-        ("Nguồn" if vi else "Source", meta.source),
-        ("Ghi chú" if vi else "Notes", " · ".join(meta.notes)),
-        ("Ngày xuất" if vi else "Exported", dt.date.today().strftime("%d/%m/%Y")),
+        (t("export_meta_title", lang), meta.title),
+        (t("unit_col", lang), meta.unit),
+        (t("period", lang), meta.period),
+        (t("col_boundary_version", lang), meta.boundary_version),
+        (t("source", lang), meta.source),
+        (t("export_meta_notes", lang), " · ".join(meta.notes)),
+        (t("export_date", lang), dt.date.today().strftime("%d/%m/%Y")),
     ]
-    rows += [(("Bộ lọc: " if vi else "Filter: ") + k, str(v)) for k, v in meta.filters.items()]
-    rows += [(("Định nghĩa: " if vi else "Definition: ") + k, v) for k, v in meta.definitions.items()]
-    rows += [(("Cột: " if vi else "Column: ") + meta.label(c), c) for c in meta.data.columns]
+    rows += [(t("export_filter", lang, name=k), str(v)) for k, v in meta.filters.items()]
+    rows += [(t("export_definition", lang, name=k), v) for k, v in meta.definitions.items()]
+    rows += [(t("export_column", lang, name=meta.label(c)), c) for c in meta.data.columns]
     return rows
 
 
