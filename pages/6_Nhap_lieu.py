@@ -46,7 +46,7 @@ else:
     up = st.file_uploader(t("import_upload", lang), type=["xlsx", "csv"], key=f"upload_{gen}")
     if up is not None:
         if up.size > limits.max_bytes:          # checked before the bytes are read
-            st.error(t("file_too_big", lang, size=f"{up.size / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:.0f}"))
+            st.error(text.both("upload_too_big", size=f"{up.size / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:.0f}"))
             st.stop()
         cache_key = (up.file_id, session.user)
         if st.session_state.get("plan_key") != cache_key:
@@ -62,7 +62,10 @@ else:
                                        "import_n_errors"],
                              [c["observations"], c["targets"], c["conflicts"], c["unchanged"], c["errors"]]):
             col.metric(t(k, lang), f"{v:,}".replace(",", "." if lang == "vi" else ","))
-        (st.success if plan.ok else st.error)(t("import_accepted" if plan.ok else "import_refused", lang))
+        if plan.ok:
+            st.success(t("import_accepted", lang))
+        else:   # bad input: both languages
+            st.error(text.both("import_refused"))
         if plan.problems:
             st.dataframe(pk.problem_table(plan, lang), hide_index=True, key="problems")   # text only: never HTML
             st.download_button(t("import_download_report", lang), ingest.to_csv_bytes(plan.problems),

@@ -34,7 +34,7 @@ else:
     up = st.file_uploader(t("geo_upload", lang), type=bu.FILE_TYPES, key=f"boundary_upload_{gen}")
     if up is not None:
         if up.size > bu.MAX_BYTES:                 # checked before the bytes are read
-            st.error(t("file_too_big", lang, size=f"{up.size / 2**20:.1f}", limit=f"{bu.MAX_BYTES / 2**20:.0f}"))
+            st.error(text.both("upload_too_big", size=f"{up.size / 2**20:.1f}", limit=f"{bu.MAX_BYTES / 2**20:.0f}"))
             st.stop()
         key = (up.file_id, level, version, session.user)
         if st.session_state.get("boundary_key") != key:
@@ -47,7 +47,7 @@ else:
 
         st.subheader(t("geo_report", lang))
         if full.refused:
-            st.error(t("geo_refused", lang, file=up.name) + "\n\n" + "\n".join(f"- {e}" for e in full.errors))
+            st.error(text.both("geo_refused", file=up.name) + "\n\n" + "\n".join(f"- {e}" for e in full.errors))
         else:
             cols = st.columns(5)
             for col, k, n in zip(cols, ["geo_n_matched", "geo_n_out", "geo_n_unmatched", "geo_n_ambiguous", "geo_n_repaired"],

@@ -18,13 +18,13 @@ import logging
 import os
 from typing import Any, Mapping
 
-from cnscd.text import app, boundaries, export, imports, maps
+from cnscd.text import app, boundaries, export, imports, maps, problems
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 MISSING = "—"
 AREAS = {"app": app.TEXT, "maps": maps.TEXT, "imports": imports.TEXT, "boundaries": boundaries.TEXT,
-         "export": export.TEXT}
+         "export": export.TEXT, "problems": problems.TEXT}
 log = logging.getLogger(__name__)
 
 

@@ -173,7 +173,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "level_commune": ("Xã/phường", "Commune/ward"),
     "level_village": ("Sổ tổ CNSCĐ thôn/tổ dân phố", "Village team register"),
     # uploads (import and boundaries pages)
-    "file_too_big": (
+    "upload_too_big": (
         "Tệp {size} MB vượt giới hạn {limit} MB; không đọc.",
         "The file is {size} MB, over the {limit} MB limit; not read.",
     ),
