@@ -16,7 +16,7 @@ import streamlit as st
 
 import queries
 from cnscd import warehouse
-from cnscd.text import pick
+from cnscd.text import pick, t
 
 Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
 
@@ -192,7 +192,7 @@ def source_text(source_ids: list[str], lang: str) -> str:
     shown = [titles.get(i, i) for i in ids]
     if len(shown) > 3:
         more = len(shown) - 3
-        shown = shown[:3] + [f"+{more} {'nguồn khác' if lang != 'en' else 'more'}"]
+        shown = shown[:3] + [t("more_sources", lang, n=more)]
     return "; ".join(shown)
 
 

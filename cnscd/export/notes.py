@@ -70,8 +70,7 @@ def text_table(meta: ChartMeta, max_rows: int = MAX_ROWS) -> str:
     out = [line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
     if frame.height > max_rows:
         more = frame.height - max_rows
-        out.append(f"… và {more} dòng nữa (xem CSV/XLSX)" if meta.lang == "vi"
-                   else f"… and {more} more rows (see CSV/XLSX)")
+        out.append(t("export_more_rows", meta.lang, n=more))
     return "\n".join(out)
 
 

@@ -82,8 +82,7 @@ def _data_table(pdf: FPDF, meta: ChartMeta) -> None:
             table.row(row)
     if meta.data.height > TABLE_ROWS:
         more = meta.data.height - TABLE_ROWS
-        _para(pdf, f"… và {more} dòng nữa (xem CSV/XLSX)" if meta.lang == "vi"
-              else f"… and {more} more rows (see CSV/XLSX)", 9)
+        _para(pdf, t("export_more_rows", meta.lang, n=more), 9)
 
 
 def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,

@@ -19,8 +19,6 @@ from . import ChartMeta, ExportError
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"int": "#,##0", "dec": "#,##0.0", "pct": "0.0%", "pct100": '0.0"%"', "text": "@"}
-SHEET_DATA = {"vi": "Dữ liệu", "en": "Data"}
-SHEET_META = {"vi": "Thông tin", "en": "About"}
 
 
 def neutralise(value: object) -> object:
@@ -98,7 +96,7 @@ def to_xlsx(meta: ChartMeta) -> bytes:
                             "text_wrap": True, "valign": "top", "border": 1})
     date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
     fmts = {k: book.add_format({"num_format": v}) for k, v in NUMBER_FORMATS.items()}
-    sheet = book.add_worksheet(SHEET_DATA[meta.lang])
+    sheet = book.add_worksheet(t("export_sheet_data", meta.lang))
     frame = meta.data
     for j, col in enumerate(frame.columns):
         kind = column_kind(meta, col)
@@ -110,7 +108,7 @@ def to_xlsx(meta: ChartMeta) -> bytes:
     sheet.freeze_panes(1, 0)
     if frame.width:
         sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
-    about = book.add_worksheet(SHEET_META[meta.lang])
+    about = book.add_worksheet(t("export_sheet_about", meta.lang))
     about.set_column(0, 0, 34)
     about.set_column(1, 1, 90)
     for i, (key, value) in enumerate(_metadata_rows(meta)):

@@ -7,7 +7,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_overview": ("Tổng quan", "Overview"),
     "page_map": ("Bản đồ", "Map"),
     "page_compare_provinces": ("So sánh tỉnh", "Compare provinces"),
-    "page_compare_districts": ("So sánh huyện/xã", "Compare districts"),
+    "page_compare_districts": ("So sánh huyện/xã", "Compare districts and communes"),
     "page_targets": ("Mục tiêu", "Targets"),
     "page_import": ("Nhập liệu", "Import"),
     "page_sources": ("Nguồn & phương pháp", "Sources & method"),
@@ -60,7 +60,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Kho dữ liệu dựng lúc {built}; dữ liệu minh hoạ sinh với hạt giống {seed}.",
         "Warehouse built at {built}; demo data generated with seed {seed}.",
     ),
-    "break_2025": ("Sáp nhập tỉnh 01/07/2025", "Province merger 01/07/2025"),
+    "break_2025": ("Sáp nhập tỉnh 01/07/2025", "Province mergers, 1 July 2025"),
     "seed_point": ("Số liệu từ bài báo", "Figure from an article"),
     "rank_title": ("Thứ hạng giữa các tỉnh: {ind}", "Rank among provinces: {ind}"),
     "progress_title": ("Tiến độ so với mục tiêu {year}: {ind}", "Progress against the {year} target: {ind}"),
@@ -179,7 +179,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # provincial DTI (cnscd.dti)
     "dti_not_published": ("chưa công bố", "not published"),
-    "dti_others": ("; tỉnh khác: chưa công bố (màu xám)", "; the others: not published (grey)"),
+    "dti_others": ("; tỉnh khác: chưa công bố (màu xám)", "; other provinces: not published (grey)"),
     "dti_this_year": ("năm của tháng đang xem", "the year of the month shown"),
     "dti_latest_year": ("năm gần nhất đã công bố tính đến {month}", "the latest year published up to {month}"),
     "dti_published": ("công bố {date}", "published {date}"),
@@ -201,12 +201,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "role_read_only": (
         "Máy chủ này chỉ để xem (CNSCD_ROLE=viewer): không ghi vào kho dữ liệu. Nhập liệu ở trang biên tập{where}.",
-        "This server is for viewing only (CNSCD_ROLE=viewer): it writes nothing. Import on the editor{where}.",
+        "This server is for viewing only (CNSCD_ROLE=viewer): it writes nothing. Import on the editor server{where}.",
     ),
     "role_elsewhere_title": ("Trang này ở máy chủ biên tập", "This page is on the editor server"),
     "role_elsewhere": (
         "Máy chủ này chỉ để xem. Nhập báo cáo, huỷ lô và tải ranh giới làm ở trang biên tập: {url}",
-        "This server is for viewing only. Importing reports, rolling back and loading boundaries happen on the editor: {url}",
+        "This server is for viewing only. Importing reports, rolling back and loading boundaries are done on the editor server: {url}",
     ),
     "role_snapshot": (
         "Dữ liệu: bản phát hành {sha} lúc {when} ({age} trước)",
@@ -253,4 +253,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "pct_points": ("đ.%", "pp"),
     "unit_former_name": ("{name} cũ", "former {name}"),
     "word_and": (" và ", " and "),
+    "percentage_points": ("điểm %", "percentage points"),
+    "more_sources": ("+{n} nguồn khác", "+{n} more"),
+    "version_legacy": ("63 tỉnh (đến 30/6/2025)", "63 provinces (until 30/6/2025)"),
+    "version_2025": ("34 tỉnh (từ 1/7/2025)", "34 provinces (from 1/7/2025)"),
 }

@@ -31,7 +31,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "geo_nothing_in_scope": (
         "Không có đơn vị nào khớp trong phạm vi của bạn; không có gì để lưu.",
-        "No matched unit lies within your scope; nothing to store.",
+        "None of the matched units is in your provinces; nothing to store.",
     ),
     "geo_not_all": (
         "Chỉ các đơn vị “khớp” được lưu; các dòng khác bị bỏ qua.",

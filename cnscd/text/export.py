@@ -34,4 +34,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_column": ("Cột: {name}", "Column: {name}"),
     "export_meta_title": ("Tiêu đề", "Title"),
     "export_meta_notes": ("Ghi chú", "Notes"),
+    "export_more_rows": ("… và {n} dòng nữa (xem CSV/XLSX)", "… and {n} more rows (see CSV/XLSX)"),
+    "export_sheet_data": ("Dữ liệu", "Data"),
+    "export_sheet_about": ("Thông tin", "About"),
 }

@@ -4,14 +4,14 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     # map and districts
     "map_title": ("Bản đồ", "Map"),
-    "districts_title": ("So sánh huyện/xã trong tỉnh", "Compare districts / communes within a province"),
+    "districts_title": ("So sánh huyện/xã trong tỉnh", "Compare the districts or communes of a province"),
     "scheme": ("Phân lớp", "Classes"),
     "scheme_quantiles": ("Phân vị", "Quantiles"),
     "scheme_natural_breaks": ("Ngắt tự nhiên", "Natural breaks"),
     "scheme_equal_interval": ("Khoảng đều", "Equal interval"),
     "n_classes": ("Số lớp", "Number of classes"),
     "measure_change": ("Thay đổi so với kỳ gốc", "Change since base period"),
-    "map_level": ("Vẽ theo", "Draw by"),
+    "map_level": ("Vẽ theo", "Show by"),
     "map_level_child_legacy": ("Huyện", "District"),
     "map_level_child_2025": ("Xã/phường", "Commune"),
     "area": ("Phạm vi", "Area"),
@@ -19,7 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "back": ("← Về toàn quốc", "← Back to the whole country"),
     "click_hint": (
         "Bấm vào một tỉnh để xem các huyện/xã của tỉnh đó.",
-        "Click a province to see its districts / communes.",
+        "Click a province to see its districts or communes.",
     ),
     "play": ("▶ Chạy", "▶ Play"),
     "pause": ("⏸ Dừng", "⏸ Pause"),
