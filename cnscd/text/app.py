@@ -14,8 +14,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_boundaries": ("Ranh giới", "Boundaries"),
     "login_to_view": ("Cần đăng nhập để xem bảng điều khiển này.", "Please log in to view this dashboard."),
     "demo_banner": (
-        "Dữ liệu minh hoạ: phần lớn số liệu là chuỗi mô phỏng (demo), chỉ một số điểm lấy từ bài báo có nguồn. Không dùng để báo cáo chính thức.",
-        "Demo data: most figures are a simulated (demo) series; only some points come from sourced articles. Not for official reporting.",
+        "Dữ liệu minh hoạ: phần lớn số liệu là chuỗi mô phỏng (demo), chỉ một số điểm lấy từ bài báo có nguồn. "
+        "Không dùng để báo cáo chính thức.",
+        "Demo data: most figures are a simulated (demo) series; only some points come from sourced articles. Not "
+        "for official reporting.",
     ),
     "demo_tag": ("minh hoạ", "demo"),
     "badge_boundary": ("Địa giới: {label}", "Boundaries: {label}"),
@@ -109,8 +111,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets_none_below": ("Không có đơn vị nào dưới ngưỡng.", "No unit is below the threshold."),
     "achievements": ("Kết quả các bài báo nêu", "Achievements reported in articles"),
     "achievements_note": (
-        'Tỷ lệ tính lại từ số liệu và mục tiêu đã lưu (không gõ tay), bên cạnh tỷ lệ bài báo nêu; mục tiêu "suy ra" là mục tiêu bài báo không nêu, được tính ngược từ tỷ lệ đó.',
-        'Percentages are recomputed from the stored figure and target (not typed in), beside the one the article states; a "derived" target is one the article does not give, back-calculated from that %.',
+        "Tỷ lệ tính lại từ số liệu và mục tiêu đã lưu (không gõ tay), bên cạnh tỷ lệ bài báo nêu; mục tiêu \"suy "
+        "ra\" là mục tiêu bài báo không nêu, được tính ngược từ tỷ lệ đó.",
+        "Percentages are recomputed from the stored figure and target (not typed in), beside the one the article "
+        "states; a \"derived\" target is one the article does not give, back-calculated from that %.",
     ),
     "achieved_computed": ("Đạt, tính lại (%)", "Achieved, computed (%)"),
     "achieved_stated": ("Đạt, theo bài báo (%)", "Achieved, as stated (%)"),
@@ -119,8 +123,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Provincial digital-transformation (DTI) rank goals",
     ),
     "dti_goals_note": (
-        "Mục tiêu do tỉnh tự đặt (trích bài báo) so với thứ hạng DTI đã công bố; hạng càng nhỏ càng tốt: đạt khi hạng ≤ mục tiêu. Năm không có số liệu: chưa công bố (không nội suy).",
-        "The province's own goal (quoted from the article) against its published DTI rank; lower is better: met when rank ≤ goal. A year without a figure: not published (never interpolated).",
+        "Mục tiêu do tỉnh tự đặt (trích bài báo) so với thứ hạng DTI đã công bố; hạng càng nhỏ càng tốt: đạt khi "
+        "hạng ≤ mục tiêu. Năm không có số liệu: chưa công bố (không nội suy).",
+        "The province's own goal (quoted from the article) against its published DTI rank; lower is better: met "
+        "when rank ≤ goal. A year without a figure: not published (never interpolated).",
     ),
     "col_year": ("Năm", "Year"),
     "col_rank": ("Hạng DTI", "DTI rank"),
@@ -132,15 +138,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "indicators_title": ("Định nghĩa chỉ tiêu", "Indicator definitions"),
     "article_figures_title": ("Số liệu đọc từ bài báo", "Figures read from articles"),
     "article_figures_note": (
-        'Mỗi số giữ đúng cách bài báo viết ("hơn", "khoảng", "dưới"); mục tiêu "suy ra" không có trong bài, được tính ngược từ tỷ lệ % bài báo nêu.',
-        'Each number keeps the article\'s wording ("more than", "about", "less than"); a "derived" target is not in the article but back-calculated from the % it states.',
+        "Mỗi số giữ đúng cách bài báo viết (\"hơn\", \"khoảng\", \"dưới\"); mục tiêu \"suy ra\" không có trong bài, được "
+        "tính ngược từ tỷ lệ % bài báo nêu.",
+        "Each number keeps the article's wording (\"more than\", \"about\", \"less than\"); a \"derived\" target is not "
+        "in the article but back-calculated from the % it states.",
     ),
     "col_record": ("Loại", "Kind"),
     "boundaries_title": ("Địa giới hành chính", "Administrative boundaries"),
     "method_title": ("Phương pháp", "Method"),
     "method_text": (
-        "Số đếm là luỹ kế tại cuối kỳ. Khi gộp về 34 tỉnh, số đếm được cộng qua bảng chuyển đổi; tỷ lệ được tính lại từ tổng tử số và tổng mẫu số (không lấy trung bình các tỷ lệ). Nếu cùng đơn vị, chỉ tiêu, kỳ có cả số liệu thật và minh hoạ, số liệu thật được dùng.",
-        "Counts are cumulative at the end of the period. When re-aggregating to the 34 provinces, counts are summed through the crosswalk; ratios are recomputed from summed numerators and denominators (never an average of percentages). Where real and demo figures exist for the same unit, indicator and period, the real figure is used.",
+        "Số đếm là luỹ kế tại cuối kỳ. Khi gộp về 34 tỉnh, số đếm được cộng qua bảng chuyển đổi; tỷ lệ được tính "
+        "lại từ tổng tử số và tổng mẫu số (không lấy trung bình các tỷ lệ). Nếu cùng đơn vị, chỉ tiêu, kỳ có cả "
+        "số liệu thật và minh hoạ, số liệu thật được dùng.",
+        "Counts are cumulative at the end of the period. When re-aggregating to the 34 provinces, counts are "
+        "summed through the crosswalk; ratios are recomputed from summed numerators and denominators (never an "
+        "average of percentages). Where real and demo figures exist for the same unit, indicator and period, the "
+        "real figure is used.",
     ),
     "approx_outlines": ("Đường ranh giới gần đúng", "Approximate outlines"),
     "no_geo": ("Chưa có lớp ranh giới.", "No boundary layers yet."),
@@ -201,12 +214,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "role_read_only": (
         "Máy chủ này chỉ để xem (CNSCD_ROLE=viewer): không ghi vào kho dữ liệu. Nhập liệu ở trang biên tập{where}.",
-        "This server is for viewing only (CNSCD_ROLE=viewer): it writes nothing. Import on the editor server{where}.",
+        "This server is for viewing only (CNSCD_ROLE=viewer): it writes nothing. Import on the editor "
+        "server{where}.",
     ),
     "role_elsewhere_title": ("Trang này ở máy chủ biên tập", "This page is on the editor server"),
     "role_elsewhere": (
         "Máy chủ này chỉ để xem. Nhập báo cáo, huỷ lô và tải ranh giới làm ở trang biên tập: {url}",
-        "This server is for viewing only. Importing reports, rolling back and loading boundaries are done on the editor server: {url}",
+        "This server is for viewing only. Importing reports, rolling back and loading boundaries are done on the "
+        "editor server: {url}",
     ),
     "role_snapshot": (
         "Dữ liệu: bản phát hành {sha} lúc {when} ({age} trước)",

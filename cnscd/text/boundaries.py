@@ -4,8 +4,12 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     # boundaries page
     "geo_intro": (
-        "Tải lên tệp ranh giới chính thức (GeoJSON, TopoJSON, Shapefile nén .zip, GeoPackage) cho một cấp và một phiên bản địa giới. Đối tượng được khớp với đơn vị theo mã, nếu không thì theo tên; xem kết quả rồi xác nhận. Ranh giới đã nhận thay cho ranh giới gần đúng và ghi rõ nguồn.",
-        "Upload an official boundary file (GeoJSON, TopoJSON, zipped Shapefile, GeoPackage) for one level and one boundary version. Features are matched to units by code, else by name; review the result, then confirm. Accepted outlines replace the approximate ones and carry their source.",
+        "Tải lên tệp ranh giới chính thức (GeoJSON, TopoJSON, Shapefile nén .zip, GeoPackage) cho một cấp và một "
+        "phiên bản địa giới. Đối tượng được khớp với đơn vị theo mã, nếu không thì theo tên; xem kết quả rồi xác "
+        "nhận. Ranh giới đã nhận thay cho ranh giới gần đúng và ghi rõ nguồn.",
+        "Upload an official boundary file (GeoJSON, TopoJSON, zipped Shapefile, GeoPackage) for one level and one"
+        " boundary version. Features are matched to units by code, else by name; review the result, then confirm."
+        " Accepted outlines replace the approximate ones and carry their source.",
     ),
     "geo_login_needed": (
         "Đăng nhập biên tập viên để tải ranh giới. Xem trạng thái ranh giới không cần đăng nhập.",

@@ -4,8 +4,10 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     # import page
     "import_intro": (
-        "Tải lên báo cáo Excel/CSV của kỳ. Hệ thống kiểm tra toàn bộ trước khi ghi; mỗi lần nhập là một lô có thể huỷ.",
-        "Upload a period's Excel/CSV report. Everything is checked before anything is written; each import is a batch that can be rolled back.",
+        "Tải lên báo cáo Excel/CSV của kỳ. Hệ thống kiểm tra toàn bộ trước khi ghi; mỗi lần nhập là một lô có thể"
+        " huỷ.",
+        "Upload a period's Excel/CSV report. Everything is checked before anything is written; each import is a "
+        "batch that can be rolled back.",
     ),
     "import_login_title": ("Đăng nhập biên tập viên", "Editor login"),
     "import_user": ("Tên đăng nhập", "User name"),
@@ -22,7 +24,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "import_no_editors": (
         "Chưa có biên tập viên. Quản trị tạo bằng lệnh: `python -m cnscd.auth add-editor TEN --provinces 87,70`",
-        "No editors yet. An administrator creates one with `python -m cnscd.auth add-editor NAME --provinces 87,70`",
+        "No editors yet. An administrator creates one with `python -m cnscd.auth add-editor NAME --provinces "
+        "87,70`",
     ),
     "import_templates": ("Mẫu nhập liệu", "Templates"),
     "import_download_template": ("Tải mẫu .xlsx", "Download template .xlsx"),
