@@ -68,7 +68,7 @@ if latest is not None:
         viewed = latest
     version = data.version_at(viewed)
     with st.container(horizontal=True, key="badges"):
-        st.badge(t("badge_boundary", lang, label=data.version_label(version, lang)), icon=":material/map:",
+        st.badge(t("boundary_word", lang, label=data.version_label(version, lang)), icon=":material/map:",
                  color="blue")
         st.badge(t("badge_latest", lang, date=fmt.date(latest, lang)), icon=":material/event:", color="gray")
         st.badge(t("demo_tag", lang).upper(), icon=":material/science:", color="red", help=t("demo_banner", lang))

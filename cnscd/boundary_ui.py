@@ -97,7 +97,7 @@ def status_table(lang: str, version_label=lambda v, lang: v) -> pl.DataFrame:
             approx = base["is_approximate"].fill_null(True) & ~official
             rows.append((version_label(version, lang), text.level(level, lang), base.height,
                          int(official.sum()), int((~official & ~approx).sum()), int(approx.sum())))
-    cols = [t(k, lang) for k in ("geo_col_version", "geo_col_level", "geo_col_units", "geo_col_official",
+    cols = [t(k, lang) for k in ("boundary_mode", "level", "col_units_n", "geo_col_official",
                                   "geo_col_packaged", "geo_col_approx")]
     return pl.DataFrame(rows, schema=dict(zip(cols, [pl.String, pl.String] + [pl.Int64] * 4)), orient="row")
 
@@ -116,7 +116,7 @@ def loaded_table(lang: str, version_label=lambda v, lang: v, limit: int = 8) -> 
                 shown = ", ".join(f"{c} {names.get(c, '')}".strip() for c in codes[:limit])
                 rows.append((version_label(version, lang), text.level(level, lang), sfile, sid, at, len(codes),
                              shown + (" …" if len(codes) > limit else "")))
-    cols = [t(k, lang) for k in ("geo_col_version", "geo_col_level", "geo_col_file", "geo_col_source",
-                                  "geo_col_loaded_at", "geo_col_units", "geo_col_unit")]
+    cols = [t(k, lang) for k in ("boundary_mode", "level", "geo_col_file", "geo_col_source",
+                                  "geo_col_loaded_at", "col_units_n", "geo_col_unit")]
     schema = dict(zip(cols, [pl.String] * 5 + [pl.Int64, pl.String]))
     return pl.DataFrame(rows, schema=schema, orient="row").sort(cols[4], descending=True)

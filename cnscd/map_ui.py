@@ -156,9 +156,9 @@ def geojson_url(layer: maps.MapLayer) -> str | None:
 
 def column_labels(lang: str, measure_unit: str) -> dict[str, str]:
     """Headers of the exported table (CSV / XLSX) in the page's language."""
-    return {"unit_code": t("code_col", lang), "display_name_full": t("name_col", lang), "value": t("value", lang),
+    return {"unit_code": t("col_code", lang), "display_name_full": t("unit_col", lang), "value": t("value", lang),
             "measure_value": f"{t('measure', lang)} ({measure_unit})", "rank": t("rank", lang),
-            "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
+            "target_value": t("target", lang), "pct_target": t("measure_pct_target", lang),
             "source_title": t("source", lang), "is_demo": t("demo_tag", lang)}
 
 

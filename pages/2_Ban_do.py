@@ -12,7 +12,7 @@ from cnscd.unitref import UnitRef
 # --- set-up -------------------------------------------------------------------------------------
 lang = ui.lang()
 ui.warehouse_or_stop(lang)
-st.title(t("map_title", lang))
+st.title(t("page_map", lang))
 
 # --- what to show -------------------------------------------------------------------------------
 c1, c2, c3, c4 = st.columns([3, 3, 2, 1])

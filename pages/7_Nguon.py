@@ -34,7 +34,7 @@ ui.table(data.view(article_figures, lang=lang).select(
     "source_title", "source_url"), lang, key="article_figures_table", dates=("period_end",),
     decimals={"stated_pct_of_target": 1}, column_config={t("col_link", lang): link},
     labels={"short_name": t("unit_col", lang), "indicator_name": t("indicator", lang),
-            "record_text": t("col_record", lang), "period_end": t("period", lang), "value_text": t("value", lang),
+            "record_text": t("col_kind", lang), "period_end": t("period", lang), "value_text": t("value", lang),
             "stated_pct_of_target": t("achieved_stated", lang), "quote_vi": t("quote", lang),
             "source_title": t("source", lang), "source_url": t("col_link", lang)})
 

@@ -20,7 +20,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "for official reporting.",
     ),
     "demo_tag": ("minh hoạ", "demo"),
-    "badge_boundary": ("Địa giới: {label}", "Boundaries: {label}"),
     "badge_latest": ("Số liệu mới nhất: {date}", "Latest data: {date}"),
     "no_warehouse": ("Chưa có kho dữ liệu. {msg}", "No warehouse yet. {msg}"),
     "no_data": ("Không có số liệu cho lựa chọn này.", "No data for this selection."),
@@ -43,7 +42,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "threshold": ("Ngưỡng (% mục tiêu)", "Threshold (% of target)"),
     "level": ("Cấp", "Level"),
     "level_province": ("Tỉnh", "Province"),
-    "level_nation": ("Toàn quốc", "Nation"),
     "nation": ("Toàn quốc", "Nation"),
     "target": ("Mục tiêu", "Target"),
     "rank": ("Thứ hạng", "Rank"),
@@ -143,7 +141,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Each number keeps the article's wording (\"more than\", \"about\", \"less than\"); a \"derived\" target is not "
         "in the article but back-calculated from the % it states.",
     ),
-    "col_record": ("Loại", "Kind"),
     "boundaries_title": ("Địa giới hành chính", "Administrative boundaries"),
     "method_title": ("Phương pháp", "Method"),
     "method_text": (
@@ -161,8 +158,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_period_end": ("Cuối kỳ", "Period end"),
     "col_value": ("Giá trị (gốc)", "Value (as stored)"),
     "col_is_demo": ("Minh hoạ", "Demo"),
-    "col_target_value": ("Mục tiêu", "Target"),
-    "col_pct": ("% mục tiêu", "% of target"),
     "col_n_units": ("Số tỉnh", "Number of provinces"),
     "col_unit_code": ("Mã đơn vị", "Unit code"),
     "col_kind": ("Loại", "Kind"),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     # map and districts
-    "map_title": ("Bản đồ", "Map"),
     "districts_title": ("So sánh huyện/xã trong tỉnh", "Compare the districts or communes of a province"),
     "scheme": ("Phân lớp", "Classes"),
     "scheme_quantiles": ("Phân vị", "Quantiles"),
@@ -47,9 +46,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "children_legacy": ("các huyện", "districts"),
     "children_2025": ("các xã/phường", "communes"),
     "sparkline": ("Xu hướng", "Trend"),
-    "pct_target_col": ("% mục tiêu", "% of target"),
-    "name_col": ("Đơn vị", "Unit"),
-    "code_col": ("Mã", "Code"),
     "official_name_col": ("Tên chính thức", "Official name"),
     "map_no_data": ("không có số liệu", "no data"),
     "map_no_figure": (

@@ -57,7 +57,7 @@ SOURCE_KIND_KEYS = {"article": "kind_article", "reference": "kind_reference", "d
 AGGREGATION_KEYS = {"sum": "agg_sum", "ratio": "agg_ratio", "none": "agg_none"}
 TEMPORAL_KEYS = {"cumulative": "temporal_cumulative", "stock": "temporal_stock", "flow": "temporal_flow",
                  "rate": "temporal_rate"}
-LEVEL_KEYS = {"nation": "level_nation", "province": "level_province", "district": "level_district",
+LEVEL_KEYS = {"nation": "nation", "province": "level_province", "district": "level_district",
               "commune": "level_commune", "village": "level_village"}
 
 
