@@ -159,3 +159,33 @@ def test_the_old_tables_are_gone():
     tables = re.compile(r"^(TEXT|WORDS|[A-Z_]*NOTE|[A-Z_]*WORD)\s*(:[^=]*)?=\s*\{", re.M)
     found = [str(p.relative_to(ROOT)) for p in SOURCES if p.parent != CATALOGUE and tables.search(p.read_text())]
     assert found == [], f"text tables outside cnscd/text/: {found}"
+
+
+# ---- the sources page shows words, not codes ---------------------------------------------------------
+def test_sources_tables_show_words_not_codes():
+    import polars as pl
+
+    from cnscd.views import sources
+
+    cat = pl.DataFrame({"indicator_code": ["teams", "villages_pct", "villages"], "name_vi": ["Tổ", "Tỷ lệ thôn", "Thôn"],
+                        "name_en": ["Teams", "Villages with a team", "Villages"],
+                        "description_vi": ["a", "b", "c"], "description_en": ["A", "B", "C"],
+                        "unit_of_measure": ["tổ", "%", "thôn"], "unit_of_measure_en": ["teams", "%", "villages"],
+                        "aggregation": ["sum", "ratio", "sum"], "numerator_code": [None, "teams", None],
+                        "denominator_code": [None, "villages", None], "temporal": ["cumulative", "rate", "stock"],
+                        "is_core": [True, True, False]})
+    en = sources.indicator_table(cat, "en")
+    assert en.columns == ["indicator_code", "name", "description", "unit", "aggregation", "numerator",
+                          "denominator", "temporal", "is_core"]
+    assert en["aggregation"].to_list() == ["summed", "ratio, recomputed from numerator and denominator", "summed"]
+    assert en["temporal"].to_list() == ["cumulative", "rate", "stock at the end of the period"]
+    assert en["numerator"][1] == "Teams" and en["name"][0] == "Teams" and en["unit"][2] == "villages"
+    vi = sources.indicator_table(cat, "vi")
+    assert vi["aggregation"][0] == "cộng" and vi["temporal"][0] == "luỹ kế" and vi["denominator"][1] == "Thôn"
+    kinds = sources.source_table(pl.DataFrame({"source_kind": ["article", "reference", "demo", "estimate",
+                                                               "package"]}), "vi")["source_kind"].to_list()
+    assert kinds == ["bài báo", "tài liệu tham chiếu", "minh hoạ", "ước tính", "gói phần mềm"]
+    versions = pl.DataFrame({"label_vi": ["34 tỉnh"], "label_en": ["34 provinces"], "valid_from_date": [None],
+                             "valid_to_date": [None], "levels": ["nation,province,commune"], "source_title": ["x"],
+                             "source_url": ["y"]})
+    assert sources.boundary_table(versions, "en")["levels"][0] == "Nation, Province, Commune/ward"
