@@ -167,7 +167,8 @@ def test_sources_tables_show_words_not_codes():
 
     from cnscd.views import sources
 
-    cat = pl.DataFrame({"indicator_code": ["teams", "villages_pct", "villages"], "name_vi": ["Tổ", "Tỷ lệ thôn", "Thôn"],
+    cat = pl.DataFrame({"indicator_code": ["teams", "villages_pct", "villages"],
+                        "name_vi": ["Tổ", "Tỷ lệ thôn", "Thôn"],
                         "name_en": ["Teams", "Villages with a team", "Villages"],
                         "description_vi": ["a", "b", "c"], "description_en": ["A", "B", "C"],
                         "unit_of_measure": ["tổ", "%", "thôn"], "unit_of_measure_en": ["teams", "%", "villages"],
