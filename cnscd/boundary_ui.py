@@ -1,4 +1,4 @@
-"""What the boundaries page (pages/8_Ranh_gioi.py) needs (its texts are in cnscd/text/boundaries.py): the editor login box,
+"""What the boundaries page (pages/8_Ranh_gioi.py) needs (its texts: cnscd/text/boundaries.py): the editor login box,
 the match report as a table, the editor's province scope applied to a report, the confirm step,
 and the status of every layer (approximate / packaged / official). Loading and storing is geo.load."""
 from __future__ import annotations

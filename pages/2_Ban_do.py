@@ -22,8 +22,8 @@ indicator_code = ui.indicator_select(lang, container=c1, core_only=False,
 indicator = data.indicator(indicator_code)
 measures = mapdata.measures_for(indicator["aggregation"])
 with c2:
-    measure = ui.choice("measure", t("measure", lang), {m: text.word(text.MEASURE_KEYS, m, lang) for m in measures}, "abs",
-                        kind="selectbox")
+    measure = ui.choice("measure", t("measure", lang),
+                        {m: text.word(text.MEASURE_KEYS, m, lang) for m in measures}, "abs", kind="selectbox")
 with c3:
     scheme = ui.choice("scheme", t("scheme", lang), {s: text.word(text.SCHEME_KEYS, s, lang) for s in mapdata.SCHEMES},
                        "quantiles", kind="selectbox")
@@ -51,7 +51,8 @@ if province is None:
     with a2:
         level_choice = ui.choice("level", t("map_level", lang),
                                  {"province": t("level_province", lang),
-                                  "child": t("map_level_child_2025" if version == "2025" else "map_level_child_legacy", lang)}, "province")
+                                  "child": t("map_level_child_2025" if version == "2025"
+                                             else "map_level_child_legacy", lang)}, "province")
     level = "province" if level_choice == "province" else child
 else:
     level = child

@@ -49,7 +49,8 @@ meta = ChartMeta(title_vi=f"{data.indicator_name(indicator, 'vi')} · {word(MEAS
                  unit=shown_unit, period=period_txt, boundary_version=bv_txt,
                  source=data.source_text(about["source_ids"], lang), is_demo=about["is_demo"], lang=lang,
                  data=plotted, name=f"so-sanh-tinh-{indicator}",
-                 column_labels=ui.export_labels(plotted, lang, shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})"))
+                 column_labels=ui.export_labels(plotted, lang,
+                                                shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})"))
 
 # ---- charts ---------------------------------------------------------------------------------------------
 lines = compare.lines(series)

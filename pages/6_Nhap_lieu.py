@@ -46,7 +46,8 @@ else:
     up = st.file_uploader(t("import_upload", lang), type=["xlsx", "csv"], key=f"upload_{gen}")
     if up is not None:
         if up.size > limits.max_bytes:          # checked before the bytes are read
-            st.error(text.both("upload_too_big", size=f"{up.size / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:.0f}"))
+            st.error(text.both("upload_too_big", size=f"{up.size / 2**20:.1f}",
+                               limit=f"{limits.max_bytes / 2**20:.0f}"))
             st.stop()
         cache_key = (up.file_id, session.user)
         if st.session_state.get("plan_key") != cache_key:

@@ -18,8 +18,8 @@ link = st.column_config.LinkColumn(t("col_link", lang))
 
 # ---- sources --------------------------------------------------------------------------------------------
 st.subheader(t("sources_title", lang))
-ui.table(source_table(data.sources(), lang).select("title", "source_kind", "publisher", "published_date", "url", "n_observations",
-                               "n_targets", "example_quote_vi", "licence", "note"),
+ui.table(source_table(data.sources(), lang).select("title", "source_kind", "publisher", "published_date", "url",
+                                                  "n_observations", "n_targets", "example_quote_vi", "licence", "note"),
          lang, key="sources_table", dates=("published_date",), column_config={t("col_link", lang): link},
          labels={"title": t("source", lang), "source_kind": t("col_kind", lang), "publisher": t("col_publisher", lang),
                  "published_date": t("col_date", lang), "url": t("col_link", lang),

@@ -50,7 +50,8 @@ else:
             st.error(text.both("geo_refused", file=up.name) + "\n\n" + "\n".join(f"- {e}" for e in full.errors))
         else:
             cols = st.columns(5)
-            for col, k, n in zip(cols, ["geo_n_matched", "geo_n_out", "geo_n_unmatched", "geo_n_ambiguous", "geo_n_repaired"],
+            for col, k, n in zip(cols, ["geo_n_matched", "geo_n_out", "geo_n_unmatched", "geo_n_ambiguous",
+                                        "geo_n_repaired"],
                                  [len(scoped.matched), len(out), len(full.unmatched), len(full.ambiguous),
                                   len(full.repaired)]):
                 col.metric(t(k, lang), n)
