@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnscd import data, fmt, role, state, ui
+from cnscd import data, fmt, months, role, state, ui
 from cnscd.text import t
 from cnscd.warehouse import WarehouseError
 
@@ -63,7 +63,7 @@ except WarehouseError as exc:
 if latest is not None:
     # The boundary badge follows the period being viewed (if the URL has one), the date badge the data.
     try:
-        viewed = min(ui.month_end(state.raw("period") or ""), latest)
+        viewed = min(months.from_key(state.raw("period") or ""), latest)
     except ValueError:
         viewed = latest
     version = data.version_at(viewed)

@@ -12,6 +12,7 @@ import datetime as dt
 import polars as pl
 
 from cnscd import mapdata
+from cnscd.months import back as months_back
 
 Query = mapdata.Query
 
@@ -40,15 +41,6 @@ def province_reference(query: Query, *, indicator: str, period_end: dt.date, ver
         return float(v[0]) if len(v) else None
     vals = [v for v in child_values if v is not None]
     return sum(vals) / len(vals) if vals else None
-
-
-def months_back(period_end: dt.date, n: int) -> dt.date:
-    """The month end n months before `period_end`."""
-    y, m = period_end.year, period_end.month - n
-    while m <= 0:
-        y, m = y - 1, m + 12
-    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def series(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,

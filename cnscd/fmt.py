@@ -13,7 +13,9 @@ from typing import Any
 from cnscd.text import t
 
 SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark first, then thousands
-FONT_FAMILY = "Noto Sans, Arial, sans-serif"
+# Debian fonts-noto-core ("Noto Sans") carries every Vietnamese precomposed letter; the
+# fallbacks only matter on a machine without it, where diacritics may degrade. Screen and exports.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 DATE_D3 = "%d/%m/%Y"
 MONTH_D3 = "%m/%Y"
 
@@ -30,6 +32,13 @@ def number(x: Any, lang: str = "vi", decimals: int = 0, signed: bool = False) ->
     if lang != "en":
         s = s.translate(str.maketrans({",": ".", ".": ","}))
     return s
+
+
+def neutral(x: float, most: int = 2) -> str:
+    """A figure inside text written once for both languages (an import problem's detail, also in its
+    CSV report): up to `most` decimals without trailing zeros, a space between thousands and a decimal
+    point, so neither language misreads it: 1234.5 -> '1 234.5', 100000 -> '100 000'."""
+    return f"{x:,.{most}f}".rstrip("0").rstrip(".").replace(",", " ") if most else f"{x:,.0f}".replace(",", " ")
 
 
 def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> str:
@@ -105,8 +114,10 @@ def decimals_of(x: Any, most: int = 4) -> int:
     return most
 
 
-def d3(decimals: int = 0, percent_unit: bool = False) -> str:
-    """d3 number format; Plotly applies the language's separators to it."""
+def d3(decimals: int = 0) -> str:
+    """d3 number format; Plotly applies the language's separators to it. Percent values are stored
+    already in percent (141.6), so they take the same format and the chart writes the unit after it
+    (d3's own `%` would multiply by 100)."""
     return f",.{decimals}f"
 
 

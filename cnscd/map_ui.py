@@ -7,7 +7,6 @@ link must carry lives in the URL through cnscd.state: `unit` (the province drill
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 from typing import Any
 
 import polars as pl
@@ -15,22 +14,17 @@ import streamlit as st
 
 from cnscd import data, dti, fmt, mapdata, state, unit_ui
 from cnscd.charts import maps
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
 
 PLAYING = "_map_playing"
 FULL_RUN = "_map_full_run"
-# plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
-# has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
-# empty topology inlined as a data: URL satisfies it without any request ('#' swallows the file
-# name plotly.js appends).
-EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 
 
 def plotly_config(lang: str) -> dict[str, Any]:
     return {"displaylogo": False, "locale": "vi" if lang == "vi" else "en",
-            "topojsonURL": EMPTY_TOPOJSON_URL, "scrollZoom": True}
+            "topojsonURL": maps.EMPTY_TOPOJSON_URL, "scrollZoom": True}
 
 
 def area_select(lang: str, version: str) -> str | None:
@@ -88,11 +82,11 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
               province: str | None, collect: list | None = None) -> str | None:
     """Draw one map with its caption and download menu; return a clicked province code.
 
-    `collect`, when given, receives (figure function, meta) for the view's slide deck / PDF report."""
+    `collect`, when given, receives (figure, meta) for the view's slide deck / PDF report."""
     code = indicator["indicator_code"]
     try:
         layer = maps.layer_for(level, version, province)
-    except (ValueError, FileNotFoundError, ImportError) as exc:
+    except (ValueError, FileNotFoundError) as exc:
         st.warning(t("no_layer", lang, msg=exc))
         return None
     frame, classes = data.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
@@ -121,15 +115,17 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     if annual:
         decimals = 0 if code.endswith("_rank") else 4  # ranks as integers, scores (0–1) as published
 
-    def fig_fn(chrome: bool = True, geojson_url: str | None = None):
-        return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
-                               decimals=decimals, show_raw=measure != "abs", chrome=chrome,
-                               labels=maps.island_labels(version, province, lang), geojson_url=geojson_url,
-                               no_report_label=t("dti_not_published", lang) if annual else None,
-                               higher_is_better=bool(indicator["higher_is_better"]))
-
+    url = geojson_url(layer)
+    # built once per view and snapshot (data.figure), shown and exported as is
+    fig = data.figure("map", lambda: maps.choropleth(
+        layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom, decimals=decimals,
+        show_raw=measure != "abs", labels=maps.island_labels(version, province, lang), geojson_url=url,
+        no_report_label=t("dti_not_published", lang) if annual else None,
+        higher_is_better=bool(indicator["higher_is_better"])), meta,
+        indicator=code, period=period_end, base=base, measure=measure, scheme=scheme, k=k, level=level,
+        version=version, province=province, geojson_url=url)
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
-    event = st.plotly_chart(fig_fn(geojson_url=geojson_url(layer)), key=key, on_select="rerun", selection_mode="points",
+    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
@@ -140,9 +136,9 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
         st.caption(t("no_report_count", lang, n=missing))
     from cnscd.export.menu import download_menu
 
-    download_menu(key, lambda: fig_fn(chrome=False), meta)
+    download_menu(key, fig, meta)
     if collect is not None:
-        collect.append((fig_fn, meta))
+        collect.append((fig, meta))
     return clicked(event, layer, province_of_unit=level != "province") if province is None else None
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from cnscd import data, state, unitref
+from cnscd import data, months, state, unitref
 from cnscd.text import t
 from cnscd.unitref import NATION, UnitRef, UnitRefError
 
@@ -114,7 +114,7 @@ def _go(ref: UnitRef, version: str) -> None:
     ends = data.periods().filter(data.periods()["boundary_version"] == version)["period_end"]
     state.put("unit", str(ref))
     if ends.len():
-        state.put("period", f"{ends.max():%Y-%m}")  # ui.month_key
+        state.put("period", months.key(ends.max()))
 
 
 def lineage_block(lang: str, ref: UnitRef | None) -> None:

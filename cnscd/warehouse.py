@@ -19,6 +19,8 @@ from typing import Iterator
 
 import duckdb
 
+from cnscd import statedir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,7 +29,9 @@ class WarehouseError(RuntimeError):
 
 
 def path() -> Path:
-    return Path(os.environ.get("CNSCD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+    """CNSCD_WAREHOUSE, else warehouse.duckdb in the state directory (cnscd/statedir.py)."""
+    value = os.environ.get("CNSCD_WAREHOUSE", "").strip()
+    return Path(value) if value else statedir.part("warehouse.duckdb")
 
 
 def lock_path(p: Path | None = None) -> Path:
@@ -189,13 +193,13 @@ def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
             shutil.copyfile(target, tmp)
             con = duckdb.connect(str(tmp))
             try:
-                con.execute("BEGIN TRANSACTION")
+                con.begin()
                 yield con
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
+                con.commit()
+                con.checkpoint()
             except BaseException:
                 with contextlib.suppress(duckdb.Error):
-                    con.execute("ROLLBACK")
+                    con.rollback()
                 raise
             finally:
                 con.close()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from cnscd.months import index as month_index
+
 CORE = (
     "teams_village", "teams_commune", "teams_total", "members", "members_trained", "villages_total",
     "villages_with_team", "villages_with_team_pct", "vneid_activations", "ewallet_installs", "shops_epayment",
@@ -34,10 +36,6 @@ class Anchor:
     month: int          # index from the series' first month; < 0 only for the nation
     value: float
     is_approximate: bool
-
-
-def month_index(d: dt.date, start: dt.date) -> int:
-    return (d.year - start.year) * 12 + d.month - start.month
 
 
 def collect(figures: pl.DataFrame, version: str, start: dt.date, months: int, levels: tuple[str, ...],

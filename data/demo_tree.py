@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from cnscd import months
 from data.demo_alloc import allocate, pin_matrix, pin_path
 
 Series = tuple[np.ndarray, np.ndarray, np.ndarray]  # nation [T], provinces [P, T], lowest level [L, T]
@@ -41,11 +42,7 @@ class Tree:
         return self.prov_index if level == "province" else self.low_index
 
     def month_ends(self) -> list[dt.date]:
-        out = []
-        for t in range(self.months):
-            y, m = divmod(self.start.month - 1 + t + 1, 12)
-            out.append(dt.date(self.start.year + y, m + 1, 1) - dt.timedelta(days=1))
-        return out
+        return months.ends(self.start, self.months)
 
 
 def make_tree(units: pl.DataFrame, population: pl.DataFrame, version: str, start: dt.date, months: int) -> Tree:

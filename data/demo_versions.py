@@ -5,6 +5,7 @@ import datetime as dt
 
 import numpy as np
 
+from cnscd.months import index as month_index
 from data.demo_anchors import Anchor, by_unit
 from data.demo_members import members_series
 from data.demo_series import (ADOPTION, PER_TEAM_MONTH, TC_SHARE, activity, adoption_and_training,
@@ -51,10 +52,6 @@ def _points_path(points: dict[int, float], months: int, growth: float) -> np.nda
 
 
 UNTIED = ("dossiers_online_pct", "dossiers_total", "dossiers_online")  # no sign that teams exist
-
-
-def month_index(d: dt.date, start: dt.date) -> int:
-    return (d.year - start.year) * 12 + d.month - start.month
 
 
 def _national(anchors: list[Anchor], code: str) -> dict[int, float]:

@@ -16,6 +16,8 @@ from pathlib import Path
 import polars as pl
 from unidecode import unidecode
 
+import queries
+
 from data import unit_labels
 
 PACKAGE = "vietnamadminunits"
@@ -66,8 +68,8 @@ def _split_name(full: str, short: str) -> tuple[str, str, str]:
 def _raw() -> tuple[pl.DataFrame, pl.DataFrame]:
     con = sqlite3.connect(f"file:{package_dir() / 'data' / 'dataset.db'}?mode=ro", uri=True)
     try:
-        legacy = pl.read_database("SELECT * FROM admin_units_legacy", con, infer_schema_length=None)
-        new = pl.read_database("SELECT * FROM admin_units", con, infer_schema_length=None)
+        legacy = queries.run_dbapi(con, "package_units_legacy")
+        new = queries.run_dbapi(con, "package_units_2025")
     finally:
         con.close()
     return legacy, new

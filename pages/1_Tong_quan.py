@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, data, fmt, ui, unit_ui
-from cnscd.export import ChartMeta
 from cnscd.text import column, t
 from cnscd.views import overview
 
@@ -49,14 +48,14 @@ st.markdown("\n".join(f"- {s}" for s in overview.what_changed(snap, catalogue, l
 trend = overview.headline_frame(snap, catalogue, lang)
 if trend.height:
     start = fmt.month(trend["period_end"].min(), lang)
-    meta = ChartMeta(title_vi=t("headline_title", "vi"), title_en=t("headline_title", "en"),
-                     period=t("period_range", lang, start=start, end=period_label), boundary_version=version_label,
-                     source=data.source_text(snap["source_id"].unique().to_list(), lang),
-                     is_demo=bool(trend["is_demo"].any()), lang=lang, data=trend, name="tong-quan-chi-tieu",
-                     column_labels=ui.export_labels(trend, lang, label=t("indicator", lang)))
-    ui.chart(lambda chrome: charts.headline(trend, meta, chrome=chrome), meta, key="overview_headline")
-    ui.view_downloads("overview_view", [(lambda chrome: charts.headline(trend, meta, chrome=chrome), meta)],
-                      t("page_overview", lang), {t("period", lang): period_label}, lang)
+    # the sources of the whole snapshot (the headline lines are the nation's sums of them)
+    meta = ui.chart_meta(snap, lambda lg: t("headline_title", lg), lang, data=trend,
+                         is_demo=bool(trend["is_demo"].any()),
+                         period=t("period_range", lang, start=start, end=period_label), boundary_version=version_label,
+                         name="tong-quan-chi-tieu", column_labels=ui.export_labels(trend, lang, label=t("indicator", lang)))
+    fig = data.figure("overview_headline", lambda: charts.headline(trend, meta), meta, period=period, lang=lang)
+    ui.chart(fig, meta, key="overview_headline")
+    ui.view_downloads("overview_view", [(fig, meta)], t("page_overview", lang), {t("period", lang): period_label}, lang)
 
 # ---- provinces table -----------------------------------------------------------------------------------
 st.subheader(t("overview_provinces", lang, period=period_label))

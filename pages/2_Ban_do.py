@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import data, dti, fmt, map_ui, mapdata, state, text, ui, unit_ui
+from cnscd import data, dti, fmt, map_ui, mapdata, months, state, text, ui, unit_ui
 from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
 
@@ -33,8 +33,8 @@ k = state.select("k", t("n_classes", lang), [3, 4, 5, 6, 7], 5, container=c4)
 p1, p2 = st.columns([8, 1], vertical_alignment="bottom")
 period = ui.period_select(lang, container=p1)
 with p2:
-    keys = [ui.month_key(d) for d in data.month_ends()]
-    map_ui.play_button(lang, keys, ui.month_key(period))
+    keys = [months.key(d) for d in data.month_ends()]
+    map_ui.play_button(lang, keys, months.key(period))
 version = data.version_at(period)
 base = None
 if measure == "change":

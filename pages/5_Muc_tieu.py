@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, data, fmt, state, ui
-from cnscd.export import ChartMeta
 from cnscd.text import column, t
 from cnscd.views import targets as tv
 
@@ -31,18 +30,19 @@ else:
     year = progress["target_end"].max().year
     bv = data.version_at(period)
     shown = progress.select("label", "unit_code", "value", "target_value", "pct", "is_demo")
-    meta = ChartMeta(title_vi=t("progress_title", "vi", year=year, ind=data.indicator_name(indicator, "vi")),
-                     title_en=t("progress_title", "en", year=year, ind=data.indicator_name(indicator, "en")),
-                     unit=uom, period=fmt.month(period, lang), boundary_version=data.version_label(bv, lang),
-                     source=data.source_text(progress["source_id"].unique().to_list(), lang),
-                     is_demo=bool(progress["is_demo"].any()), lang=lang, data=shown, name=f"muc-tieu-{indicator}",
-                     column_labels=ui.export_labels(shown, lang))
+    meta = ui.chart_meta(progress, lambda lg: t("progress_title", lg, year=year, ind=data.indicator_name(indicator, lg)),
+                         lang, data=shown, unit=uom, period=fmt.month(period, lang),
+                         boundary_version=data.version_label(bv, lang), name=f"muc-tieu-{indicator}",
+                         column_labels=ui.export_labels(shown, lang))
     decimals = fmt.decimals_for(data.indicator(indicator)["unit_of_measure"])
-    ui.chart(lambda chrome: charts.progress_bars(shown, meta, threshold=threshold, decimals=decimals, chrome=chrome),
-             meta, key="targets_progress")
-    ui.view_downloads("targets_view", [(lambda chrome: charts.progress_bars(
-        shown, meta, threshold=threshold, decimals=decimals, chrome=chrome), meta)], t("page_targets", lang),
-        {t("indicator", lang): data.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)}, lang)
+    # built once per view and snapshot (data.figure), shown and exported as is
+    fig = data.figure("targets_progress", lambda: charts.progress_bars(shown, meta, threshold=threshold,
+                                                                       decimals=decimals), meta,
+                      indicator=indicator, period=period, threshold=threshold, lang=lang)
+    ui.chart(fig, meta, key="targets_progress")
+    ui.view_downloads("targets_view", [(fig, meta)], t("page_targets", lang),
+                      {t("indicator", lang): data.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)},
+                      lang)
 
     # ---- units below the threshold ----------------------------------------------------------------
     st.subheader(t("targets_below", lang, thr=fmt.pct(threshold, lang, 0)))

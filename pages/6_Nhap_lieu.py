@@ -5,8 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from cnscd import auth, data, ingest, login_ui, ui
-from cnscd import text
+from cnscd import auth, data, fmt, ingest, login_ui, text, ui
 from cnscd.text import t
 from cnscd.ingest import pagekit as pk
 from cnscd.ingest.templates import template
@@ -62,7 +61,7 @@ else:
         for col, k, v in zip(cols, ["import_n_obs", "import_n_targets", "import_n_conflicts", "import_n_unchanged",
                                        "import_n_errors"],
                              [c["observations"], c["targets"], c["conflicts"], c["unchanged"], c["errors"]]):
-            col.metric(t(k, lang), f"{v:,}".replace(",", "." if lang == "vi" else ","))
+            col.metric(t(k, lang), fmt.number(v, lang))
         if plan.ok:
             st.success(t("import_accepted", lang))
         else:   # bad input: both languages
@@ -82,7 +81,7 @@ else:
             replace, skip = pk.decisions(pl.DataFrame(edited), lang)
         if plan.ok and st.button(t("import_confirm", lang), type="primary"):
             try:
-                auth.check(st.session_state.get("editor_session"))
+                auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 m = ingest.commit(plan, session.user, policy="ask", replace=replace, skip=skip)
             except (auth.AuthError, ingest.BatchError) as exc:
                 st.error(str(exc))
@@ -107,7 +106,7 @@ else:
         sure = st.checkbox(t("import_rollback_sure", lang))
         if st.button(t("import_rollback", lang), disabled=not sure):
             try:
-                auth.check(st.session_state.get("editor_session"))
+                auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 ingest.rollback(pick, session.user, list(session.provinces))
                 st.success(t("import_rolled_back", lang, batch_id=pick))
                 st.rerun()

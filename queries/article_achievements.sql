@@ -24,7 +24,8 @@ matched AS (
               AND t.indicator_code = o.indicator_code
               AND o.period_end BETWEEN t.period_start AND t.period_end
     QUALIFY row_number() OVER (PARTITION BY o.unit_code, o.boundary_version, o.indicator_code, o.period_end,
-                                            o.source_id ORDER BY t.period_end) = 1
+                                            o.source_id
+                               ORDER BY t.period_end, t.period_end - t.period_start, t.source_id) = 1
 ),
 final AS (
     SELECT m.*, u.short_name, u.unit_name, s.title AS source_title, s.url AS source_url,

@@ -24,7 +24,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cnscd import months
+
 ROOT = Path(__file__).resolve().parent.parent
+LEGACY_DAY = dt.date(2024, 6, 30)   # a legacy month the page-number tests read (Đồng Tháp 87 in 2024)
 APP = ROOT / "app.py"
 PAGES = {"overview": "pages/1_Tong_quan.py", "map": "pages/2_Ban_do.py", "compare": "pages/3_So_sanh_tinh.py",
          "districts": "pages/4_So_sanh_huyen.py", "targets": "pages/5_Muc_tieu.py", "sources": "pages/7_Nguon.py"}
@@ -148,14 +151,8 @@ class Downloads:
         return csv_rows(self.menus[key][1])
 
 
-def month_end(key: str) -> dt.date:
-    y, m = (int(p) for p in key.split("-")[:2])
-    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-
-
-def months_back(day: dt.date, n: int) -> dt.date:
-    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
-    return month_end(f"{y:04d}-{m + 1:02d}")
+month_end = months.from_key     # '2025-06' -> 30/06/2025
+months_back = months.back
 
 
 def as_date(v: Any) -> dt.date:

@@ -15,13 +15,12 @@ import pytest
 
 from data import checks
 
-
-@pytest.fixture(scope="module")
-def wcon(warehouse_file):
-    """The unplanted copy (read-only)."""
-    con = duckdb.connect(str(warehouse_file), read_only=True)
-    yield con
-    con.close()
+# planted rows name their columns: the tables gain columns at the end (value_qualifier, stated_pct_of_target,
+# target_is_derived), which a bare VALUES list would have to follow
+OBS_COLS = ("unit_code, boundary_version, indicator_code, period_start, period_end, granularity, value, source_id, "
+            "quote_vi, is_demo, batch_id")
+TARGET_COLS = ("unit_code, boundary_version, indicator_code, period_start, period_end, target_value, source_id, "
+               "quote_vi, is_demo, batch_id")
 
 
 @pytest.fixture
@@ -65,15 +64,15 @@ def assert_named(con, name: str, pattern: str) -> None:
 
 
 # ---- the unplanted copy ------------------------------------------------------------------------------
-def test_every_check_counts_what_it_compared_and_holds(wcon):
+def test_every_check_counts_what_it_compared_and_holds(con):
     """The unplanted copy: every check compared something and found nothing wrong."""
     names = checks.check_names()
     assert len(names) >= 9
     for name in names:
-        r = checks.run(wcon, name)
+        r = checks.run(con, name)
         assert r.n_compared is not None, f"{name} must return n_compared (see data/checks.py)"
         assert r.n_compared > 0 and r.failures == [], (name, r.n_compared, r.failures[:5])
-    assert checks.run_all(wcon) == []
+    assert checks.run_all(con) == []
 
 
 def test_every_check_has_a_planted_fault_and_an_empty_case():
@@ -87,7 +86,7 @@ def test_every_check_has_a_planted_fault_and_an_empty_case():
 
 # ---- one planted fault per check (several for some) ---------------------------------------------------
 def _orphan_observation(con):
-    con.execute("""INSERT INTO core_observation VALUES ('99999', 'legacy', 'teams_total', DATE '2024-06-01',
+    con.execute(f"""INSERT INTO core_observation ({OBS_COLS}) VALUES ('99999', 'legacy', 'teams_total', DATE '2024-06-01',
                    DATE '2024-06-30', 'month', 5, 'demo', NULL, true, NULL)""")
     return r"core_observation: unknown unit 99999 in version legacy"
 
@@ -111,8 +110,9 @@ def _unit_count_province(con):
 
 def _unit_count_district_2025(con):
     con.execute("""INSERT INTO core_unit (boundary_version, unit_code, unit_level, unit_name, short_name, slug,
-                   parent_code, province_code, source_id)
-                   VALUES ('2025', '999', 'district', 'Huyện Thử', 'Thử', 'thu', '82', '82', 'demo')""")
+                   parent_code, province_code, source_id, display_name, display_name_full)
+                   VALUES ('2025', '999', 'district', 'Huyện Thử', 'Thử', 'thu', '82', '82', 'demo', 'H. Thử',
+                           'H. Thử, Đồng Tháp')""")
     return r"2025 district: 1 units, expected 0–0"
 
 
@@ -180,13 +180,25 @@ def _parent_not_sum_legacy(con):
 
 
 def _child_changed_2025(con):
-    end, _ = demo_row(con, "82", "2025", "members")
+    # a 2025 parent and month the check compares (every child reported: the demo leaves some communes
+    # unreported each month, so it is often the nation over its 34 provinces); one child's value moves
+    parent, end = one(con, """WITH reported AS (
+                                  SELECT u.parent_code, o.period_end, count(*) AS n FROM core_observation o
+                                  JOIN core_unit u USING (boundary_version, unit_code)
+                                  WHERE o.boundary_version = '2025' AND o.indicator_code = 'members' AND o.is_demo
+                                    AND u.parent_code IS NOT NULL GROUP BY ALL),
+                              children AS (
+                                  SELECT parent_code, count(*) AS n FROM core_unit
+                                  WHERE boundary_version = '2025' AND parent_code IS NOT NULL
+                                    AND coalesce(is_reporting, true) GROUP BY ALL)
+                              SELECT r.parent_code, r.period_end FROM reported r JOIN children c USING (parent_code)
+                              WHERE r.n = c.n ORDER BY r.period_end DESC, r.parent_code LIMIT 1""")
     code = one(con, """SELECT min(o.unit_code) FROM core_observation o JOIN core_unit u USING (boundary_version, unit_code)
-                       WHERE o.boundary_version = '2025' AND u.parent_code = '82' AND o.indicator_code = 'members'
-                         AND o.period_end = ? AND o.is_demo""", [end])[0]
+                       WHERE o.boundary_version = '2025' AND u.parent_code = ? AND o.indicator_code = 'members'
+                         AND o.period_end = ? AND o.is_demo""", [parent, end])[0]
     con.execute("""UPDATE core_observation SET value = value + 7 WHERE unit_code = ? AND boundary_version = '2025'
                    AND indicator_code = 'members' AND period_end = ? AND is_demo""", [code, end])
-    return rf"2025 82 members {end}: parent [\d.]+ ≠ sum of children"
+    return rf"2025 {parent} members {end}: parent [\d.]+ ≠ sum of children"
 
 
 def _july_jump(con):
@@ -196,19 +208,19 @@ def _july_jump(con):
 
 
 def _observation_before_its_version(con):
-    con.execute("""INSERT INTO core_observation VALUES ('82', '2025', 'teams_total', DATE '2025-03-01',
+    con.execute(f"""INSERT INTO core_observation ({OBS_COLS}) VALUES ('82', '2025', 'teams_total', DATE '2025-03-01',
                    DATE '2025-03-31', 'month', 5, 'demo', NULL, true, NULL)""")
     return r"observation 82 teams_total 2025-03-01\.\.2025-03-31 is outside boundary version 2025"
 
 
 def _observation_after_its_version(con):
-    con.execute("""INSERT INTO core_observation VALUES ('87', 'legacy', 'teams_total', DATE '2025-08-01',
+    con.execute(f"""INSERT INTO core_observation ({OBS_COLS}) VALUES ('87', 'legacy', 'teams_total', DATE '2025-08-01',
                    DATE '2025-08-31', 'month', 5, 'demo', NULL, true, NULL)""")
     return r"observation 87 teams_total 2025-08-01\.\.2025-08-31 is outside boundary version legacy"
 
 
 def _target_starting_after_its_version(con):
-    con.execute("""INSERT INTO core_target VALUES ('87', 'legacy', 'teams_total', DATE '2026-01-01',
+    con.execute(f"""INSERT INTO core_target ({TARGET_COLS}) VALUES ('87', 'legacy', 'teams_total', DATE '2026-01-01',
                    DATE '2026-12-31', 10, 'demo', NULL, true, NULL)""")
     return r"target 87 teams_total 2026-01-01\.\.2026-12-31 is outside boundary version legacy"
 
@@ -252,14 +264,18 @@ def test_run_all_reports_a_planted_fault_under_its_check_name(planted):
 
 
 def test_an_index_published_under_the_new_provinces_is_not_a_boundary_fault(planted):
-    """An indicator that is never aggregated (aggregation 'none', e.g. the DTI rank) may be published for
-    2024 under the 34 provinces: check_boundary_periods skips it, and still catches a summable one."""
-    code = one(planted(), "SELECT min(indicator_code) FROM core_indicator WHERE aggregation = 'none'")[0]
-    con = planted(f"""INSERT INTO core_observation VALUES ('82', '2025', '{code}', DATE '2024-01-01', DATE '2024-12-31',
-                      'year', 39, 'demo', NULL, true, NULL)""")
+    """A figure its source published under the 34 provinces for 2024 (the DTI 2024, published 21/10/2025)
+    may start before the 2025 version (the check's published-date rule); the same row from a source
+    without such a date is still caught, and so is a demo row before the version."""
+    src = one(planted(), "SELECT source_id FROM core_source WHERE published_date >= DATE '2025-07-01' "
+                         "AND source_id LIKE '%dti%' ORDER BY source_id LIMIT 1")[0]
+    row = "('82', '2025', 'dti_rank', DATE '2024-01-01', DATE '2024-12-31', 'year', 39, '{}', NULL, {}, NULL)"
+    con = planted(f"INSERT INTO core_observation ({OBS_COLS}) VALUES " + row.format(src, "false"))
     assert checks.run(con, "check_boundary_periods").failures == []
     pattern = _observation_before_its_version(con)
     assert_named(con, "check_boundary_periods", pattern)
+    con = planted(f"INSERT INTO core_observation ({OBS_COLS}) VALUES " + row.format("demo", "true"))
+    assert_named(con, "check_boundary_periods", r"observation 82 dti_rank 2024-01-01\.\.2024-12-31 is outside")
 
 
 # ---- a check that compared nothing fails -------------------------------------------------------------

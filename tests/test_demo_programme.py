@@ -12,7 +12,7 @@ import pytest
 import queries
 from cnscd import districtdata, mapdata
 from cnscd.charts import maps
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from data import population, units
 
 HOANG_SA = {("legacy", "498"), ("2025", "20333")}

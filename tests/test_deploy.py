@@ -54,6 +54,7 @@ def test_compose_file_has_balancer_viewers_editor_and_a_read_only_snapshot_volum
     assert "snapshots:/snapshots" in svc["editor"]["volumes"]
     assert svc["viewer"]["deploy"]["replicas"] >= 2
     assert {"snapshots", "editor-data"} <= set(doc["volumes"])
+    assert "editor-data:" + svc["editor"]["environment"]["CNSCD_STATE_DIR"] in svc["editor"]["volumes"]
     cfg = svc["balancer"]["volumes"][0].split(":")[0]
     assert (DEPLOY / cfg).is_file()
 
@@ -137,6 +138,8 @@ def test_k8s_one_editor_with_its_own_volume(k8s):
     assert k8s[("PersistentVolumeClaim", claims["data"])]["spec"]["accessModes"] == ["ReadWriteOnce"]
     mounts = {m["name"]: m for m in c["volumeMounts"]}
     assert not mounts["snapshots"].get("readOnly") and env["CNSCD_WAREHOUSE"].startswith(mounts["data"]["mountPath"])
+    # accepted outlines and login counts live on the volume too, not in the container's /app (lost on restart)
+    assert env["CNSCD_STATE_DIR"] == mounts["data"]["mountPath"]
     assert dep["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
 
 

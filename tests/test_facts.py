@@ -10,7 +10,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -121,20 +120,16 @@ def _mini_warehouse():
     """The real schema, catalogue and sources, the nation and two provinces."""
     from data import build, seeds
     from data.unit_labels import with_display_names
+    from tests import tiny_warehouse
 
-    c = duckdb.connect()
-    queries.execute_script(c, "schema")
-    build.insert(c, "core_boundary_version", build.boundary_versions())
-    build.insert(c, "core_source", build.merged_sources())
-    build.insert(c, "core_indicator", seeds.load_indicators())
     units = pl.DataFrame({"boundary_version": ["legacy"] * 3, "unit_code": ["VN", "87", "82"],
                           "unit_level": ["nation", "province", "province"],
                           "unit_name": ["Việt Nam", "Tỉnh Đồng Tháp", "Tỉnh Tiền Giang"],
                           "short_name": ["Việt Nam", "Đồng Tháp", "Tiền Giang"], "slug": ["vn", "dong-thap", "tien-giang"],
                           "parent_code": [None, "VN", "VN"], "province_code": [None, "87", "82"],
                           "source_id": ["demo"] * 3})
-    build.insert(c, "core_unit", with_display_names(units))
-    return c
+    return tiny_warehouse.connect(core_boundary_version=build.boundary_versions(), core_source=build.merged_sources(),
+                                  core_unit=with_display_names(units), core_indicator=seeds.load_indicators())
 
 
 def _obs(rows):
@@ -145,17 +140,18 @@ def _obs(rows):
 
 
 def test_sums_check_skips_indicators_that_do_not_aggregate():
-    from data import build
+    from data import build, checks
 
     c = _mini_warehouse()
     m = dt.date(2024, 6, 30)
-    build.insert(c, "core_observation", _obs([
+    queries.insert(c, "core_observation", _obs([
         ("87", "teams_total", m, "month", 10, "demo"), ("82", "teams_total", m, "month", 20, "demo"),
         ("VN", "teams_total", m, "month", 31, "demo"),   # planted: 10 + 20 ≠ 31
         ("87", "dti_rank", m, "month", 39, "demo"), ("82", "dti_rank", m, "month", 20, "demo"),
         ("VN", "dti_rank", m, "month", 5, "demo")]))     # ranks never add up: must not be compared
-    problems = queries.run(c, "check_sums_across_levels")["problem"].to_list()
-    assert len(problems) == 1 and "teams_total" in problems[0]
+    result = checks.run(c, "check_sums_across_levels")   # problems, and the summary row's n_compared
+    assert len(result.problems) == 1 and "teams_total" in result.problems[0]
+    assert result.n_compared == 1                         # teams_total compared, dti_rank not
 
 
 def test_a_rank_target_is_met_by_a_lower_rank_not_a_percentage():
@@ -163,9 +159,9 @@ def test_a_rank_target_is_met_by_a_lower_rank_not_a_percentage():
 
     c = _mini_warehouse()
     src = "art_dongthap_cds_ktxh_2023"
-    build.insert(c, "core_observation", _obs([("87", "dti_rank", dt.date(2024, 12, 31), "date", 39, src),
+    queries.insert(c, "core_observation", _obs([("87", "dti_rank", dt.date(2024, 12, 31), "date", 39, src),
                                               ("87", "shops_epayment", dt.date(2024, 12, 31), "date", 739, src)]))
-    build.insert(c, "core_target", pl.DataFrame({
+    queries.insert(c, "core_target", pl.DataFrame({
         "unit_code": ["87", "87"], "boundary_version": ["legacy"] * 2, "indicator_code": ["dti_rank", "shops_epayment"],
         "period_start": [dt.date(2023, 4, 7)] * 2, "period_end": [dt.date(2025, 12, 31)] * 2,
         "target_value": [25.0, 480.0], "source_id": [src] * 2, "is_demo": [False] * 2}))

@@ -105,7 +105,7 @@ def test_batch_id_cannot_escape_the_imports_folder(wh):
 
 
 def test_failed_write_leaves_no_trace(wh, monkeypatch):
-    from cnscd.ingest import batches
+    import queries
 
     before = export_all(wh)
     plan = dry(wh, district_report(), "a.xlsx")
@@ -115,8 +115,8 @@ def test_failed_write_leaves_no_trace(wh, monkeypatch):
             raise RuntimeError("disk full (simulated)")
         return real(con, table, frame)
 
-    real = batches._insert
-    monkeypatch.setattr(batches, "_insert", boom)
+    real = queries.insert
+    monkeypatch.setattr(queries, "insert", boom)
     with pytest.raises(RuntimeError):
         commit(plan, "an")
     assert export_all(wh) == before

@@ -3,17 +3,14 @@ two periods side by side and a shared link's query parameters."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from cnscd import map_ui
 from cnscd.charts import maps
 from tests import mapfixtures as mf
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/2_Ban_do.py"
 
 
@@ -180,9 +177,7 @@ def test_real_warehouse_and_layers(warehouse_env):
     st.cache_data.clear()
     st.cache_resource.clear()
     maps.layer_for.cache_clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"period": "2026-06", "cmp": "1", "period2": "2025-06"})
-    at.switch_page(PAGE).run()
+    at = mf.app_opener(PAGE, timeout=60)(period="2026-06", cmp="1", period2="2025-06")
     assert not at.exception, at.exception
     left, right = figures(at)
     assert len(codes(left)) == 34 and len(codes(right)) == 63

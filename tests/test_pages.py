@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import queries
+from cnscd import months
 from cnscd.views import compare, overview, targets
 
 APP = "../app.py"
@@ -253,8 +254,8 @@ def test_index_measure_is_100_at_base(q):
 
 
 def test_period_helpers():
-    assert overview.months_back(dt.date(2025, 7, 31), 1) == dt.date(2025, 6, 30)
-    assert overview.months_back(dt.date(2025, 3, 31), 13) == dt.date(2024, 2, 29)
+    assert months.back(dt.date(2025, 7, 31), 1) == dt.date(2025, 6, 30)
+    assert months.back(dt.date(2025, 3, 31), 13) == dt.date(2024, 2, 29)
 
 
 def test_sources_helpers(q, tmp_path):

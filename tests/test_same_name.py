@@ -15,7 +15,8 @@ import pytest
 import queries
 from cnscd import districtdata, mapdata
 from cnscd.charts import districts, maps
-from cnscd.export import ChartMeta, tables
+from cnscd.charts.meta import ChartMeta
+from cnscd.export import tables
 from cnscd.views import compare
 from data.unit_labels import name_key, with_display_names
 
@@ -84,7 +85,7 @@ def test_every_province_one_bar_per_unit_and_no_twin_labels(con, query, latest):
             rank = districtdata.ranking(query, indicator="teams_total", period_end=period, version=version,
                                         province=prov)
             # ranking bars: one bar per unit, keyed by code; the units with data carry exactly their value
-            fig = districts.ranking_bars(rank, meta(), reference=None, reference_label="", chrome=False)
+            fig = districts.ranking_bars(rank, meta(), reference=None, reference_label="")
             bar = fig.data[0]
             assert sorted(bar.y) == sorted(own["unit_code"]), where
             assert len(set(bar.y)) == len(bar.y) == own.height, where
@@ -103,7 +104,7 @@ def test_every_province_one_bar_per_unit_and_no_twin_labels(con, query, latest):
             # scatter: one point per unit with both figures, no twin texts
             pair = districtdata.pair(query, x="teams_total", y="members", period_end=period, version=version,
                                      province=prov)
-            sc = districts.scatter(pair, meta(), x_title="x", y_title="y", chrome=False)
+            sc = districts.scatter(pair, meta(), x_title="x", y_title="y")
             assert len(sc.data[0].x) == pair.height <= len(expected), where
             no_twins(list(sc.data[0].text), f"{where} scatter")
             # small multiples: one title per unit, no twins (names of every unit in the series too)
@@ -112,7 +113,7 @@ def test_every_province_one_bar_per_unit_and_no_twin_labels(con, query, latest):
             # (the chart's cost grows with its panels: the best four and every unit whose name is shared)
             order = list(dict.fromkeys(districtdata.top_units(rank, 4) + [
                 c for c in shared.get((version, prov), []) if c in set(trend["unit_code"])]))[:24]
-            sm = districts.small_multiples(trend, meta(), order=order, chrome=False)
+            sm = districts.small_multiples(trend, meta(), order=order)
             titles = [a.text for a in sm.layout.annotations][:len(order)]
             assert len(sm.data) == len(order), where
             no_twins(titles, f"{where} small multiples")
@@ -120,7 +121,7 @@ def test_every_province_one_bar_per_unit_and_no_twin_labels(con, query, latest):
             frame, classes = mapdata.map_frame(query, indicator="teams_total", period_end=period, version=version,
                                                level=CHILD[version], province=prov)
             layer = maps.layer_for(CHILD[version], version, prov)
-            m = maps.choropleth(layer, frame, classes, meta(), measure_unit="tổ", value_unit="tổ", chrome=False)
+            m = maps.choropleth(layer, frame, classes, meta(), measure_unit="tổ", value_unit="tổ")
             hover = [row[0] for tr in m.data if tr.customdata is not None for row in tr.customdata]
             codes = [row[7] for tr in m.data if tr.customdata is not None for row in tr.customdata]
             # the map draws every unit, also one where nobody lives (Hoàng Sa: "no data")
@@ -195,7 +196,7 @@ def test_national_maps_name_the_province(con, query, latest):
         frame, classes = mapdata.map_frame(query, indicator="teams_total", period_end=latest[version],
                                            version=version, level=level)
         layer = maps.layer_for(level, version)
-        m = maps.choropleth(layer, frame, classes, meta(), measure_unit="tổ", value_unit="tổ", chrome=False)
+        m = maps.choropleth(layer, frame, classes, meta(), measure_unit="tổ", value_unit="tổ")
         hover = [row[0] for tr in m.data if tr.customdata is not None for row in tr.customdata]
         n = con.execute("SELECT count(*) FROM core_unit WHERE boundary_version = ? AND unit_level = ?",
                         [version, level]).fetchone()[0]

@@ -13,12 +13,11 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-import queries
 from data import seeds
+from tests import tiny_warehouse
 
 O, T = "observation", "target"
 EXPECTED = [
@@ -298,15 +297,11 @@ def test_population_provinces():
 
 def test_rows_fit_the_warehouse_schema(figures):
     """Keys and types hold in the real schema (primary keys, CHECKs, foreign keys to indicators)."""
-    con = duckdb.connect()
-    queries.execute_script(con, "schema")
-    for table, frame in (("core_indicator", seeds.load_indicators()), ("core_source", seeds.load_sources())):
-        con.from_arrow(frame.select(con.table(table).columns).to_arrow()).insert_into(table)
     obs = figures.filter(pl.col("record") == O).with_columns(is_demo=pl.lit(False), batch_id=pl.lit(None, pl.String))
-    con.from_arrow(obs.select(con.table("core_observation").columns).to_arrow()).insert_into("core_observation")
     tgt = figures.filter(pl.col("record") == T).rename({"value": "target_value"}).with_columns(
         is_demo=pl.lit(False), batch_id=pl.lit(None, pl.String))
-    con.from_arrow(tgt.select(con.table("core_target").columns).to_arrow()).insert_into("core_target")
+    con = tiny_warehouse.connect(core_indicator=seeds.load_indicators(), core_source=seeds.load_sources(),
+                                 core_observation=obs, core_target=tgt)
     n_obs, n_tgt = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("core_observation", "core_target"))
     assert (n_obs, n_tgt) == (figures.filter(pl.col("record") == O).height, figures.filter(pl.col("record") == T).height)
     con.close()

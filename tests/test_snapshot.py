@@ -129,27 +129,36 @@ def test_an_unreachable_snapshot_directory_keeps_the_served_snapshot(tmp_path, s
 def test_publish_while_readers_read_no_error_no_mix(tmp_path, snapdir):
     snapshot.publish(tiny(tmp_path / "w.duckdb", 0), snapdir)
     reader = warehouse.Reader()            # one per server process, shared by its sessions' threads
-    stop, errors, seen = threading.Event(), [], {}
+    stop, errors, seen = threading.Event(), [], {i: [] for i in range(50)}
+    read_one = threading.Condition()
 
     def viewer(i: int) -> None:
-        got = []
+        got = seen[i]
         try:
             while not stop.is_set():
                 a, b = read(reader)
                 if a != b:
                     errors.append(f"viewer {i} saw a mix: {a} != {b}")
-                got.append(a)
+                with read_one:
+                    got.append(a)
+                    read_one.notify_all()
         except Exception as exc:  # noqa: BLE001 - any error fails the test
             errors.append(f"viewer {i}: {exc!r}")
-        seen[i] = got
+            with read_one:
+                read_one.notify_all()
+
+    def every_viewer_read(v: int) -> bool:
+        """Wait (no fixed sleep) until every viewer has read version v since it was published."""
+        with read_one:
+            return read_one.wait_for(lambda: errors or all(g and g[-1] == v for g in seen.values()), timeout=60)
 
     threads = [threading.Thread(target=viewer, args=(i,)) for i in range(50)]
     for th in threads:
         th.start()
-    for v in range(1, 6):
-        time.sleep(0.15)
+    assert every_viewer_read(0), "the viewers did not start reading"
+    for v in range(1, 6):           # each publication lands while all fifty are reading
         snapshot.publish(tiny(tmp_path / "w.duckdb", v), snapdir)
-    time.sleep(0.3)
+        assert every_viewer_read(v), f"not every viewer reached version {v}: {[g[-1:] for g in seen.values()]}"
     stop.set()
     for th in threads:
         th.join(10)

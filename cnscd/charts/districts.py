@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from cnscd import fmt
-from cnscd.charts.base import date_axis, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.base import DATE_AXIS, axes, finish, subplot_grid
+from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
 BAR_COLOUR = "#2c7fb8"
@@ -20,8 +19,7 @@ AVG_COLOUR = "#d95f0e"
 
 
 def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | None, reference_label: str,
-                 decimals: int = 0, no_report_label: str | None = None, limit: int | None = None,
-                 chrome: bool = True) -> go.Figure:
+                 decimals: int = 0, no_report_label: str | None = None, limit: int | None = None) -> go.Figure:
     """Horizontal bars, best at the top; units with no report listed at the bottom with no bar.
     With `limit`, a province of 100+ communes shows its best and worst limit/2 (the table has all).
     frame: unit_code, display_name, value, rank, pct_target. One bar per row: the category is the
@@ -48,12 +46,12 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
     fig.update_yaxes(type="category", tickmode="array", tickvals=codes, ticktext=names,
                      autorange="reversed", automargin=True)
     fig.update_xaxes(tickformat=d3, title={"text": meta.unit})
-    return finish(fig, meta, chrome=chrome, height=max(320, 22 * f.height + 160),
+    return finish(fig, meta, height=max(320, 22 * f.height + 160),
                   uirevision=f"rank-{meta.name}")
 
 
 def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str, x_decimals: int = 0,
-            y_decimals: int = 0, chrome: bool = True) -> go.Figure:
+            y_decimals: int = 0) -> go.Figure:
     """frame: unit_code, display_name, x, y."""
     fig = go.Figure(go.Scatter(
         x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text" if frame.height <= 40 else "markers",
@@ -63,33 +61,36 @@ def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str,
                       f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False))
     fig.update_xaxes(title={"text": x_title}, tickformat=fmt.d3(x_decimals))
     fig.update_yaxes(title={"text": y_title}, tickformat=fmt.d3(y_decimals))
-    return finish(fig, meta, chrome=chrome, height=520, uirevision=f"scatter-{meta.name}")
+    return finish(fig, meta, height=520, uirevision=f"scatter-{meta.name}")
 
 
 def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], columns: int = 4,
-                    decimals: int = 0, chrome: bool = True) -> go.Figure:
+                    decimals: int = 0) -> go.Figure:
     """One small line chart per unit (in `order`), same y scale so they compare.
     series: unit_code, display_name, period_end, value, is_demo."""
     names = dict(zip(series["unit_code"], series["display_name"]))
     order = list(dict.fromkeys(c for c in order if c in names))  # one panel per unit
     rows = max(1, -(-len(order) // columns))
-    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True,
-                        subplot_titles=[names[c] for c in order] or [""],
-                        vertical_spacing=min(0.12, 0.45 / max(rows, 1)), horizontal_spacing=0.04)
+    layout, cells = subplot_grid(rows, columns, [names[c] for c in order] or [""], shared_yaxes=True,
+                                 shared_xaxes=True, vertical_spacing=min(0.12, 0.45 / max(rows, 1)),
+                                 horizontal_spacing=0.04)
+    traces = []
     for i, code in enumerate(order):
         part = series.filter(pl.col("unit_code") == code).sort("period_end")
-        fig.add_trace(go.Scatter(
-            x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
+        traces.append(dict(
+            type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
             line={"color": BAR_COLOUR, "width": 2}, fill="tozeroy", fillcolor="rgba(44,127,184,0.12)",
             hovertemplate=f"<b>{names[code]}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(decimals)}}} {meta.unit}"
-                          "<extra></extra>", showlegend=False), row=i // columns + 1, col=i % columns + 1)
-    date_axis(fig)
-    fig.update_yaxes(tickformat=fmt.d3(decimals), rangemode="tozero")
-    fig.update_annotations(font={"size": 12}, yshift=4)  # subplot titles clear of the lines
-    fig = finish(fig, meta, chrome=chrome, height=200 * rows + 170, uirevision=f"multi-{meta.name}")
-    if chrome:  # the first row's titles sit under the subtitle, not on it
-        fig.update_layout(margin={"t": 115})
-    return fig
+                          "<extra></extra>", showlegend=False, **cells[i]))
+    for ax in axes(layout, "x"):
+        ax.update(DATE_AXIS)
+    for ax in axes(layout, "y"):
+        ax.update(tickformat=fmt.d3(decimals), rangemode="tozero")
+    for ann in layout.get("annotations", []):
+        ann.update(font={"size": 12}, yshift=4)   # subplot titles clear of the lines
+    fig = go.Figure(data=traces, layout=layout)   # validated once (see base.subplot_grid)
+    # top 115: the first row's titles sit under the subtitle, not on it
+    return finish(fig, meta, height=200 * rows + 170, uirevision=f"multi-{meta.name}", top=115)
 
 
 __all__ = ["ranking_bars", "scatter", "small_multiples"]

@@ -9,6 +9,8 @@ A click returns the unit through customdata (slot 7; slot 9 is its province).
 """
 from __future__ import annotations
 
+import urllib.parse
+
 import numpy as np
 import plotly.colors as pc
 import plotly.graph_objects as go
@@ -18,9 +20,14 @@ from cnscd import fmt
 from cnscd.charts.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.classes import Classes
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
+# plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
+# has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
+# empty topology inlined as a data: URL, the `topojsonURL` of the map's Plotly config
+# (map_ui.plotly_config), satisfies it without any request ('#' swallows the file name plotly.js appends).
+EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 NO_REPORT_COLOUR = "#d0d0d0"
 NO_DATA_COLOUR = "#f7f7f7"     # nobody lives there (Hoàng Sa): drawn and named, no figure expected
 BORDER_COLOUR = "#ffffff"
@@ -69,7 +76,7 @@ def _status(has_report: bool | None, lang: str, no_report: str | None = None) ->
 
 def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: ChartMeta, *,
                measure_unit: str, value_unit: str, decimals: int = 0, show_raw: bool = False,
-               chrome: bool = True, height: int = 620, uirevision: str | None = None,
+               height: int = 620, uirevision: str | None = None,
                labels: list[tuple[str, float, float]] | None = None,
                geojson_url: str | None = None, no_report_label: str | None = None,
                higher_is_better: bool = True) -> go.Figure:
@@ -175,7 +182,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
                     bgcolor="rgba(0,0,0,0)")
     rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
-    finish(fig, meta, chrome=chrome, uirevision=rev, height=height)
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80 if chrome else 10, "b": 80 if chrome else 10},
+    finish(fig, meta, uirevision=rev, height=height)
+    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 80},
                       dragmode="pan", clickmode="event+select", showlegend=False)
     return fig

@@ -6,7 +6,7 @@ import polars as pl
 
 from cnscd import fmt
 from cnscd.charts.base import STATUS_COLOURS, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.text import STATUS_KEYS, t, word
 
 
@@ -24,7 +24,7 @@ def status_of(pct: float | None, threshold: float) -> str:
 
 
 def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80.0,
-                  decimals: int = 0, chrome: bool = True) -> go.Figure:
+                  decimals: int = 0) -> go.Figure:
     """frame: label, pct (value / target × 100), value, target_value, is_demo, optional unit_code;
     sorted as given. With unit_code the bar categories are codes (two units never share a bar) and
     the tick texts their labels."""
@@ -50,4 +50,4 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
     fig.update_xaxes(title=f"% {t('target', lang).lower()}", ticksuffix=" %" if lang == "vi" else "%",
                      tickformat=",.0f", rangemode="tozero")
     fig.update_layout(barmode="overlay", bargap=0.25)
-    return finish(fig, meta, chrome=chrome, height=max(320, 22 * frame.height + 160))
+    return finish(fig, meta, height=max(320, 22 * frame.height + 160))

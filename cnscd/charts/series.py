@@ -9,14 +9,13 @@ import polars as pl
 
 from cnscd import fmt
 from cnscd.charts.base import NATION_COLOUR, colour, date_axis, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
 
 def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame | None = None,
                 seeds: pl.DataFrame | None = None, break_date: dt.date | None = None,
-                y_title: str = "", decimals: int = 0, ref_line: float | None = None,
-                chrome: bool = True) -> go.Figure:
+                y_title: str = "", decimals: int = 0, ref_line: float | None = None) -> go.Figure:
     """frame: key, label, period_end, value, is_demo, is_nation, optional colour_key (one line per key;
     keys sharing a colour_key share a colour, e.g. a province and its predecessors before the merger).
     targets: key, label, period_start, period_end, target_value. seeds: label, period_end, value,
@@ -81,4 +80,4 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
     date_axis(fig)
     fig.update_yaxes(title=y_title or meta.unit, tickformat=fmt.d3(decimals), rangemode="tozero")
     fig.update_layout(hovermode="closest")
-    return finish(fig, meta, chrome=chrome, height=460)
+    return finish(fig, meta, height=460)

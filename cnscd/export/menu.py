@@ -13,9 +13,10 @@ from typing import Callable, Union
 import plotly.graph_objects as go
 import streamlit as st
 
+from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
-from . import ChartMeta, images, report, slides, tables
+from . import images, report, slides, tables
 
 FigSource = Union[go.Figure, Callable[[], go.Figure]]
 

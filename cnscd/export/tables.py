@@ -12,9 +12,10 @@ import io
 
 import xlsxwriter
 
+from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
-from . import ChartMeta, ExportError
+from . import ExportError
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -9,7 +9,7 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd.views.common import Query, rank_within, today_version, with_population, with_targets
+from cnscd.views.common import Query, break_date, rank_within, today_version, with_population, with_targets
 
 MEASURES = ("abs", "per1000", "index", "pct_target")
 MODES = ("reported", "today")
@@ -47,6 +47,35 @@ def crosswalk_targets(query: Query, indicator: str, aggregation: str) -> pl.Data
     return pl.concat([own, summed.cast(own.schema)], how="vertical")
 
 
+def today_targets_in_force(query: Query, indicator: str, aggregation: str) -> pl.DataFrame:
+    """The target in force at each month in today's provinces: from 1/7/2025 today's own; before, the
+    predecessors' targets in force that month summed with the crosswalk weights (counts only, and only
+    where every predecessor has one); the nation keeps its older targets (counts and rates)."""
+    tf = query("targets_in_force").filter(pl.col("indicator_code") == indicator)
+    today, start = today_version(query), break_date(query)
+    cols = ["unit_code", "boundary_version", "indicator_code", "period_end", "target_value",
+            "target_period_end", "is_demo"]
+    parts = [tf.filter((pl.col("boundary_version") == today) & (pl.col("period_end") >= start)).select(cols),
+             tf.filter((pl.col("boundary_version") != today) & (pl.col("unit_code") == "VN")
+                       & (pl.col("period_end") < start)).with_columns(boundary_version=pl.lit(today)).select(cols)]
+    if aggregation == "sum":
+        cw = query("province_crosswalk")
+        need = cw.group_by("to_code").agg(n_from=pl.len())
+        old = tf.filter((pl.col("boundary_version") != today) & (pl.col("period_end") < start)).join(
+            cw.select(pl.col("from_version").alias("boundary_version"), pl.col("from_code").alias("unit_code"),
+                      "to_code", "weight"), on=["boundary_version", "unit_code"])
+        summed = (old.group_by("to_code", "period_end")
+                  .agg(target_value=(pl.col("target_value") * pl.col("weight")).sum(), n=pl.len(),
+                       target_period_end=pl.col("target_period_end").min(), is_demo=pl.col("is_demo").any())
+                  .join(need, on="to_code").filter(pl.col("n") == pl.col("n_from"))
+                  .select(pl.col("to_code").alias("unit_code"), pl.lit(today).alias("boundary_version"),
+                          pl.lit(indicator).alias("indicator_code"), "period_end", "target_value",
+                          "target_period_end", "is_demo"))
+        parts.append(summed)
+    schema = parts[0].schema
+    return pl.concat([p.cast(schema) for p in parts], how="vertical")
+
+
 def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base: str) -> dict[str, pl.DataFrame]:
     """series: unit_code, unit_level, short_name, boundary_version, period_end, value, shown, is_demo,
     target_value, target_shown, rank, n_units. targets: the target rows (for lines). seeds: article points."""
@@ -54,7 +83,9 @@ def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base
     s = query("province_series", indicator=indicator, mode=mode)
     targets = (crosswalk_targets(query, indicator, ind["aggregation"]) if mode == "today"
                else query("unit_targets").filter(pl.col("indicator_code") == indicator))
-    s = with_targets(s, targets, indicator)
+    in_force = (today_targets_in_force(query, indicator, ind["aggregation"]) if mode == "today"
+                else query("targets_in_force"))
+    s = with_targets(s, in_force, indicator)
     if measure == "per1000":
         s = with_population(s, query("unit_population"))
         factor = 1000.0 / pl.col("population")

@@ -24,7 +24,7 @@ def progress(query: Query, *, indicator: str, period: str, nation_label: str = "
         # such goals are shown by dti_goals instead
         s = s.head(0)
     s = s.filter((pl.col("period_end") == end) & (pl.col("boundary_version") == version))
-    s = with_targets(s, query("unit_targets"), indicator)
+    s = with_targets(s, query("targets_in_force"), indicator)
     s = s.filter(pl.col("target_value").is_not_null() & (pl.col("target_value") > 0))
     return (s.with_columns(pct=100.0 * pl.col("value") / pl.col("target_value"),
                            label=pl.when(pl.col("unit_level") == "nation").then(pl.lit(nation_label))

@@ -6,23 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from playwright.sync_api import expect
 
 from tests import numbers as nb
-from tests.numbers import Truth, close, shows
+from tests.numbers import LEGACY_DAY, close, shows
 
 pytestmark = pytest.mark.browser
-
-LEGACY_DAY = dt.date(2024, 6, 30)
-
-
-@pytest.fixture(scope="module")
-def truth(warehouse_file):
-    con = duckdb.connect(str(warehouse_file), read_only=True)
-    yield Truth(con)
-    con.close()
 
 
 def new_day(truth) -> dt.date:
