@@ -82,6 +82,8 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def con(warehouse_file):
+    """One read-only connection for the whole session. Tests that write, stream or hold a result open
+    use their own connection or `con.cursor()`; see `_shared_con_left_clean` for the leftovers."""
     import duckdb
 
     c = duckdb.connect(str(warehouse_file), read_only=True)
@@ -95,6 +97,19 @@ def truth(con):
     from tests.numbers import Truth
 
     return Truth(con)
+
+
+@pytest.fixture(autouse=True)
+def _shared_con_left_clean(request):
+    """After each test that used the shared `con`, drop any unfinished result it left on it.
+
+    `con.execute(sql).fetchone()` leaves the rest of the result pending (DuckDB 2: until a fetch returns
+    no rows), and the next `con.sql(...)` on the same connection, in another file, fails with
+    "connection has an unfinished result from execute()". The connection is read-only, so aborting
+    the leftover loses nothing."""
+    yield
+    if "con" in request.fixturenames:
+        request.getfixturevalue("con").abort()
 
 
 @pytest.fixture

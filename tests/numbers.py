@@ -225,13 +225,14 @@ class Truth:
         return 1 if "%" in self.indicators[code]["unit_of_measure"] else 0
 
     def units(self, version: str, level: str, province: str | None = None) -> dict[str, str]:
-        """{unit_code: short_name} of one level (inside one province if given)."""
-        return dict(self.sql("""SELECT unit_code, short_name FROM core_unit WHERE boundary_version = ?
+        """{unit_code: display_name} of one level (inside one province if given): the label pages show,
+        unique inside its province and level ('TP. Cao Lãnh' / 'H. Cao Lãnh')."""
+        return dict(self.sql("""SELECT unit_code, display_name FROM core_unit WHERE boundary_version = ?
                                 AND unit_level = ? AND (? IS NULL OR province_code = ?) ORDER BY unit_code""",
                              [version, level, province, province]))
 
     def unit_name(self, version: str, code: str) -> str:
-        return self.sql("SELECT short_name FROM core_unit WHERE boundary_version = ? AND unit_code = ?",
+        return self.sql("SELECT display_name FROM core_unit WHERE boundary_version = ? AND unit_code = ?",
                         [version, code])[0][0]
 
     # ---- figures

@@ -47,7 +47,9 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
     unit, day = overview_samples(truth)[sample]
     version = truth.version_at(day)
     at, downloads = page(unit=unit, period=key(day))
-    assert at.query_params["unit"] == unit and at.query_params["period"] == key(day)
+    # a bare code in the link still works; the page writes it back as (version, code): `2025:82`
+    assert at.query_params["unit"] == (unit if unit == "VN" else f"{version}:{unit}")
+    assert at.query_params["period"] == key(day)
     name = "Toàn quốc" if unit == "VN" else truth.unit_name(version, unit)
     assert any(name in s.value for s in at.subheader), [s.value for s in at.subheader]
 
@@ -237,7 +239,7 @@ def test_compare_lines_ranks_table_and_csv(page, truth, view):
     params = COMPARE_VIEWS[view]
     ind, mode, measure = params["ind"], params.get("mode", "reported"), params.get("measure", "abs")
     at, downloads = page("compare", **params)
-    assert at.query_params["units"] == "82"
+    assert at.query_params["units"] == "2025:82"   # the bare 82 of the link, written back with its version
     today = "2025"
 
     def expected(label: str, d: dt.date, unit: tuple[str, str] | None = None) -> float | None:
@@ -373,7 +375,7 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     day = LEGACY_DAY if version == "legacy" else new_day(truth)
     at, downloads = page("districts", period=key(day), **params)
     province, ind, ind2 = params["unit"], params["ind"], params["ind2"]
-    assert at.query_params["unit"] == province
+    assert at.query_params["unit"] == f"{version}:{province}"   # bare code in, (version, code) back
     level = "district" if version == "legacy" else "commune"
     units = truth.units(version, level, province)
     values = truth.values(version, ind, day, level=level, province=province)
@@ -386,7 +388,13 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     # ranking bars: one bar per unit, the value, its rank and % of target
     bar = rank_fig["data"][0]
     assert sorted(cd[2] for cd in bar["customdata"]) == sorted(units)
-    for x, (r, pct, code) in zip(bar["x"], bar["customdata"]):
+    # bars keyed by unit code (two namesakes never share a bar), the display name as tick text
+    assert list(bar["y"]) == [cd[2] for cd in bar["customdata"]]
+    assert list(rank_fig["layout"]["yaxis"]["tickvals"]) == list(bar["y"])
+    for y, x, (r, pct, code, name), tick in zip(bar["y"], bar["x"], bar["customdata"],
+                                                 rank_fig["layout"]["yaxis"]["ticktext"]):
+        assert name == tick and name.startswith(units[code]), (code, name, units[code])
+        assert (code in values) == (name == units[code]), (code, name)   # a unit with no report says so
         assert close(x, values.get(code, 0.0)), (code, x, values.get(code))
         assert r == rank.get(code), (code, r, rank.get(code))
         p = 100.0 * values[code] / targets[code] if code in values and targets.get(code) else None
@@ -475,8 +483,10 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
     for tr in progress["data"]:
         if tr.get("type") != "bar":
             continue
-        for y, x, (v, t) in zip(tr["y"], tr["x"], tr["customdata"]):
-            shown[code_of[y]] = (x, v, t)
+        # bars keyed by unit code (two units never share a bar), the display name as tick text and hover
+        for y, x, (v, t, label) in zip(tr["y"], tr["x"], tr["customdata"]):
+            assert label == names[y], (y, label, names[y])
+            shown[y] = (x, v, t)
     assert set(shown) == set(pct), sorted(set(shown) ^ set(pct))
     for code, (x, v, t) in shown.items():
         assert close(x, pct[code]) and close(v, values[code]) and close(t, targets[code]), (code, x, v, t)
@@ -504,7 +514,8 @@ def test_targets_achievements_from_articles(page, truth):
     at, _ = page("targets", period=key(LEGACY_DAY))
     # an article figure with an article target for the same unit and indicator whose period contains it
     pairs = truth.sql("""
-        SELECT u.short_name, o.indicator_code, o.period_end, o.value, t.target_value
+        SELECT u.display_name, o.indicator_code, o.period_end, o.value, t.target_value,
+               coalesce(t.target_is_derived, false), o.stated_pct_of_target
         FROM core_observation o
         JOIN core_target t ON t.unit_code = o.unit_code AND t.boundary_version = o.boundary_version
              AND t.indicator_code = o.indicator_code AND o.period_end BETWEEN t.period_start AND t.period_end
@@ -512,13 +523,19 @@ def test_targets_achievements_from_articles(page, truth):
         WHERE NOT o.is_demo AND NOT t.is_demo
         QUALIFY row_number() OVER (PARTITION BY o.unit_code, o.boundary_version, o.indicator_code, o.period_end,
                                                 o.source_id ORDER BY t.period_end) = 1""")
-    expected = sorted((n, truth.name(i), d, v, t) for n, i, d, v, t in pairs)
-    table = nb.frames(at)[-1]
-    got = sorted((str(r.iloc[0]), str(r.iloc[1]), as_date(r.iloc[2]), float(r.iloc[3]), float(r.iloc[4]))
+    expected = sorted((n, truth.name(i), d, v, t, derived, stated) for n, i, d, v, t, derived, stated in pairs)
+    # the achievements table (the DTI goals table follows it): value and target as the article words them,
+    # a back-calculated target marked "(suy ra)", the % recomputed and the % the article states
+    table = next(f for f in nb.frames(at) if "Đạt, tính lại (%)" in f.columns)
+    got = sorted((str(r.iloc[0]), str(r.iloc[1]), as_date(r.iloc[2]), nb.parse_number(str(r.iloc[3])),
+                  nb.parse_number(str(r.iloc[4])), "(suy ra)" in str(r.iloc[4]), none(r.iloc[6]))
                  for _, r in table.iterrows())
-    assert got == expected and len(got) >= 1
+    assert len(got) >= 1 and [g[:6] for g in got] == [e[:6] for e in expected], (got, expected)
+    for g, e in zip(got, expected):
+        assert close(g[6], e[6]) if e[6] is not None else g[6] is None, (g, e)
     for _, r in table.iterrows():
-        assert close(float(r.iloc[5]), 100.0 * float(r.iloc[3]) / float(r.iloc[4])), r.to_dict()
+        assert close(none(r.iloc[5]), 100.0 * nb.parse_number(str(r.iloc[3])) / nb.parse_number(str(r.iloc[4]))), \
+            r.to_dict()
 
 
 # ---- Sources (pages/7_Nguon.py) ----------------------------------------------------------------------------
@@ -536,12 +553,13 @@ def test_sources_counts_every_figure_and_target(page, truth):
         n_obs, n_tgt = expected[title]
         assert int(none(row[obs_col]) or 0) == n_obs and int(none(row[tgt_col]) or 0) == n_tgt, (title, row.to_dict())
     # the boundary versions with their dates
-    versions = nb.frames(at)[2]
+    frames = nb.frames(at)   # sources, article figures, indicator catalogue, boundary versions, layers
+    versions = next(f for f in frames if f.columns[0] == "Địa giới")
     assert len(versions) == len(truth.versions)
     got = sorted(((none_date(r.iloc[1]), none_date(r.iloc[2])) for _, r in versions.iterrows()), key=str)
     assert got == sorted(((lo, hi) for _, lo, hi in truth.versions), key=str)
     # the boundary layers: how many outlines each file holds and how many are approximate
-    layers = nb.frames(at)[3]
+    layers = next(f for f in frames if f.columns[-1] == "Tệp")
     assert len(layers) >= 1
     for _, r in layers.iterrows():
         path = nb.ROOT / "geo" / "layers" / str(r.iloc[-1])

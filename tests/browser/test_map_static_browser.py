@@ -62,7 +62,7 @@ def test_national_communes_from_static_file(ui, con):
     expect(ui.page.locator(".hoverlayer")).to_contain_text("Thứ hạng")
     code = layer.feature_codes[int(hit["loc"])]
     province = con.execute("select province_code from core_unit where boundary_version = '2025' and unit_code = ?",
-                           [code]).fetchone()[0]
+                           [code]).fetchall()[0][0]   # fetchall: fetchone left a pending result on the shared con
     ui.rerun(lambda: ui.page.mouse.click(hit["x"], hit["y"]))
     assert ui.query().get("unit") == f"2025:{province}", (code, province, ui.query())
     expect(ui.page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path')).to_have_count(
