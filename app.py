@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from cnscd import data, fmt, months, role, state, ui
-from cnscd.i18n import t
+from cnscd.text import t
 from cnscd.warehouse import WarehouseError
 
 ROOT = Path(__file__).resolve().parent
@@ -23,7 +23,7 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 # found" notice; the launcher declares st.navigation mode before any session (tests/browser/test_deep_link.py).
 PAGE_DIR = "pages"
 
-# (file, i18n key of the title, url path); the first is the default page. No page icons: Streamlit
+# (file, text key of the title, url path); the first is the default page. No page icons: Streamlit
 # turns the current page's icon into the favicon, fetched from a Google CDN (no network at run time).
 PAGES = [
     (f"{PAGE_DIR}/1_Tong_quan.py", "page_overview", "tong-quan"),
@@ -68,7 +68,7 @@ if latest is not None:
         viewed = latest
     version = data.version_at(viewed)
     with st.container(horizontal=True, key="badges"):
-        st.badge(t("badge_boundary", lang, label=data.version_label(version, lang)), icon=":material/map:",
+        st.badge(t("boundary_word", lang, label=data.version_label(version, lang)), icon=":material/map:",
                  color="blue")
         st.badge(t("badge_latest", lang, date=fmt.date(latest, lang)), icon=":material/event:", color="gray")
         st.badge(t("demo_tag", lang).upper(), icon=":material/science:", color="red", help=t("demo_banner", lang))

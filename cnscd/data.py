@@ -18,6 +18,7 @@ import streamlit as st
 
 import queries
 from cnscd import warehouse
+from cnscd.text import pick, t
 from cnscd.views import common
 
 Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
@@ -112,12 +113,12 @@ def indicator(code: str) -> dict[str, Any]:
 
 def indicator_name(code: str, lang: str) -> str:
     row = indicator(code)
-    return row["name_en"] if lang == "en" else row["name_vi"]
+    return pick(row, "name", lang)
 
 
 def unit_of_measure(code: str, lang: str) -> str:
     row = indicator(code)
-    return row["unit_of_measure_en"] if lang == "en" else row["unit_of_measure"]
+    return pick(row, "unit_of_measure", lang)
 
 
 def boundary_versions() -> pl.DataFrame:
@@ -168,13 +169,13 @@ def version_label(version: str, lang: str) -> str:
     row = boundary_versions().filter(pl.col("boundary_version") == version).to_dicts()
     if not row:
         return version
-    return row[0]["label_en"] if lang == "en" else row[0]["label_vi"]
+    return pick(row[0], "label", lang)
 
 
 def mode_label(mode: str, lang: str) -> str:
     """Boundary words for a chart in 'reported' or 'today' mode (names both versions, or today's)."""
     from cnscd import fmt
-    from cnscd.i18n import t
+    from cnscd.text import t
 
     bv = boundary_versions()
     today = bv.filter(pl.col("valid_to_date").is_null()).row(0, named=True)

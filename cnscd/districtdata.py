@@ -75,11 +75,11 @@ def top_units(rank_frame: pl.DataFrame, n: int) -> list[str]:
 def column_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str]:
     """Headers of a district chart's table and CSV/XLSX export, for the columns `frame` has
     (`extra`: column -> header, e.g. the scatter's x and y)."""
-    from cnscd.i18n_map import t
+    from cnscd.text import t
 
-    words = {"unit_code": t("code_col", lang), "display_name": t("name_col", lang),
+    words = {"unit_code": t("col_code", lang), "display_name": t("unit_col", lang),
              "unit_name": t("official_name_col", lang), "value": t("value", lang), "rank": t("rank", lang),
-             "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
+             "target_value": t("target", lang), "pct_target": t("measure_pct_target", lang),
              "source_title": t("source", lang), "is_demo": t("col_is_demo", lang), "period_end": t("period", lang),
              "trend": t("sparkline", lang)}
     return {c: h for c, h in (words | extra).items() if c in frame.columns}

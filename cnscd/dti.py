@@ -14,27 +14,10 @@ from typing import Any, Callable
 import polars as pl
 
 from cnscd import fmt
+from cnscd.text import t
 
 Query = Callable[..., pl.DataFrame]
 PREFIX = "dti_"
-TEXT = {
-    "not_published": ("chưa công bố", "not published"),
-    "others": ("; tỉnh khác: chưa công bố (màu xám)", "; the others: not published (grey)"),
-    "this_year": ("năm của tháng đang xem", "the year of the month shown"),
-    "latest_year": ("năm gần nhất đã công bố tính đến {month}", "the latest year published up to {month}"),
-    "published": ("công bố {date}", "published {date}"),
-    "caption": ("DTI {year} ({which}{published}) · {n} / {total} tỉnh có số liệu công bố{others}.",
-                "DTI {year} ({which}{published}) · {n} of {total} provinces published{others}."),
-    "none": ("Chưa có DTI nào được công bố đến {month} theo địa giới này.",
-             "No DTI published up to {month} under these boundaries."),
-    "in_34": ("{name} (34 tỉnh, từ 1/7/2025)", "{name} (34 provinces, from 1 July 2025)"),
-    "met": ("đạt (hạng ≤ {goal})", "met (rank ≤ {goal})"),
-    "not_met": ("chưa đạt (hạng {rank} > {goal})", "not met (rank {rank} > {goal})"),
-}
-
-
-def _t(key: str, lang: str, **kw: Any) -> str:
-    return TEXT[key][1 if lang == "en" else 0].format(**kw)
 
 
 def is_annual(indicator: str) -> bool:
@@ -83,11 +66,11 @@ def caption(query: Query, *, indicator: str, version: str, period_end: dt.date, 
     month = fmt.month(period_end, lang)
     y = year_for(query, indicator=indicator, version=version, period_end=period_end)
     if y is None:
-        return _t("none", lang, month=month)
-    which = _t("this_year", lang) if y["is_this_year"] else _t("latest_year", lang, month=month)
-    published = f"; {_t('published', lang, date=fmt.date(y['published_date'], lang))}" if y["published_date"] else ""
-    others = _t("others", lang) if y["n_published"] < y["n_units"] else ""
-    return _t("caption", lang, year=y["year"], which=which, published=published, n=y["n_published"],
+        return t("dti_none", lang, month=month)
+    which = t("dti_this_year", lang) if y["is_this_year"] else t("dti_latest_year", lang, month=month)
+    published = f"; {t('dti_published', lang, date=fmt.date(y['published_date'], lang))}" if y["published_date"] else ""
+    others = t("dti_others", lang) if y["n_published"] < y["n_units"] else ""
+    return t("dti_caption", lang, year=y["year"], which=which, published=published, n=y["n_published"],
               total=y["n_units"], others=others)
 
 
@@ -121,14 +104,14 @@ def rank_goals(query: Query, *, unit_code: str, boundary_version: str, lang: str
         r = hit.row(0, named=True) if hit.height else None
         rank = r["value"] if r else None
         met = None if rank is None else rank <= goal["target_value"]
-        status = (_t("not_published", lang) if rank is None else
-                  _t("met", lang, goal=int(goal["target_value"])) if met else
-                  _t("not_met", lang, rank=int(rank), goal=int(goal["target_value"])))
+        status = (t("dti_not_published", lang) if rank is None else
+                  t("dti_met", lang, goal=int(goal["target_value"])) if met else
+                  t("dti_not_met", lang, rank=int(rank), goal=int(goal["target_value"])))
         pub = published.filter(pl.col("year") == y)
         other = pub.height > 0 and pub["boundary_version"][0] != boundary_version
         unit = name_of.get((r["unit_code"], r["boundary_version"])) if r else None
         n = int(pub["n_units"][0]) if pub.height else None
-        rank_text = (f"{int(rank)}/{n}" if rank is not None else f"{_t('not_published', lang)}"
+        rank_text = (f"{int(rank)}/{n}" if rank is not None else f"{t('dti_not_published', lang)}"
                      + (f" (–/{n})" if n else ""))
         rows.append({"year": y, "unit": unit, "in_other_version": other, "rank": rank, "n_ranked": n,
                      "rank_text": rank_text,

@@ -10,6 +10,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from cnscd.text import t
+
 SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark first, then thousands
 # Debian fonts-noto-core ("Noto Sans") carries every Vietnamese precomposed letter; the
 # fallbacks only matter on a machine without it, where diacritics may degrade. Screen and exports.
@@ -47,18 +49,18 @@ def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> st
 
 
 # How a source words a number (core_observation.value_qualifier): the word goes before it.
-QUALIFIER_WORDS = {"approx": ("khoảng", "about"), "more_than": ("hơn", "more than"),
-                   "less_than": ("dưới", "less than")}
+QUALIFIERS = ("approx", "more_than", "less_than")
 
 
 def qualifier_word(qualifier: str | None, lang: str = "vi") -> str:
     """'hơn' / 'more than' for 'more_than'; '' for none (a chart hover puts it before %{y})."""
     if not qualifier:
         return ""
-    if qualifier not in QUALIFIER_WORDS:
+    if qualifier not in QUALIFIERS:
         raise ValueError(f"Từ định tính không hợp lệ / unknown value qualifier {qualifier!r} "
-                         f"(dùng / use {', '.join(QUALIFIER_WORDS)})")
-    return QUALIFIER_WORDS[qualifier][1 if lang == "en" else 0]
+                         f"(dùng / use {', '.join(QUALIFIERS)})")
+    return t({"approx": "qualifier_approx", "more_than": "qualifier_more_than",
+              "less_than": "qualifier_less_than"}[qualifier], lang)
 
 
 def qualified(x: Any, qualifier: str | None, lang: str = "vi", decimals: int = 0, percent: bool = False) -> str:

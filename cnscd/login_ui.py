@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import auth
-from cnscd.ingest import pagekit as pk
+from cnscd.text import t
 
 SESSION_KEY = "editor_session"
 
@@ -16,25 +16,25 @@ def editor_login(lang: str) -> auth.Session | None:
     if session is not None and not session.valid():
         st.session_state.pop(SESSION_KEY)
         session = None
-        st.warning(pk.tr("session_expired", lang))
+        st.warning(t("import_session_expired", lang))
     with st.sidebar:
         if session is None:
             with st.form("login", clear_on_submit=True):
-                st.markdown(f"**{pk.tr('login_title', lang)}**")
-                name = st.text_input(pk.tr("user", lang), max_chars=32)
-                pw = st.text_input(pk.tr("password", lang), type="password", max_chars=256)
-                if st.form_submit_button(pk.tr("login", lang)):
+                st.markdown(f"**{t('import_login_title', lang)}**")
+                name = st.text_input(t("import_user", lang), max_chars=32)
+                pw = st.text_input(t("import_password", lang), type="password", max_chars=256)
+                if st.form_submit_button(t("import_login", lang)):
                     try:
                         st.session_state[SESSION_KEY] = auth.login(name, pw)
                         st.rerun()
                     except auth.AuthError as exc:
                         st.error(str(exc))
             if not auth.load().editors:
-                st.caption(pk.tr("no_editors", lang))
+                st.caption(t("import_no_editors", lang))
         else:
-            st.markdown(pk.tr("logged_in", lang, user=session.user, provinces=", ".join(session.provinces),
+            st.markdown(t("import_logged_in", lang, user=session.user, provinces=", ".join(session.provinces),
                               until=f"{session.expires_at:%H:%M}"))
-            if st.button(pk.tr("logout", lang)):
+            if st.button(t("import_logout", lang)):
                 st.session_state.pop(SESSION_KEY)
                 st.rerun()
     return session

@@ -15,7 +15,7 @@ import streamlit as st
 from cnscd import data, dti, fmt, mapdata, state, unit_ui
 from cnscd.charts import maps
 from cnscd.charts.meta import ChartMeta
-from cnscd.i18n_map import t
+from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
 
 PLAYING = "_map_playing"
@@ -92,10 +92,10 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     frame, classes = data.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
                                level=level, province=province, measure=measure, base_period=base,
                                scheme=scheme, k=k, higher_is_better=bool(indicator["higher_is_better"]))
-    uom = indicator["unit_of_measure_en" if lang == "en" else "unit_of_measure"]
+    uom = pick(indicator, "unit_of_measure", lang)
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
-    ind_name = indicator["name_en" if lang == "en" else "name_vi"]
+    ind_name = pick(indicator, "name", lang)
     area = t("whole_country", lang) if province is None else unit_ui.place(
         lang, UnitRef(version, province),
         data.provinces(version).filter(pl.col("unit_code") == province)["short_name"].first())
@@ -120,7 +120,7 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     fig = data.figure("map", lambda: maps.choropleth(
         layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom, decimals=decimals,
         show_raw=measure != "abs", labels=maps.island_labels(version, province, lang), geojson_url=url,
-        no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None,
+        no_report_label=t("dti_not_published", lang) if annual else None,
         higher_is_better=bool(indicator["higher_is_better"])), meta,
         indicator=code, period=period_end, base=base, measure=measure, scheme=scheme, k=k, level=level,
         version=version, province=province, geojson_url=url)
@@ -152,9 +152,9 @@ def geojson_url(layer: maps.MapLayer) -> str | None:
 
 def column_labels(lang: str, measure_unit: str) -> dict[str, str]:
     """Headers of the exported table (CSV / XLSX) in the page's language."""
-    return {"unit_code": t("code_col", lang), "display_name_full": t("name_col", lang), "value": t("value", lang),
+    return {"unit_code": t("col_code", lang), "display_name_full": t("unit_col", lang), "value": t("value", lang),
             "measure_value": f"{t('measure', lang)} ({measure_unit})", "rank": t("rank", lang),
-            "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
+            "target_value": t("target", lang), "pct_target": t("measure_pct_target", lang),
             "source_title": t("source", lang), "is_demo": t("demo_tag", lang)}
 
 

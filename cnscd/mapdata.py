@@ -14,6 +14,7 @@ import polars as pl
 
 from cnscd import dti
 from cnscd.classes import SCHEMES, Classes, add_class, classify, fisher_jenks  # noqa: F401 (re-exported)
+from cnscd.text import t
 
 Query = Callable[..., pl.DataFrame]
 
@@ -38,11 +39,11 @@ def measure_unit(measure: str, unit_of_measure: str, lang: str) -> str:
     """The unit a measure is expressed in, for legends and hover."""
     is_pct = "%" in unit_of_measure
     if measure == "per1000":
-        return f"{unit_of_measure} / 1.000 dân" if lang != "en" else f"{unit_of_measure} per 1,000 residents"
+        return t("unit_per1000", lang, unit=unit_of_measure)
     if measure == "pct_target":
-        return "% mục tiêu" if lang != "en" else "% of target"
+        return t("measure_pct_target", lang)
     if measure == "change" and is_pct:
-        return "điểm %" if lang != "en" else "percentage points"
+        return t("percentage_points", lang)
     return unit_of_measure
 
 

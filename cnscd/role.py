@@ -14,40 +14,17 @@ from __future__ import annotations
 
 import os
 
+from cnscd.text import both, t
+
 ROLES = ("viewer", "editor")
 EDITOR_ONLY_PAGES = ("nhap-lieu", "ranh-gioi")   # url paths in app.PAGES
-
-TEXT = {
-    "bad_role": ("CNSCD_ROLE={value!r} không hợp lệ: dùng viewer hoặc editor.",
-                 "CNSCD_ROLE={value!r} is not valid: use viewer or editor."),
-    "read_only": ("Máy chủ này chỉ để xem (CNSCD_ROLE=viewer): không ghi vào kho dữ liệu. Nhập liệu ở trang biên tập{where}.",
-                  "This server is for viewing only (CNSCD_ROLE=viewer): it writes nothing. Import on the editor{where}."),
-    "elsewhere_title": ("Trang này ở máy chủ biên tập", "This page is on the editor server"),
-    "elsewhere": ("Máy chủ này chỉ để xem. Nhập báo cáo, huỷ lô và tải ranh giới làm ở trang biên tập: {url}",
-                  "This server is for viewing only. Importing reports, rolling back and loading boundaries "
-                  "happen on the editor: {url}"),
-    "snapshot": ("Dữ liệu: bản phát hành {sha} lúc {when} ({age} trước)", "Data: snapshot {sha} published {when} ({age} ago)"),
-    "snapshot_stale": ("Không lấy được bản dữ liệu mới hơn; đang hiển thị bản phát hành {age} trước. Lý do: {why}",
-                       "Could not take a newer data snapshot; showing the one published {age} ago. Reason: {why}"),
-    "elsewhere_unknown": ("(địa chỉ trang biên tập chưa được cấu hình: CNSCD_EDITOR_URL)",
-                          "(the editor's address is not configured: CNSCD_EDITOR_URL)"),
-}
-
-
-def tr(key: str, lang: str, **kw) -> str:
-    vi, en = TEXT[key]
-    return (vi if lang == "vi" else en).format(**kw)
-
-
-def both(key: str, **kw) -> str:
-    return f"{tr(key, 'vi', **kw)} / {tr(key, 'en', **kw)}"
 
 
 def role() -> str:
     """'viewer', 'editor', or '' (stand-alone: one process does everything)."""
     value = os.environ.get("CNSCD_ROLE", "").strip().lower()
     if value and value not in ROLES:
-        raise ValueError(both("bad_role", value=value))
+        raise ValueError(both("role_bad_role", value=value))
     return value
 
 
@@ -70,7 +47,7 @@ def offered(url_path: str) -> bool:
 
 def read_only_message() -> str:
     url = editor_url()
-    return both("read_only", where=f" ({url})" if url else "")
+    return both("role_read_only", where=f" ({url})" if url else "")
 
 
 def editor_elsewhere(url_path: str):
@@ -84,8 +61,8 @@ def editor_elsewhere(url_path: str):
         lang = ui.lang()
         url = editor_url()
         target = f"{url.rstrip('/')}/{url_path}" if url else ""
-        st.title(tr("elsewhere_title", lang))
-        st.info(tr("elsewhere", lang, url=target or tr("elsewhere_unknown", lang)))
+        st.title(t("role_elsewhere_title", lang))
+        st.info(t("role_elsewhere", lang, url=target or t("role_elsewhere_unknown", lang)))
         if target:
             st.link_button(target, target)
     page.__name__ = f"editor_elsewhere_{url_path.replace('-', '_')}"
@@ -94,11 +71,11 @@ def editor_elsewhere(url_path: str):
 def _age(seconds: float, lang: str) -> str:
     minutes = int(seconds // 60)
     if minutes < 60:
-        return f"{minutes} phút" if lang == "vi" else f"{minutes} min"
+        return t("age_minutes", lang, n=minutes)
     hours, days = minutes // 60, minutes // 1440
     if days:
-        return f"{days} ngày" if lang == "vi" else f"{days} d"
-    return f"{hours} giờ" if lang == "vi" else f"{hours} h"
+        return t("age_days", lang, n=days)
+    return t("age_hours", lang, n=hours)
 
 
 def snapshot_lines(status: dict, lang: str) -> tuple[str | None, str | None]:
@@ -107,8 +84,8 @@ def snapshot_lines(status: dict, lang: str) -> tuple[str | None, str | None]:
         return None, None
     when = status["published_at"].replace("T", " ")[:16] + " UTC"
     age = _age(status["age_s"], lang)
-    caption = tr("snapshot", lang, sha=status["sha256"][:10], when=when, age=age)
-    warning = tr("snapshot_stale", lang, age=age, why=status["error"]) if status.get("error") else None
+    caption = t("role_snapshot", lang, sha=status["sha256"][:10], when=when, age=age)
+    warning = t("role_snapshot_stale", lang, age=age, why=status["error"]) if status.get("error") else None
     return caption, warning
 
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
-from cnscd.i18n import DEFAULT_LANG, LANGS, t
+from cnscd.text import DEFAULT_LANG, LANGS, both, t
 
 _STORE = "_cnscd_view"          # session_state key: {name: str} last values of this session
 _WARNED = "_cnscd_bad_params"   # names already warned about in this session
@@ -86,7 +86,7 @@ def warn_bad(name: str, value: str) -> None:
     if (name, value) in warned:
         return
     warned.add((name, value))
-    st.warning(f"{t('bad_param', 'vi', name=name, value=value)} / {t('bad_param', 'en', name=name, value=value)}")
+    st.warning(both("bad_param", name=name, value=value))
 
 
 def get(name: str, options: Sequence[Any], default: Any) -> Any:

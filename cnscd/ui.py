@@ -11,7 +11,7 @@ import streamlit as st
 
 from cnscd import data, fmt, months, state
 from cnscd.charts.meta import ChartMeta
-from cnscd.i18n import t
+from cnscd.text import column, t
 
 DEFAULT_INDICATOR = "teams_total"
 
@@ -28,7 +28,7 @@ def indicator_select(lang: str, *, default: str = DEFAULT_INDICATOR, core_only: 
         cat = cat.filter(pl.col("is_core"))
     if codes is not None:
         cat = cat.filter(pl.col("indicator_code").is_in(list(codes)))
-    names = dict(zip(cat["indicator_code"], cat["name_en" if lang == "en" else "name_vi"]))
+    names = dict(zip(cat["indicator_code"], cat[column("name", lang)]))
     return state.select(name, label or t("indicator", lang), list(names), default,
                         format_func=lambda c: names.get(c, c), container=container)
 
@@ -73,11 +73,16 @@ def province_select(lang: str, version: str, default: Sequence[str], *, name: st
     return [r.code for r in chosen]
 
 
+# the columns of a chart's frame that exports name, and their headers
+EXPORT_COLUMN_KEYS = {"boundary_version": "col_boundary_version", "period_end": "col_period_end", "value": "col_value",
+                      "is_demo": "col_is_demo", "target_value": "target", "pct": "measure_pct_target",
+                      "n_units": "col_n_units", "unit_code": "col_unit_code"}
+
+
 def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str]:
     """Column headers for a chart's CSV/XLSX export, for the columns the frame has."""
     common = {"label": t("unit_col", lang), "rank": t("rank", lang)} | {
-        c: t(f"col_{c}", lang) for c in ("boundary_version", "period_end", "value", "is_demo", "target_value",
-                                          "pct", "n_units", "unit_code")}
+        c: t(key, lang) for c, key in EXPORT_COLUMN_KEYS.items()}
     return {c: name for c, name in (common | extra).items() if c in frame.columns}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from cnscd import data, months, state, unitref
-from cnscd.i18n import t
+from cnscd.text import t
 from cnscd.unitref import NATION, UnitRef, UnitRefError
 
 NOTE = "_cnscd_unit_note"  # session_state: (shown ref, ref it replaced) of the last crossing

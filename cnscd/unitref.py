@@ -145,13 +145,15 @@ def part_name(part: Part, lang: str) -> str:
     """A predecessor's name; the one that shares the merged province's name is the former one."""
     if not part.same_name:
         return part.name
-    return f"former {part.name}" if lang == "en" else f"{part.name} cũ"
+    from cnscd.text import t
+
+    return t("unit_former_name", lang, name=part.name)
 
 
 def place_name(lin: Lineage | None, name: str, lang: str) -> str:
     """The heading name of a province: a province in a merger says which side of 1/7/2025 it is on
     ("Đồng Tháp (từ 1/7/2025)", "Tiền Giang (đến 30/6/2025)"); any other keeps its plain name."""
-    from cnscd.i18n import t
+    from cnscd.text import t
 
     if lin is None or not lin.is_merger:
         return name
@@ -161,7 +163,9 @@ def place_name(lin: Lineage | None, name: str, lang: str) -> str:
 
 
 def _and(names: list[str], lang: str) -> str:
-    word = " and " if lang == "en" else " và "
+    from cnscd.text import t
+
+    word = t("word_and", lang)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + word + names[-1]
 
 
@@ -169,7 +173,7 @@ def made_of(lin: Lineage | None, lang: str) -> str | None:
     """'Đồng Tháp (từ 1/7/2025) gồm Tiền Giang và Đồng Tháp cũ' for a merged province, or for one of its
     predecessors 'Tiền Giang (đến 30/6/2025) nay thuộc Đồng Tháp (từ 1/7/2025), cùng Đồng Tháp cũ';
     None for a province the reform left whole."""
-    from cnscd.i18n import t
+    from cnscd.text import t
 
     if lin is None or not lin.is_merger:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, data, fmt, ui, unit_ui
-from cnscd.i18n import t
+from cnscd.text import column, t
 from cnscd.views import overview
 
 # ---- set-up and widgets ---------------------------------------------------------------------------
@@ -61,7 +61,7 @@ if trend.height:
 st.subheader(t("overview_provinces", lang, period=period_label))
 table = overview.province_table(snap)
 if table.height:
-    names = dict(zip(catalogue["indicator_code"], catalogue["name_en" if lang == "en" else "name_vi"]))
+    names = dict(zip(catalogue["indicator_code"], catalogue[column("name", lang)]))
     labels = {c: names.get(c, c) for c in table.columns} | {
         "short_name": t("unit_col", lang), "teams_delta": f"Δ {names['teams_total']}",
         "teams_pct_target": f"{names['teams_total']}: % {t('target', lang).lower()}", "teams_trend": t("trend", lang)}

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import data, dti, fmt, map_ui, mapdata, months, state, ui, unit_ui
-from cnscd.i18n_map import t
+from cnscd import data, dti, fmt, map_ui, mapdata, months, state, text, ui, unit_ui
+from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
 
 # --- set-up -------------------------------------------------------------------------------------
 lang = ui.lang()
 ui.warehouse_or_stop(lang)
-st.title(t("map_title", lang))
+st.title(t("page_map", lang))
 
 # --- what to show -------------------------------------------------------------------------------
 c1, c2, c3, c4 = st.columns([3, 3, 2, 1])
@@ -21,13 +21,11 @@ indicator_code = ui.indicator_select(lang, container=c1, core_only=False,
                                      codes=dti.map_indicator_codes(data.indicators()))
 indicator = data.indicator(indicator_code)
 measures = mapdata.measures_for(indicator["aggregation"])
-measure_names = {"abs": t("measure_abs", lang), "per1000": t("measure_per1000", lang),
-                 "pct_target": t("measure_pct_target", lang), "change": t("measure_change", lang)}
 with c2:
-    measure = ui.choice("measure", t("measure", lang), {m: measure_names[m] for m in measures}, "abs",
-                        kind="selectbox")
+    measure = ui.choice("measure", t("measure", lang),
+                        {m: text.word(text.MEASURE_KEYS, m, lang) for m in measures}, "abs", kind="selectbox")
 with c3:
-    scheme = ui.choice("scheme", t("scheme", lang), {s: t(f"scheme_{s}", lang) for s in mapdata.SCHEMES},
+    scheme = ui.choice("scheme", t("scheme", lang), {s: text.word(text.SCHEME_KEYS, s, lang) for s in mapdata.SCHEMES},
                        "quantiles", kind="selectbox")
 k = state.select("k", t("n_classes", lang), [3, 4, 5, 6, 7], 5, container=c4)
 
@@ -52,8 +50,9 @@ child = mapdata.CHILD_LEVEL[version]
 if province is None:
     with a2:
         level_choice = ui.choice("level", t("map_level", lang),
-                                 {"province": t("map_level_province", lang),
-                                  "child": t(f"map_level_child_{version}", lang)}, "province")
+                                 {"province": t("level_province", lang),
+                                  "child": t("map_level_child_2025" if version == "2025"
+                                             else "map_level_child_legacy", lang)}, "province")
     level = "province" if level_choice == "province" else child
 else:
     level = child
@@ -93,7 +92,7 @@ else:
             hit = hit2 if version2 == version else mapdata.successor(data.query, hit2, version2, version)
 
 ui.view_downloads("map_view", views, t("page_map", lang),
-                  {t("indicator", lang): indicator["name_en" if lang == "en" else "name_vi"],
+                  {t("indicator", lang): pick(indicator, "name", lang),
                    t("period", lang): fmt.month(period, lang)}, lang)
 
 # --- drill into a clicked province --------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, data, fmt, months, ui
-from cnscd.i18n import t
+from cnscd.text import MEASURE_KEYS, MODE_KEYS, t, word
 from cnscd.views import compare
 from cnscd.views.common import break_date, today_version
 
@@ -18,9 +18,9 @@ today = data.view(today_version)
 left, mid, right = st.columns([2, 2, 3])
 indicator = ui.indicator_select(lang, container=left)
 measures = compare.measures_for(data.indicator(indicator)["aggregation"], data.has_targets(indicator))
-measure = ui.choice("measure", t("measure", lang), {m: t(f"measure_{m}", lang) for m in measures}, "abs",
+measure = ui.choice("measure", t("measure", lang), {m: word(MEASURE_KEYS, m, lang) for m in measures}, "abs",
                     kind="selectbox", container=mid)
-mode = ui.choice("mode", t("boundary_mode", lang), {m: t(f"mode_{m}", lang) for m in compare.MODES}, "reported",
+mode = ui.choice("mode", t("boundary_mode", lang), {m: word(MODE_KEYS, m, lang) for m in compare.MODES}, "reported",
                  kind="segmented", container=right)
 codes = ui.province_select(lang, today, data.default_provinces(today))
 base = ui.period_select(lang, name="base", label=t("base_period", lang), default=data.month_ends()[0],
@@ -30,23 +30,24 @@ base_key = months.key(base) if base else ""
 # ---- data -------------------------------------------------------------------------------------------------
 bundle = data.view(compare.all_provinces, indicator=indicator, mode=mode, measure=measure, base=base_key)
 nation = t("nation", lang)
-sel = compare.select(bundle, data.query, codes, mode, nation, "(63 tỉnh)" if lang == "vi" else "(63 prov.)")
+sel = compare.select(bundle, data.query, codes, mode, nation, t("all_63_provinces", lang))
 series = sel["series"]
 if series.height == 0:
     st.info(t("no_data", lang))
     st.stop()
 ind_name, uom = data.indicator_name(indicator, lang), data.unit_of_measure(indicator, lang)
-shown_unit = {"abs": uom, "per1000": f"{uom} / 1.000 dân" if lang == "vi" else f"{uom} per 1,000 residents",
+shown_unit = {"abs": uom, "per1000": t("unit_per1000", lang, unit=uom),
               "index": t("measure_index", lang), "pct_target": "%"}[measure]
 decimals = 0 if measure == "abs" and "%" not in uom else 1
 about = compare.describe(series)
 period_txt = t("period_range", lang, start=fmt.month(about["start"], lang), end=fmt.month(about["end"], lang))
 bv_txt = data.mode_label(mode, lang)
 plotted = about["plotted"]
-meta = ui.chart_meta(series, lambda lg: f"{data.indicator_name(indicator, lg)} · {t(f'measure_{measure}', lg)}", lang,
-                     data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
+meta = ui.chart_meta(series, lambda lg: f"{data.indicator_name(indicator, lg)} · {word(MEASURE_KEYS, measure, lg)}",
+                     lang, data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
                      name=f"so-sanh-tinh-{indicator}",
-                     column_labels=ui.export_labels(plotted, lang, shown=f"{t(f'measure_{measure}', lang)} ({shown_unit})"))
+                     column_labels=ui.export_labels(plotted, lang,
+                                                    shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})"))
 
 # ---- charts: each built once per view and snapshot (data.figure), shown and exported as is -----------
 view = dict(indicator=indicator, mode=mode, measure=measure, base=base_key, codes=codes, lang=lang)
@@ -77,6 +78,6 @@ ui.table(wide, lang, labels={"period_end": t("period", lang)}, dates=("period_en
          decimals={c: decimals for c in wide.columns}, key="compare_table", height=320)
 ui.demo_caption(meta.is_demo, lang)
 ui.view_downloads("compare_view", views, t("page_compare_provinces", lang),
-                  {t("indicator", lang): ind_name, t("measure", lang): t(f"measure_{measure}", lang),
-                   t("boundary_mode", lang): t(f"mode_{mode}", lang),
+                  {t("indicator", lang): ind_name, t("measure", lang): word(MEASURE_KEYS, measure, lang),
+                   t("boundary_mode", lang): word(MODE_KEYS, mode, lang),
                    t("provinces", lang): ", ".join(compare.labels(series))}, lang)

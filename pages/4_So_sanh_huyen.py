@@ -8,7 +8,7 @@ import streamlit as st
 
 from cnscd import data, districtdata, fmt, months, state, ui, unit_ui
 from cnscd.charts import districts
-from cnscd.i18n_map import t
+from cnscd.text import CHILDREN_KEYS, pick, t, word
 
 # --- set-up -------------------------------------------------------------------------------------
 lang = ui.lang()
@@ -38,15 +38,15 @@ ref = districtdata.province_reference(data.query, indicator=ind_code, aggregatio
 pair = data.view(districtdata.pair, x=ind_code, y=ind2_code, **where)
 
 # --- words every chart carries ------------------------------------------------------------------
-name_of = lambda row: row["name_en" if lang == "en" else "name_vi"]  # noqa: E731
-unit_of = lambda row: row["unit_of_measure_en" if lang == "en" else "unit_of_measure"]  # noqa: E731
-children = t(f"children_{version}", lang)
+name_of = lambda row: pick(row, "name", lang)  # noqa: E731
+unit_of = lambda row: pick(row, "unit_of_measure", lang)  # noqa: E731
+children = word(CHILDREN_KEYS, version, lang)
 place = unit_ui.place(lang, unit, prov_names[province])
 # every chart of the view names the sources and demo flag of the ranking (the one frame of all units)
 common = dict(period=fmt.month(period, lang), boundary_version=data.version_label(version, lang),
               filters={t("province", lang): place})
-m_rank = ui.chart_meta(rank, lambda lg: t("ranking_title", lg, children=t(f"children_{version}", lg), ind=ind[f"name_{lg}"]),
-                       lang, data=rank.drop("n_ranked", "has_report"), unit=unit_of(ind),
+m_rank = ui.chart_meta(rank, lambda lg: t("ranking_title", lg, children=word(CHILDREN_KEYS, version, lg),
+                                            ind=pick(ind, "name", lg)), lang, data=rank.drop("n_ranked", "has_report"), unit=unit_of(ind),
                        name=f"rank_{ind_code}_{version}_{province}",
                        column_labels=districtdata.column_labels(rank, lang), **common)
 dec = fmt.decimals_for(unit_of(ind), rank["value"].drop_nulls().to_list())
@@ -74,7 +74,7 @@ ui.table(tab, lang, labels=labels, decimals={"value": dec, "target_value": dec, 
 
 # --- scatter of two indicators ------------------------------------------------------------------
 x_t, y_t = f"{name_of(ind)} ({unit_of(ind)})", f"{name_of(ind2)} ({unit_of(ind2)})"
-m_sc = ui.chart_meta(rank, lambda lg: t("scatter_title", lg, x=ind[f"name_{lg}"], y=ind2[f"name_{lg}"]), lang,
+m_sc = ui.chart_meta(rank, lambda lg: t("scatter_title", lg, x=pick(ind, "name", lg), y=pick(ind2, "name", lg)), lang,
                      data=pair, unit=f"{unit_of(ind)} · {unit_of(ind2)}", name=f"scatter_{ind_code}_{ind2_code}",
                      column_labels=districtdata.column_labels(pair, lang, x=x_t, y=y_t), **common)
 dec2 = fmt.decimals_for(unit_of(ind2), pair["y"].to_list())
@@ -85,7 +85,7 @@ ui.chart(f_sc, m_sc, key="d_scatter")
 # --- small multiples ----------------------------------------------------------------------------
 n = state.select("nmult", t("multiples_n", lang), [4, 8, 12, 16, 24], 12, kind="segmented")
 order = districtdata.top_units(rank, n)
-m_sm = ui.chart_meta(rank, lambda lg: t("multiples_title", lg, ind=ind[f"name_{lg}"]), lang,
+m_sm = ui.chart_meta(rank, lambda lg: t("multiples_title", lg, ind=pick(ind, "name", lg)), lang,
                      data=trend.filter(pl.col("unit_code").is_in(order)), unit=unit_of(ind),
                      name=f"multiples_{ind_code}_{version}_{province}",
                      column_labels=districtdata.column_labels(trend, lang),

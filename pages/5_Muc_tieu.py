@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, data, fmt, state, ui
-from cnscd.i18n import t
+from cnscd.text import column, t
 from cnscd.views import targets as tv
 
 # ---- set-up and widgets ---------------------------------------------------------------------------
@@ -61,7 +61,7 @@ st.subheader(t("achievements", lang))
 st.caption(t("achievements_note", lang))
 ach = data.view(tv.achievements, lang=lang)
 if ach.height:
-    name_col = "name_en" if lang == "en" else "name_vi"
+    name_col = column("name", lang)
     # value as the article words it ("hơn 74.422"), a back-calculated target marked "(suy ra)", and the
     # computed % beside the one the article states
     ui.table(ach.select("short_name", name_col, "period_end", "value_text", "target_text", "achieved_pct",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from cnscd import auth, data, fmt, ingest, login_ui, ui
-from cnscd.i18n import t
+from cnscd import auth, data, fmt, ingest, login_ui, text, ui
+from cnscd.text import t
 from cnscd.ingest import pagekit as pk
 from cnscd.ingest.templates import template
 
@@ -14,38 +14,39 @@ from cnscd.ingest.templates import template
 lang = ui.lang()
 ui.warehouse_or_stop(lang)
 st.title(t("page_import", lang))
-st.caption(pk.tr("intro", lang))
+st.caption(t("import_intro", lang))
 limits = ingest.Limits.from_env()
 
 # ---- login (viewing needs none; importing and rolling back do) -------------------------------------
 session = login_ui.editor_login(lang)
 
 # ---- templates ------------------------------------------------------------------------------------
-with st.expander(pk.tr("templates", lang)):
+with st.expander(t("import_templates", lang)):
     c1, c2, c3 = st.columns(3)
-    level = c1.selectbox(pk.tr("level", lang), ["province", "district", "commune", "village"],
-                         format_func=lambda v: pk.tr(f"level_{v}", lang))
-    version = "legacy" if level == "district" else c2.selectbox(pk.tr("version", lang), ["2025", "legacy"],
+    level = c1.selectbox(t("level", lang), ["province", "district", "commune", "village"],
+                         format_func=lambda v: text.level(v, lang))
+    version = "legacy" if level == "district" else c2.selectbox(t("boundary_mode", lang), ["2025", "legacy"],
                                                                  format_func=lambda v: data.version_label(v, lang))
     prov = None
     if level != "province":
         plist = data.provinces(version)
         names = dict(zip(plist["unit_code"], plist["unit_name"]))
-        prov = c3.selectbox(pk.tr("province", lang), list(names), format_func=names.get)
-    st.download_button(pk.tr("download_template", lang), template(data.connection(), level, version, prov),
+        prov = c3.selectbox(t("level_province", lang), list(names), format_func=names.get)
+    st.download_button(t("import_download_template", lang), template(data.connection(), level, version, prov),
                        file_name=f"mau_{level}_{version}{'_' + prov if prov else ''}.xlsx", icon=":material/download:")
 
 if session is None:
-    st.info(pk.tr("login_needed", lang))
+    st.info(t("import_login_needed", lang))
 else:
     # ---- upload and dry run ----------------------------------------------------------------------
     if "import_done" in st.session_state:      # shown once after a rerun that cleared the uploader
         st.success(st.session_state.pop("import_done"))
     gen = st.session_state.setdefault("upload_gen", 0)
-    up = st.file_uploader(pk.tr("upload", lang), type=["xlsx", "csv"], key=f"upload_{gen}")
+    up = st.file_uploader(t("import_upload", lang), type=["xlsx", "csv"], key=f"upload_{gen}")
     if up is not None:
         if up.size > limits.max_bytes:          # checked before the bytes are read
-            st.error(pk.tr("too_big", lang, size=f"{up.size / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:.0f}"))
+            st.error(text.both("upload_too_big", size=f"{up.size / 2**20:.1f}",
+                               limit=f"{limits.max_bytes / 2**20:.0f}"))
             st.stop()
         cache_key = (up.file_id, session.user)
         if st.session_state.get("plan_key") != cache_key:
@@ -54,27 +55,31 @@ else:
                                                           scope=list(session.provinces), limits=limits)
             st.session_state["plan_key"] = cache_key
         plan = st.session_state["plan"]
-        st.subheader(pk.tr("check_result", lang))
+        st.subheader(t("import_check_result", lang))
         c = plan.counts()
         cols = st.columns(5)
-        for col, k, v in zip(cols, ["n_obs", "n_targets", "n_conflicts", "n_unchanged", "n_errors"],
+        for col, k, v in zip(cols, ["import_n_obs", "import_n_targets", "import_n_conflicts", "import_n_unchanged",
+                                       "import_n_errors"],
                              [c["observations"], c["targets"], c["conflicts"], c["unchanged"], c["errors"]]):
-            col.metric(pk.tr(k, lang), fmt.number(v, lang))
-        (st.success if plan.ok else st.error)(pk.tr("accepted" if plan.ok else "refused", lang))
+            col.metric(t(k, lang), fmt.number(v, lang))
+        if plan.ok:
+            st.success(t("import_accepted", lang))
+        else:   # bad input: both languages
+            st.error(text.both("import_refused"))
         if plan.problems:
             st.dataframe(pk.problem_table(plan, lang), hide_index=True, key="problems")   # text only: never HTML
-            st.download_button(pk.tr("download_report", lang), ingest.to_csv_bytes(plan.problems),
+            st.download_button(t("import_download_report", lang), ingest.to_csv_bytes(plan.problems),
                                file_name=f"kiem_tra_{plan.file_name}.csv", mime="text/csv")
         replace, skip = [], []
         if plan.ok and plan.conflicts.height:
-            st.subheader(pk.tr("conflicts", lang))
-            policy = st.radio(pk.tr("conflict_policy", lang), ["skip", "replace"], horizontal=True,
-                              format_func=lambda v: pk.tr(v, lang))
+            st.subheader(t("import_conflicts", lang))
+            policy = st.radio(t("import_conflict_policy", lang), ["skip", "replace"], horizontal=True,
+                              format_func=lambda v: t({"skip": "import_skip", "replace": "import_replace"}[v], lang))
             edited = st.data_editor(pk.conflict_table(plan, lang, policy == "replace"), hide_index=True,
                                     disabled=[c for c in pk.conflict_table(plan, lang, False).columns
-                                              if c != pk.tr("replace_col", lang)], key=f"conf_{policy}")
+                                              if c != t("import_replace_col", lang)], key=f"conf_{policy}")
             replace, skip = pk.decisions(pl.DataFrame(edited), lang)
-        if plan.ok and st.button(pk.tr("confirm", lang), type="primary"):
+        if plan.ok and st.button(t("import_confirm", lang), type="primary"):
             try:
                 auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 m = ingest.commit(plan, session.user, policy="ask", replace=replace, skip=skip)
@@ -84,26 +89,26 @@ else:
                 for k in ("plan", "plan_key"):
                     st.session_state.pop(k, None)
                 st.session_state["upload_gen"] = gen + 1
-                st.session_state["import_done"] = pk.tr("imported", lang, batch_id=m["batch_id"],
+                st.session_state["import_done"] = t("import_imported", lang, batch_id=m["batch_id"],
                                                         obs=m["rows_observation"], tgt=m["rows_target"])
                 st.rerun()
 
 # ---- batches and rollback --------------------------------------------------------------------------
-st.subheader(pk.tr("batches", lang))
+st.subheader(t("import_batches", lang))
 batches = data.query("ingest_batches")
 if batches.height == 0:
-    st.caption(pk.tr("no_batches", lang))
+    st.caption(t("import_no_batches", lang))
 else:
     ui.table(batches.drop("file_sha256"), lang, key="batches")
     labels = pk.batch_labels(batches)
     if session is not None and labels:
-        pick = st.selectbox(pk.tr("rollback_pick", lang), list(labels), format_func=labels.get)
-        sure = st.checkbox(pk.tr("rollback_sure", lang))
-        if st.button(pk.tr("rollback", lang), disabled=not sure):
+        pick = st.selectbox(t("import_rollback_pick", lang), list(labels), format_func=labels.get)
+        sure = st.checkbox(t("import_rollback_sure", lang))
+        if st.button(t("import_rollback", lang), disabled=not sure):
             try:
                 auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 ingest.rollback(pick, session.user, list(session.provinces))
-                st.success(pk.tr("rolled_back", lang, batch_id=pick))
+                st.success(t("import_rolled_back", lang, batch_id=pick))
                 st.rerun()
             except (auth.AuthError, ingest.BatchError) as exc:
                 st.error(str(exc))

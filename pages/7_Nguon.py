@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import data, ui
-from cnscd.i18n import t
-from cnscd.views.sources import article_figures, boundary_files, boundary_table, merger_text
+from cnscd.text import t
+from cnscd.views.sources import (article_figures, boundary_files, boundary_table, indicator_table, merger_text,
+                                 source_table)
 
 # ---- set-up ---------------------------------------------------------------------------------------
 lang = ui.lang()
@@ -17,8 +18,8 @@ link = st.column_config.LinkColumn(t("col_link", lang))
 
 # ---- sources --------------------------------------------------------------------------------------------
 st.subheader(t("sources_title", lang))
-ui.table(data.sources().select("title", "source_kind", "publisher", "published_date", "url", "n_observations",
-                               "n_targets", "example_quote_vi", "licence", "note"),
+ui.table(source_table(data.sources(), lang).select("title", "source_kind", "publisher", "published_date", "url",
+                                                  "n_observations", "n_targets", "example_quote_vi", "licence", "note"),
          lang, key="sources_table", dates=("published_date",), column_config={t("col_link", lang): link},
          labels={"title": t("source", lang), "source_kind": t("col_kind", lang), "publisher": t("col_publisher", lang),
                  "published_date": t("col_date", lang), "url": t("col_link", lang),
@@ -33,20 +34,18 @@ ui.table(data.view(article_figures, lang=lang).select(
     "source_title", "source_url"), lang, key="article_figures_table", dates=("period_end",),
     decimals={"stated_pct_of_target": 1}, column_config={t("col_link", lang): link},
     labels={"short_name": t("unit_col", lang), "indicator_name": t("indicator", lang),
-            "record_text": t("col_record", lang), "period_end": t("period", lang), "value_text": t("value", lang),
+            "record_text": t("col_kind", lang), "period_end": t("period", lang), "value_text": t("value", lang),
             "stated_pct_of_target": t("achieved_stated", lang), "quote_vi": t("quote", lang),
             "source_title": t("source", lang), "source_url": t("col_link", lang)})
 
 # ---- indicators ------------------------------------------------------------------------------------------
 st.subheader(t("indicators_title", lang))
-sfx = "en" if lang == "en" else "vi"
-uom = "unit_of_measure_en" if lang == "en" else "unit_of_measure"
-ui.table(data.indicators().select("indicator_code", f"name_{sfx}", f"description_{sfx}", uom, "aggregation",
-                                  "numerator_code", "denominator_code", "temporal", "is_core"),
-         lang, key="indicators_table",
-         labels={"indicator_code": t("col_code", lang), f"name_{sfx}": t("indicator", lang),
-                 f"description_{sfx}": t("col_definition", lang), uom: t("unit_col", lang),
-                 "aggregation": t("col_aggregation", lang)})
+ui.table(indicator_table(data.indicators(), lang), lang, key="indicators_table",
+         labels={"indicator_code": t("col_code", lang), "name": t("indicator", lang),
+                 "description": t("col_definition", lang), "unit": t("unit_col", lang),
+                 "aggregation": t("col_aggregation", lang), "numerator": t("col_numerator", lang),
+                 "denominator": t("col_denominator", lang), "temporal": t("col_temporal", lang),
+                 "is_core": t("col_is_core", lang)})
 
 # ---- boundaries --------------------------------------------------------------------------------------------
 st.subheader(t("boundaries_title", lang))

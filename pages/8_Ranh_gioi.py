@@ -7,7 +7,8 @@ import streamlit as st
 
 from cnscd import boundary_ui as bu
 from cnscd import auth, data, ui
-from cnscd.i18n import t
+from cnscd import text
+from cnscd.text import t
 from cnscd.ingest.plan import expand_scope
 from geo.load import load_bytes
 
@@ -15,25 +16,25 @@ from geo.load import load_bytes
 lang = ui.lang()
 ui.warehouse_or_stop(lang)
 st.title(t("page_boundaries", lang))
-st.caption(bu.tr("intro", lang))
+st.caption(t("geo_intro", lang))
 session = bu.editor_login(lang)      # viewing needs no login; loading boundaries does
 
 # ---- load a file (editors) ------------------------------------------------------------------------------
 if session is None:
-    st.info(bu.tr("login_needed", lang))
+    st.info(t("geo_login_needed", lang))
 else:
     if "boundary_done" in st.session_state:       # shown once after the rerun that cleared the uploader
         st.success(st.session_state.pop("boundary_done"))
     c1, c2 = st.columns(2)
-    version = c1.selectbox(bu.tr("version", lang), ["2025", "legacy"], key="bnd_version",
+    version = c1.selectbox(t("boundary_mode", lang), ["2025", "legacy"], key="bnd_version",
                            format_func=lambda v: data.version_label(v, lang))
-    level = c2.selectbox(bu.tr("level", lang), bu.levels(version), key=f"bnd_level_{version}",
-                         format_func=lambda v: bu.tr(f"level_{v}", lang))
+    level = c2.selectbox(t("level", lang), bu.levels(version), key=f"bnd_level_{version}",
+                         format_func=lambda v: text.level(v, lang))
     gen = st.session_state.setdefault("boundary_gen", 0)
-    up = st.file_uploader(bu.tr("upload", lang), type=bu.FILE_TYPES, key=f"boundary_upload_{gen}")
+    up = st.file_uploader(t("geo_upload", lang), type=bu.FILE_TYPES, key=f"boundary_upload_{gen}")
     if up is not None:
         if up.size > bu.MAX_BYTES:                 # checked before the bytes are read
-            st.error(bu.tr("too_big", lang, size=f"{up.size / 2**20:.1f}", limit=f"{bu.MAX_BYTES / 2**20:.0f}"))
+            st.error(text.both("upload_too_big", size=f"{up.size / 2**20:.1f}", limit=f"{bu.MAX_BYTES / 2**20:.0f}"))
             st.stop()
         key = (up.file_id, level, version, session.user)
         if st.session_state.get("boundary_key") != key:
@@ -44,23 +45,24 @@ else:
             st.session_state["boundary_key"] = key
         full, scoped, out = st.session_state["boundary_report"]
 
-        st.subheader(bu.tr("report", lang))
+        st.subheader(t("geo_report", lang))
         if full.refused:
-            st.error(bu.tr("refused", lang, file=up.name) + "\n\n" + "\n".join(f"- {e}" for e in full.errors))
+            st.error(text.both("geo_refused", file=up.name) + "\n\n" + "\n".join(f"- {e}" for e in full.errors))
         else:
             cols = st.columns(5)
-            for col, k, n in zip(cols, ["n_matched", "n_out", "n_unmatched", "n_ambiguous", "n_repaired"],
+            for col, k, n in zip(cols, ["geo_n_matched", "geo_n_out", "geo_n_unmatched", "geo_n_ambiguous",
+                                        "geo_n_repaired"],
                                  [len(scoped.matched), len(out), len(full.unmatched), len(full.ambiguous),
                                   len(full.repaired)]):
-                col.metric(bu.tr(k, lang), n)
+                col.metric(t(k, lang), n)
             st.dataframe(bu.report_table(full, out, lang), hide_index=True, key="boundary_match")  # text only
             if out:
                 st.warning(bu.out_of_scope_text(out, session.provinces, lang))
             if full.unmatched or full.ambiguous:
-                st.caption(bu.tr("not_all", lang))
+                st.caption(t("geo_not_all", lang))
             if not scoped.matched:
-                st.info(bu.tr("nothing_in_scope", lang))
-            elif st.button(bu.tr("confirm", lang, n=len(scoped.matched)), type="primary"):
+                st.info(t("geo_nothing_in_scope", lang))
+            elif st.button(t("geo_confirm", lang, n=len(scoped.matched)), type="primary"):
                 try:
                     n = bu.confirm(scoped, st.session_state.get(bu.SESSION_KEY))
                 except (auth.AuthError, ValueError) as exc:
@@ -69,16 +71,16 @@ else:
                     for k in ("boundary_report", "boundary_key"):
                         st.session_state.pop(k, None)
                     st.session_state["boundary_gen"] = gen + 1
-                    st.session_state["boundary_done"] = bu.tr("stored", lang, n=n, level=bu.tr(f"level_{level}", lang),
+                    st.session_state["boundary_done"] = t("geo_stored", lang, n=n, level=text.level(level, lang),
                                                               version=data.version_label(version, lang), file=up.name)
                     st.rerun()
 
 # ---- status and loaded layers (everyone) -------------------------------------------------------------------
-st.subheader(bu.tr("status", lang))
+st.subheader(t("geo_status", lang))
 ui.table(bu.status_table(lang, data.version_label), lang, key="boundary_status")
-st.subheader(bu.tr("loaded", lang))
+st.subheader(t("geo_loaded", lang))
 loaded = bu.loaded_table(lang, data.version_label)
 if loaded.height:
     ui.table(loaded, lang, key="boundary_loaded")
 else:
-    st.caption(bu.tr("none_loaded", lang))
+    st.caption(t("geo_none_loaded", lang))

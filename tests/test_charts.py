@@ -65,7 +65,7 @@ def test_time_series_lines_colours_and_words(series):
     sub = fig.layout.title.subtitle.text
     assert "tổ" in sub and "T7/2022 – T10/2026" in sub and "34 tỉnh" in sub
     notes = " ".join(a.text for a in fig.layout.annotations)
-    assert "Nguồn: Dữ liệu minh hoạ" in notes and "demo" in notes.lower()
+    assert "Nguồn: Dữ liệu minh hoạ" in notes and notes.count("Dữ liệu minh hoạ") == 2  # source + demo note, vi only
     # formats and zoom persistence
     assert fig.layout.separators == ",." and "Noto Sans" in fig.layout.font.family
     assert fig.layout.uirevision == "t"

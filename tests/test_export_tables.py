@@ -56,7 +56,7 @@ def test_xlsx_sheets_formats_and_metadata(meta):
     assert about["Nguồn"] == meta.source and about["Tiêu đề"] == meta.title
     assert about["Bộ lọc: Vùng"] == "Tây Nguyên & Bắc Trung Bộ"
     assert "Tổ công nghệ số" in about["Định nghĩa: Tổ CNSCĐ"]
-    assert about["Ghi chú"] == "Dữ liệu minh hoạ / demo data"
+    assert about["Ghi chú"] == "Dữ liệu minh hoạ"  # one language at a time
 
 
 def test_xlsx_in_english_and_explicit_formats():

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from cnscd import fmt, i18n
+from cnscd import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,30 +52,6 @@ def test_table_styler_keeps_numbers_numeric_but_shows_vietnamese():
     html = styler.to_html()
     assert "1.234.567" in html and "12,3" in html and "30/06/2025" in html
     assert styler.data["n"].dtype.kind == "f"
-
-
-# ---- i18n -------------------------------------------------------------------------------------------
-def test_every_key_has_both_languages():
-    for key, (vi, en) in i18n.TEXT.items():
-        assert vi.strip() and en.strip(), key
-        assert set(re.findall(r"{(\w+)}", vi)) == set(re.findall(r"{(\w+)}", en)), f"placeholders differ in {key}"
-
-
-def test_t_fills_and_falls_back():
-    assert i18n.t("badge_latest", "vi", date="30/06/2025") == "Số liệu mới nhất: 30/06/2025"
-    assert i18n.t("badge_latest", "en", date="30/06/2025") == "Latest data: 30/06/2025"
-    assert i18n.t("badge_latest", "fr", date="x") == "Số liệu mới nhất: x"  # unknown language -> vi
-    assert i18n.t("no_such_key", "vi") == "no_such_key"
-
-
-def test_every_key_used_in_code_exists():
-    mine = [ROOT / "app.py", *(ROOT / "pages").glob("[1357]_*.py"), *(ROOT / "cnscd" / "views").glob("*.py"),
-            *[ROOT / "cnscd" / f"{m}.py" for m in ("fmt", "state", "data", "ui")],
-            *[ROOT / "cnscd" / "charts" / f"{m}.py" for m in ("base", "bump", "progress", "series", "sparkline")]]
-    code = "\n".join(p.read_text(encoding="utf-8") for p in mine)
-    used = set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", code))
-    missing = sorted(k for k in used if k not in i18n.TEXT)
-    assert missing == [], missing
 
 
 # ---- state (a tiny app through AppTest) ----------------------------------------------------------------

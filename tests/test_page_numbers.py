@@ -408,10 +408,10 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
 
     # the table: every unit, value, rank, target, % of target and the 12-month trend
     (table,) = nb.frames(at)
-    from cnscd.i18n_map import t  # the headers the page writes (labels only, no numbers)
+    from cnscd.text import t  # the headers the page writes (labels only, no numbers)
 
     code_col, value_col, rank_col, target_col, pct_col, trend_col = (
-        t(k, "vi") for k in ("code_col", "value", "rank", "target", "pct_target_col", "sparkline"))
+        t(k, "vi") for k in ("col_code", "value", "rank", "target", "measure_pct_target", "sparkline"))
     assert {code_col, value_col, rank_col, target_col, pct_col, trend_col} <= set(table.columns), table.columns
     assert sorted(table[code_col]) == sorted(units)
     start = nb.months_back(day, 11)

@@ -11,6 +11,7 @@ import polars as pl
 from cnscd import fmt
 from cnscd.charts.base import DATE_AXIS, axes, finish, subplot_grid
 from cnscd.charts.meta import ChartMeta
+from cnscd.text import t
 
 BAR_COLOUR = "#2c7fb8"
 NO_REPORT_COLOUR = "#bdbdbd"
@@ -18,7 +19,7 @@ AVG_COLOUR = "#d95f0e"
 
 
 def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | None, reference_label: str,
-                 decimals: int = 0, no_report_label: str = "chưa báo cáo", limit: int | None = None) -> go.Figure:
+                 decimals: int = 0, no_report_label: str | None = None, limit: int | None = None) -> go.Figure:
     """Horizontal bars, best at the top; units with no report listed at the bottom with no bar.
     With `limit`, a province of 100+ communes shows its best and worst limit/2 (the table has all).
     frame: unit_code, display_name, value, rank, pct_target. One bar per row: the category is the
@@ -26,6 +27,7 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
     f = frame.sort(["rank", "display_name", "unit_code"], nulls_last=True)
     if limit and f.height > limit:
         f = pl.concat([f.head(limit // 2), f.tail(limit - limit // 2)])
+    no_report_label = no_report_label or t("no_report", meta.lang)
     names = [n if v is not None else f"{n} ({no_report_label})" for n, v in zip(f["display_name"], f["value"])]
     codes = f["unit_code"].to_list()
     d3 = fmt.d3(decimals)

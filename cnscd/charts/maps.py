@@ -21,6 +21,7 @@ from cnscd.charts.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.classes import Classes
 from cnscd.charts.meta import ChartMeta
+from cnscd.text import t
 
 # plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
 # has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
@@ -30,22 +31,6 @@ EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Top
 NO_REPORT_COLOUR = "#d0d0d0"
 NO_DATA_COLOUR = "#f7f7f7"     # nobody lives there (Hoàng Sa): drawn and named, no figure expected
 BORDER_COLOUR = "#ffffff"
-TEXT = {
-    "no_report": ("chưa báo cáo", "no report"),
-    "no_data": ("không có số liệu", "no data"),
-    "no_figure": ("không tính được (thiếu mục tiêu, dân số hoặc kỳ gốc)",
-                  "not computable (no target, population or base figure)"),
-    "value": ("Giá trị", "Value"),
-    "measure": ("Thước đo", "Measure"),
-    "rank": ("Thứ hạng", "Rank"),
-    "target": ("Mục tiêu", "Target"),
-    "of_target": ("mục tiêu", "of target"),
-    "source": ("Nguồn", "Source"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return TEXT[key][1 if lang == "en" else 0]
 
 
 def palette(k: int, higher_is_better: bool = True) -> list[str]:
@@ -86,7 +71,7 @@ def _plain(text: str) -> str:
 
 
 def _status(has_report: bool | None, lang: str, no_report: str | None = None) -> str:
-    return _t("no_figure", lang) if has_report else (no_report or _t("no_report", lang))
+    return t("map_no_figure", lang) if has_report else (no_report or t("no_report", lang))
 
 
 def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: ChartMeta, *,
@@ -108,7 +93,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     (Kaleido has no server to fetch from) leave it None.
     """
     lang = meta.lang
-    no_report = no_report_label or _t("no_report", lang)  # the DTI: "chưa công bố"
+    no_report = no_report_label or t("no_report", lang)  # the DTI: "chưa công bố"
     f = _per_feature(layer, frame)
     k = classes.k
     n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
@@ -129,13 +114,13 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     one_source = sources.len() == 1
     src = _plain(sources[0]) if one_source else "%{customdata[5]}"
     head = ["<b>%{customdata[0]}</b>",
-            f"{_t('value' if not show_raw else 'measure', lang)}: %{{customdata[1]:{d3}}} {measure_unit}"]
+            f"{t('value' if not show_raw else 'measure', lang)}: %{{customdata[1]:{d3}}} {measure_unit}"]
     if show_raw:
-        head.append(f"{_t('value', lang)}: %{{customdata[6]:{fmt.d3(tdec)}}} {value_unit}")
-    head.append(f"{_t('rank', lang)}: %{{customdata[2]}}/{n_ranked}")
-    target_line = {True: f"{_t('target', lang)}: %{{customdata[3]:{fmt.d3(tdec)}}} {value_unit} "
-                         f"(%{{customdata[4]:,.1f}} % {_t('of_target', lang)})",
-                   False: f"{_t('target', lang)}: –"}
+        head.append(f"{t('value', lang)}: %{{customdata[6]:{fmt.d3(tdec)}}} {value_unit}")
+    head.append(f"{t('rank', lang)}: %{{customdata[2]}}/{n_ranked}")
+    target_line = {True: f"{t('target', lang)}: %{{customdata[3]:{fmt.d3(tdec)}}} {value_unit} "
+                         f"(%{{customdata[4]:,.1f}} % {t('of_target_word', lang)})",
+                   False: f"{t('target', lang)}: –"}
     groups = [(pl.col("has_figure") & pl.col("has_target"), True, True),
               (pl.col("has_figure") & ~pl.col("has_target"), True, False),
               (~pl.col("has_figure") & pl.col("is_reporting"), False, False),
@@ -161,7 +146,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                 custom[:, 4] = part["pct_target"].round(2).to_list()
             custom[:, 5] = None if one_source else part["source_title"].fill_null("–").to_list()
             custom[:, 6] = part["value"].round(4).to_list() if show_raw else None
-            lines = head + [target_line[has_tgt], f"{_t('source', lang)}: {src}"]
+            lines = head + [target_line[has_tgt], f"{t('source', lang)}: {src}"]
             extra = dict(hovertemplate="<br>".join(lines) + "<extra></extra>", showscale=not parts,
                          colorbar={"title": {"text": measure_unit, "side": "top"},
                                    "tickvals": list(range(k + 1)),
@@ -169,9 +154,9 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                                    "len": 0.75, "thickness": 16, "y": 0.5, "x": 1.0, "ticks": ""},
                          z=part["class_idx"].fill_null(0).to_numpy(), name=meta.title)
         elif has_fig is None:  # nobody lives there: its own pale colour, never "not reported"
-            custom[:, 8] = _t("no_data", lang)
+            custom[:, 8] = t("map_no_data", lang)
             extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
-                         showscale=False, z=np.zeros(part.height), name=_t("no_data", lang),
+                         showscale=False, z=np.zeros(part.height), name=t("map_no_data", lang),
                          colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
                          marker={"line": {"color": "#9e9e9e", "width": 0.5}})
         else:

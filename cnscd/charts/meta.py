@@ -9,12 +9,7 @@ from typing import Any, Callable
 
 import polars as pl
 
-DEMO_NOTE = {"vi": "Dữ liệu minh hoạ / demo data", "en": "Demo data / dữ liệu minh hoạ"}
-APPROX_NOTE = {"vi": "Ranh giới gần đúng / approximate boundaries",
-               "en": "Approximate boundaries / ranh giới gần đúng"}
-SOURCE_WORD = {"vi": "Nguồn", "en": "Source"}
-BOUNDARY_WORD = {"vi": "Ranh giới", "en": "Boundaries"}
-MORE_SOURCES = {"vi": "nguồn khác", "en": "more"}
+from cnscd.text import t
 
 
 class ChartInputError(ValueError):
@@ -27,7 +22,7 @@ def source_text(source_ids: list[str], titles: dict[str, str], lang: str) -> str
     ids = sorted({s for sid in source_ids if sid for s in str(sid).split(",")})
     shown = [titles.get(i, i) for i in ids]
     if len(shown) > 3:
-        shown = shown[:3] + [f"+{len(shown) - 3} {MORE_SOURCES['en' if lang == 'en' else 'vi']}"]
+        shown = shown[:3] + [t("more_sources", lang, n=len(shown) - 3)]
     return "; ".join(shown)
 
 
@@ -92,21 +87,21 @@ class ChartMeta:
         """Unit · period · boundary version, skipping the empty ones."""
         parts = [self.unit, self.period]
         if self.boundary_version:
-            parts.append(f"{BOUNDARY_WORD[self.lang]}: {self.boundary_version}")
+            parts.append(t("boundary_word", self.lang, label=self.boundary_version))
         return " · ".join(p for p in parts if p)
 
     @property
     def source_line(self) -> str:
-        return f"{SOURCE_WORD[self.lang]}: {self.source}" if self.source else ""
+        return t("sources_word", self.lang, src=self.source) if self.source else ""
 
     @property
     def notes(self) -> list[str]:
         """The warnings every chart and export must carry when they apply."""
         out = []
         if self.is_demo:
-            out.append(DEMO_NOTE[self.lang])
+            out.append(t("demo_note", self.lang))
         if self.is_approximate_boundaries:
-            out.append(APPROX_NOTE[self.lang])
+            out.append(t("approx_note", self.lang))
         return out
 
     def label(self, column: str) -> str:

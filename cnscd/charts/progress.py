@@ -7,7 +7,7 @@ import polars as pl
 from cnscd import fmt
 from cnscd.charts.base import STATUS_COLOURS, finish
 from cnscd.charts.meta import ChartMeta
-from cnscd.i18n import t
+from cnscd.text import STATUS_KEYS, t, word
 
 
 def status_of(pct: float | None, threshold: float) -> str:
@@ -36,7 +36,7 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
     for status in ("ahead", "on_track", "behind", "far_behind"):
         part = frame.filter(pl.col("status") == status)
         fig.add_trace(go.Bar(
-            y=part["_key"].to_list(), x=part["pct"].to_list(), orientation="h", name=t(f"status_{status}", lang),
+            y=part["_key"].to_list(), x=part["pct"].to_list(), orientation="h", name=word(STATUS_KEYS, status, lang),
             marker={"color": STATUS_COLOURS[status]}, visible=True if part.height else "legendonly",
             customdata=list(zip(part["value"].to_list(), part["target_value"].to_list(), part["label"].to_list())),
             hovertemplate=(f"<b>%{{customdata[2]}}</b>: %{{x:,.1f}} %<br>%{{customdata[0]:{fmt.d3(decimals)}}} / "

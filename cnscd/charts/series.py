@@ -10,7 +10,7 @@ import polars as pl
 from cnscd import fmt
 from cnscd.charts.base import NATION_COLOUR, colour, date_axis, finish
 from cnscd.charts.meta import ChartMeta
-from cnscd.i18n import t
+from cnscd.text import t
 
 
 def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame | None = None,

@@ -14,30 +14,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cnscd.charts.meta import ChartMeta
+from cnscd.text import t
 
 from . import images, report, slides, tables
 
 FigSource = Union[go.Figure, Callable[[], go.Figure]]
 
-# kind -> (label vi, label en); make() says what each one builds
-ITEMS: dict[str, tuple[str, str]] = {
-    "png_1080": ("PNG 1920×1080 (slide)", "PNG 1920×1080 (slide)"),
-    "png_720": ("PNG 1280×720", "PNG 1280×720"),
-    "png_print": ("PNG in A4 (300 dpi)", "PNG print A4 (300 dpi)"),
-    "svg": ("SVG (vector)", "SVG (vector)"),
-    "pdf": ("PDF", "PDF"),
-    "csv": ("CSV (số liệu)", "CSV (data)"),
-    "xlsx": ("Excel XLSX (số liệu)", "Excel XLSX (data)"),
-}
+# kind -> its label's text key; make() says what each one builds
+ITEMS: dict[str, str] = {"png_1080": "export_png_1080", "png_720": "export_png_720", "png_print": "export_png_print",
+                        "svg": "export_svg", "pdf": "export_pdf", "csv": "export_csv", "xlsx": "export_xlsx"}
 IMAGE_KINDS = {"png_1080": ("png", "slide_1080"), "png_720": ("png", "slide_720"),
                "png_print": ("png", "print"), "svg": ("svg", "slide_720"), "pdf": ("pdf", "slide_720")}
-WORDS = {
-    "vi": {"menu": "Tải xuống", "deck": "Tải bộ slide / Download slides", "report": "Tải báo cáo PDF",
-           "no_browser": "Không có Chromium trên máy chủ: chưa xuất được ảnh."},
-    "en": {"menu": "Download", "deck": "Download slides / Tải bộ slide", "report": "Download PDF report",
-           "no_browser": "No Chromium on the server: image export is unavailable."},
-}
-
 
 def _figure(fig_fn: FigSource) -> go.Figure:
     return fig_fn() if callable(fig_fn) else fig_fn
@@ -74,34 +61,33 @@ def _browser_ok() -> bool:
 def download_menu(key: str, fig_fn: FigSource, meta: ChartMeta) -> None:
     """A popover with one download button per format. `fig_fn` may be the figure or a
     zero-argument function returning it (then it is built only on click)."""
-    words = WORDS[meta.lang]
+    lang = meta.lang
     browser = _browser_ok()
-    with st.popover(words["menu"], icon=":material/download:"):
-        for kind, labels in ITEMS.items():
+    with st.popover(t("export_menu", lang), icon=":material/download:"):
+        for kind, label in ITEMS.items():
             name, mime = item_file(kind, meta)
             needs_browser = kind in IMAGE_KINDS
             st.download_button(
-                labels[0] if meta.lang == "vi" else labels[1], data=partial(make, kind, fig_fn, meta),
+                t(label, lang), data=partial(make, kind, fig_fn, meta),
                 file_name=name, mime=mime, key=f"{key}-dl-{kind}", on_click="ignore",
                 disabled=needs_browser and not browser,
-                help=words["no_browser"] if needs_browser and not browser else None,
+                help=t("export_no_browser", lang) if needs_browser and not browser else None,
                 width="stretch")
 
 
 def view_buttons(key: str, charts_fn: Callable[[], list[tuple[go.Figure, ChartMeta]]],
                  view_title: str, filters: dict[str, str], lang: str = "vi") -> None:
-    """"Tải bộ slide / Download slides" (PPTX) and the PDF report of the whole view; the
+    """"Tải bộ slide" (PPTX) and the PDF report of the whole view; the
     charts are built only on click."""
-    words = WORDS[lang]
     disabled = not _browser_ok()
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in view_title)[:60] or "view"
     left, right = st.columns(2)
     with left:
-        st.download_button(words["deck"], key=f"{key}-deck", on_click="ignore", disabled=disabled,
+        st.download_button(t("export_deck", lang), key=f"{key}-deck", on_click="ignore", disabled=disabled,
                            data=lambda: slides.build_deck(charts_fn(), view_title, filters, lang),
                            file_name=f"{stem}.pptx", mime=slides.MIME, icon=":material/slideshow:")
     with right:
-        st.download_button(words["report"], key=f"{key}-report", on_click="ignore", disabled=disabled,
+        st.download_button(t("export_report", lang), key=f"{key}-report", on_click="ignore", disabled=disabled,
                            data=lambda: report.build_pdf(charts_fn(), view_title, filters, lang),
                            file_name=f"{stem}.pdf", mime=report.MIME, icon=":material/picture_as_pdf:")
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 from cnscd.charts.meta import ChartMeta
 from cnscd.fmt import number
+from cnscd.text import t
 
 MAX_ROWS = 40
 MAX_CELL = 28
@@ -18,7 +19,7 @@ def cell(value: object, lang: str) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
     if isinstance(value, bool):
-        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+        return t("yes" if value else "no", lang)
     if isinstance(value, int):
         return number(value, lang)
     if isinstance(value, float):
@@ -48,7 +49,7 @@ def text_table(meta: ChartMeta, max_rows: int = MAX_ROWS) -> str:
     """Header, rule, rows; numeric columns right-aligned."""
     frame = meta.data
     if frame.width == 0:
-        return "(không có dữ liệu)" if meta.lang == "vi" else "(no data)"
+        return t("export_no_data", meta.lang)
     shown = frame.head(max_rows)
     headers = [meta.label(c) for c in frame.columns]
     body = rows(meta, shown)
@@ -62,8 +63,7 @@ def text_table(meta: ChartMeta, max_rows: int = MAX_ROWS) -> str:
     out = [line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
     if frame.height > max_rows:
         more = frame.height - max_rows
-        out.append(f"… và {more} dòng nữa (xem CSV/XLSX)" if meta.lang == "vi"
-                   else f"… and {more} more rows (see CSV/XLSX)")
+        out.append(t("export_more_rows", meta.lang, n=more))
     return "\n".join(out)
 
 

@@ -17,17 +17,12 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from cnscd.charts.meta import ChartMeta
+from cnscd.text import t
 
 from . import ExportError, images, notes
 from .slides import _check, sources_of
 
 FONT_DIRS = (Path(__file__).resolve().parents[2] / "fonts", Path("/usr/share/fonts/truetype/noto"))
-WORDS = {
-    "vi": {"date": "Ngày xuất", "filters": "Bộ lọc", "sources": "Nguồn dữ liệu", "none": "(không có)",
-           "data": "Số liệu của biểu đồ", "page": "Trang"},
-    "en": {"date": "Exported", "filters": "Filters", "sources": "Data sources", "none": "(none)",
-           "data": "Figures behind the chart", "page": "Page"},
-}
 MIME = "application/pdf"
 TABLE_ROWS = 30
 
@@ -76,7 +71,7 @@ def _para(pdf: FPDF, text: str, size: int = 11) -> None:
 def _data_table(pdf: FPDF, meta: ChartMeta) -> None:
     frame = meta.data.head(TABLE_ROWS)
     if frame.width == 0:
-        _para(pdf, WORDS[meta.lang]["none"])
+        _para(pdf, t("export_none", meta.lang))
         return
     numeric = [frame[c].dtype.is_numeric() for c in frame.columns]
     pdf.set_font("Noto", "", 8 if frame.width > 6 else 9)
@@ -88,24 +83,22 @@ def _data_table(pdf: FPDF, meta: ChartMeta) -> None:
             table.row(row)
     if meta.data.height > TABLE_ROWS:
         more = meta.data.height - TABLE_ROWS
-        _para(pdf, f"… và {more} dòng nữa (xem CSV/XLSX)" if meta.lang == "vi"
-              else f"… and {more} more rows (see CSV/XLSX)", 9)
+        _para(pdf, t("export_more_rows", meta.lang, n=more), 9)
 
 
 def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
               filters: dict[str, str] | None = None, lang: str = "vi",
               today: dt.date | None = None, with_tables: bool = True) -> bytes:
     _check(charts)
-    words = WORDS["vi" if lang == "vi" else "en"]
     pdf = _new_pdf(view_title)
 
     pdf.add_page()
     pdf.ln(40)
     _heading(pdf, view_title, 26)
-    _para(pdf, f"{words['date']}: {(today or dt.date.today()).strftime('%d/%m/%Y')}", 13)
+    _para(pdf, f"{t('export_date', lang)}: {(today or dt.date.today()).strftime('%d/%m/%Y')}", 13)
     pdf.ln(6)
-    _heading(pdf, words["filters"], 15)
-    _para(pdf, "\n".join(f"{k}: {v}" for k, v in (filters or {}).items()) or words["none"], 12)
+    _heading(pdf, t("export_filters", lang), 15)
+    _para(pdf, "\n".join(f"{k}: {v}" for k, v in (filters or {}).items()) or t("export_none", lang), 12)
 
     for fig, meta in charts:
         pdf.add_page()
@@ -118,14 +111,14 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
                   title=meta.title)
         if with_tables:
             pdf.add_page()
-            _heading(pdf, f"{words['data']}: {meta.title}", 14)
+            _heading(pdf, f"{t('export_data', lang)}: {meta.title}", 14)
             _para(pdf, notes.summary(meta).split("\n", 1)[-1], 10)
             pdf.ln(2)
             _data_table(pdf, meta)
 
     pdf.add_page()
-    _heading(pdf, words["sources"], 18)
-    _para(pdf, "\n".join(sources_of(charts)) or words["none"], 12)
+    _heading(pdf, t("export_sources", lang), 18)
+    _para(pdf, "\n".join(sources_of(charts)) or t("export_none", lang), 12)
     return bytes(pdf.output())
 
 

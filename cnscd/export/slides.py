@@ -16,17 +16,12 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
 from cnscd.charts.meta import ChartMeta
+from cnscd.text import t
 
 from . import ExportError, images, notes
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)   # 13.333 × 7.5 in, 16:9
 TEXT_FONT = "Arial"
-WORDS = {
-    "vi": {"date": "Ngày xuất", "filters": "Bộ lọc", "sources": "Nguồn dữ liệu",
-           "none": "(không có)", "charts": "Biểu đồ"},
-    "en": {"date": "Exported", "filters": "Filters", "sources": "Data sources",
-           "none": "(none)", "charts": "Charts"},
-}
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
@@ -65,7 +60,6 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
                filters: dict[str, str] | None = None, lang: str = "vi",
                today: dt.date | None = None) -> bytes:
     _check(charts)
-    words = WORDS["vi" if lang == "vi" else "en"]
     filters = filters or {}
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_W, SLIDE_H
@@ -76,12 +70,12 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     title = deck.slides.add_slide(blank)
     date = (today or dt.date.today()).strftime("%d/%m/%Y")
     _text(title, margin, Emu(SLIDE_H // 4), inner_w, Emu(SLIDE_H // 5),
-          [(view_title, 40, True), (f"{words['date']}: {date}", 18, False)])
-    filter_lines = [(f"{k}: {v}", 16, False) for k, v in filters.items()] or [(words["none"], 16, False)]
+          [(view_title, 40, True), (f"{t('export_date', lang)}: {date}", 18, False)])
+    filter_lines = [(f"{k}: {v}", 16, False) for k, v in filters.items()] or [(t("export_none", lang), 16, False)]
     _text(title, margin, Emu(SLIDE_H // 2), inner_w, Emu(SLIDE_H // 3),
-          [(words["filters"], 20, True), *filter_lines], color="374151")
+          [(t("export_filters", lang), 20, True), *filter_lines], color="374151")
     title.notes_slide.notes_text_frame.text = "\n".join(
-        [view_title, f"{words['date']}: {date}"] + [f"{k}: {v}" for k, v in filters.items()])
+        [view_title, f"{t('export_date', lang)}: {date}"] + [f"{k}: {v}" for k, v in filters.items()])
 
     for fig, meta in charts:
         slide = deck.slides.add_slide(blank)
@@ -91,10 +85,10 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
         slide.notes_slide.notes_text_frame.text = notes.summary(meta) + "\n\n" + notes.text_table(meta)
 
     end = deck.slides.add_slide(blank)
-    lines = [(s, 16, False) for s in sources_of(charts)] or [(words["none"], 16, False)]
-    _text(end, margin, margin, inner_w, SLIDE_H - 2 * margin, [(words["sources"], 32, True), *lines])
+    lines = [(s, 16, False) for s in sources_of(charts)] or [(t("export_none", lang), 16, False)]
+    _text(end, margin, margin, inner_w, SLIDE_H - 2 * margin, [(t("export_sources", lang), 32, True), *lines])
     chart_list = [f"{k}. {m.title}" for k, (_, m) in enumerate(charts, start=1)]
-    end.notes_slide.notes_text_frame.text = words["charts"] + ":\n" + "\n".join(chart_list)
+    end.notes_slide.notes_text_frame.text = t("export_charts", lang) + ":\n" + "\n".join(chart_list)
 
     buf = io.BytesIO()
     deck.save(buf)

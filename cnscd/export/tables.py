@@ -13,14 +13,13 @@ import io
 import xlsxwriter
 
 from cnscd.charts.meta import ChartMeta
+from cnscd.text import t
 
 from . import ExportError
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"int": "#,##0", "dec": "#,##0.0", "pct": "0.0%", "pct100": '0.0"%"', "text": "@"}
-SHEET_DATA = {"vi": "Dữ liệu", "en": "Data"}
-SHEET_META = {"vi": "Thông tin", "en": "About"}
 
 
 def neutralise(value: object) -> object:
@@ -71,19 +70,19 @@ def to_csv(meta: ChartMeta) -> bytes:
 
 
 def _metadata_rows(meta: ChartMeta) -> list[tuple[str, str]]:
-    vi = meta.lang == "vi"
+    lang = meta.lang
     rows = [
-        ("Tiêu đề" if vi else "Title", meta.title),
-        ("Đơn vị" if vi else "Unit", meta.unit),
-        ("Kỳ" if vi else "Period", meta.period),
-        ("Phiên bản ranh giới" if vi else "Boundary version", meta.boundary_version),
-        ("Nguồn" if vi else "Source", meta.source),
-        ("Ghi chú" if vi else "Notes", " · ".join(meta.notes)),
-        ("Ngày xuất" if vi else "Exported", dt.date.today().strftime("%d/%m/%Y")),
+        (t("export_meta_title", lang), meta.title),
+        (t("unit_col", lang), meta.unit),
+        (t("period", lang), meta.period),
+        (t("col_boundary_version", lang), meta.boundary_version),
+        (t("source", lang), meta.source),
+        (t("export_meta_notes", lang), " · ".join(meta.notes)),
+        (t("export_date", lang), dt.date.today().strftime("%d/%m/%Y")),
     ]
-    rows += [(("Bộ lọc: " if vi else "Filter: ") + k, str(v)) for k, v in meta.filters.items()]
-    rows += [(("Định nghĩa: " if vi else "Definition: ") + k, v) for k, v in meta.definitions.items()]
-    rows += [(("Cột: " if vi else "Column: ") + meta.label(c), c) for c in meta.data.columns]
+    rows += [(t("export_filter", lang, name=k), str(v)) for k, v in meta.filters.items()]
+    rows += [(t("export_definition", lang, name=k), v) for k, v in meta.definitions.items()]
+    rows += [(t("export_column", lang, name=meta.label(c)), c) for c in meta.data.columns]
     return rows
 
 
@@ -98,7 +97,7 @@ def to_xlsx(meta: ChartMeta) -> bytes:
                             "text_wrap": True, "valign": "top", "border": 1})
     date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
     fmts = {k: book.add_format({"num_format": v}) for k, v in NUMBER_FORMATS.items()}
-    sheet = book.add_worksheet(SHEET_DATA[meta.lang])
+    sheet = book.add_worksheet(t("export_sheet_data", meta.lang))
     frame = meta.data
     for j, col in enumerate(frame.columns):
         kind = column_kind(meta, col)
@@ -110,7 +109,7 @@ def to_xlsx(meta: ChartMeta) -> bytes:
     sheet.freeze_panes(1, 0)
     if frame.width:
         sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
-    about = book.add_worksheet(SHEET_META[meta.lang])
+    about = book.add_worksheet(t("export_sheet_about", meta.lang))
     about.set_column(0, 0, 34)
     about.set_column(1, 1, 90)
     for i, (key, value) in enumerate(_metadata_rows(meta)):

@@ -9,9 +9,11 @@ from cnscd.ingest.layout import Layout
 from cnscd.ingest.normalize import key
 from cnscd.ingest.read import Sheet, col_letter
 from cnscd.ingest.resolve import Unit, Units
+from cnscd.text import t
 
-VERSION_LABEL = {"legacy": {"version_vi": "63 tỉnh (đến 30/6/2025)", "version_en": "63 provinces (until 30/6/2025)"},
-                 "2025": {"version_vi": "34 tỉnh (từ 1/7/2025)", "version_en": "34 provinces (from 1/7/2025)"}}
+# a boundary version in problem messages, both languages (the CSV carries both)
+VERSION_LABEL = {v: {"version_vi": t(key, "vi"), "version_en": t(key, "en")}
+                 for v, key in {"legacy": "version_legacy", "2025": "version_2025"}.items()}
 OTHER = {"legacy": "2025", "2025": "legacy"}
 
 

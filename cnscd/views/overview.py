@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from cnscd import fmt, months
-from cnscd.i18n import t
+from cnscd.text import column, pick, t
 from cnscd.views.common import Query, version_at, with_targets
 
 HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_installs",
@@ -56,11 +56,11 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
 
     def name(code: str) -> str:
         r = cat[code]
-        return (r["name_en"] if lang == "en" else r["name_vi"])
+        return pick(r, "name", lang)
 
     def unit(code: str) -> str:
         r = cat[code]
-        return r["unit_of_measure_en"] if lang == "en" else r["unit_of_measure"]
+        return pick(r, "unit_of_measure", lang)
 
     def lc(s: str) -> str:
         return s[:1].lower() + s[1:]
@@ -118,21 +118,21 @@ def cards(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.dat
         c = cat.get(r["indicator_code"])
         if c is None:
             continue
-        uom = c["unit_of_measure_en"] if lang == "en" else c["unit_of_measure"]
+        uom = pick(c, "unit_of_measure", lang)
         dec = fmt.decimals_for(c["unit_of_measure"])
         value = fmt.pct(r["value"], lang, dec) if uom == "%" else fmt.number(r["value"], lang, dec)
         delta = None
         if r["delta"] is not None:
-            d = (fmt.number(r["delta"], lang, dec, signed=True) + (" đ.%" if lang == "vi" else " pp")
+            d = (fmt.number(r["delta"], lang, dec, signed=True) + " " + t("pct_points", lang)
                  if uom == "%" else f"{fmt.number(r['delta'], lang, dec, signed=True)} "
                                      f"({fmt.pct(r['delta_pct'], lang, 1, signed=True)})")
             delta = d
         target = (t("of_target", lang, pct=fmt.pct(r["pct_target"], lang)) if r["pct_target"] is not None else None)
-        out.append({"code": r["indicator_code"], "label": c["name_en"] if lang == "en" else c["name_vi"],
+        out.append({"code": r["indicator_code"], "label": pick(c, "name", lang),
                     "value": value, "delta": delta, "delta_help": t("change_vs_prev", lang, period=prev_label),
                     "target": target, "spark": r["spark"] or [], "is_demo": bool(r["is_demo"]),
                     "unit": "" if uom == "%" else uom,
-                    "help": " · ".join(x for x in (c["description_en" if lang == "en" else "description_vi"],
+                    "help": " · ".join(x for x in (pick(c, "description", lang),
                                                    t("demo_tag", lang) if r["is_demo"] else None) if x),
                     "higher_is_better": bool(c["higher_is_better"])})
     return out
@@ -144,8 +144,8 @@ def headline_frame(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str) -> pl
     if nat.height == 0:
         return pl.DataFrame(schema={"label": pl.String, "unit": pl.String, "decimals": pl.Int64,
                                     "period_end": pl.Date, "value": pl.Float64, "is_demo": pl.Boolean})
-    cat = catalogue.select("indicator_code", pl.col("name_en" if lang == "en" else "name_vi").alias("label"),
-                           pl.col("unit_of_measure_en" if lang == "en" else "unit_of_measure").alias("unit"),
+    cat = catalogue.select("indicator_code", pl.col(column("name", lang)).alias("label"),
+                           pl.col(column("unit_of_measure", lang)).alias("unit"),
                            pl.col("unit_of_measure").alias("uom_vi"))
     long = nat.explode("spark", "spark_dates").rename({"spark": "value", "spark_dates": "period_end"})
     return (long.join(cat, on="indicator_code")

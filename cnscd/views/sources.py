@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
+from cnscd.text import column, pick, t
+
 GEO_LAYERS = Path(__file__).resolve().parents[2] / "geo" / "layers"
 
 
@@ -33,8 +35,10 @@ def boundary_files(directory: Path | None = None) -> pl.DataFrame:
 
 
 def boundary_table(versions: pl.DataFrame, lang: str) -> pl.DataFrame:
-    return versions.select(pl.col("label_en" if lang == "en" else "label_vi").alias("label"), "valid_from_date",
-                           "valid_to_date", "levels", "source_title", "source_url")
+    levels = pl.col("levels").str.split(",").list.eval(
+        pl.element().replace({code: t(key, lang) for code, key in LEVEL_KEYS.items()})).list.join(", ")
+    return versions.select(pl.col(column("label", lang)).alias("label"), "valid_from_date",
+                           "valid_to_date", levels, "source_title", "source_url")
 
 
 def merger_text(crosswalk: pl.DataFrame, limit: int = 40) -> str:
@@ -46,8 +50,38 @@ def merger_text(crosswalk: pl.DataFrame, limit: int = 40) -> str:
     return f"{crosswalk['from_code'].n_unique()} → {crosswalk['to_code'].n_unique()} · {pairs}"
 
 
-RECORD = {"observation": ("kết quả", "result"), "target": ("mục tiêu", "target")}
-DERIVED = ("suy ra", "derived")
+# codes the sources page shows as words: code -> text key
+RECORD_KEYS = {"observation": "record_observation", "target": "record_target"}
+SOURCE_KIND_KEYS = {"article": "kind_article", "reference": "kind_reference", "demo": "kind_demo",
+                    "estimate": "kind_estimate", "package": "kind_package"}
+AGGREGATION_KEYS = {"sum": "agg_sum", "ratio": "agg_ratio", "none": "agg_none"}
+TEMPORAL_KEYS = {"cumulative": "temporal_cumulative", "stock": "temporal_stock", "flow": "temporal_flow",
+                 "rate": "temporal_rate"}
+LEVEL_KEYS = {"nation": "nation", "province": "level_province", "district": "level_district",
+              "commune": "level_commune", "village": "level_village"}
+
+
+def _words(col: str, keys: dict[str, str], lang: str) -> pl.Expr:
+    """A code column as words; an unknown code stays as it is (never dropped)."""
+    return pl.col(col).replace({code: t(key, lang) for code, key in keys.items()})
+
+
+def source_table(sources: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The source list with its kind in words."""
+    return sources.with_columns(_words("source_kind", SOURCE_KIND_KEYS, lang))
+
+
+def indicator_table(catalogue: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Indicator definitions in `lang`: name, definition, unit, how it is aggregated and what kind of figure
+    it is in words, numerator and denominator by name."""
+    names = dict(zip(catalogue["indicator_code"], catalogue[column("name", lang)]))
+    return catalogue.select(
+        "indicator_code", pl.col(column("name", lang)).alias("name"),
+        pl.col(column("description", lang)).alias("description"),
+        pl.col(column("unit_of_measure", lang)).alias("unit"),
+        _words("aggregation", AGGREGATION_KEYS, lang), pl.col("numerator_code").replace(names).alias("numerator"),
+        pl.col("denominator_code").replace(names).alias("denominator"), _words("temporal", TEMPORAL_KEYS, lang),
+        "is_core")
 
 
 def article_figures(query, lang: str = "vi") -> pl.DataFrame:
@@ -57,16 +91,15 @@ def article_figures(query, lang: str = "vi") -> pl.DataFrame:
     from cnscd import fmt
 
     f = query("article_figures")
-    en = lang == "en"
     texts = []
     for r in f.iter_rows(named=True):
-        uom = r["unit_of_measure_en" if en else "unit_of_measure"] or ""
+        uom = pick(r, "unit_of_measure", lang) or ""
         is_pct = "%" in (r["unit_of_measure"] or "")
         text = fmt.qualified(r["value"], r["value_qualifier"], lang, fmt.decimals_of(r["value"]), is_pct)
         text = text if is_pct else f"{text} {uom}"
         if r["target_is_derived"]:
-            text += f" ({DERIVED[en]})"
+            text += f" ({t('derived', lang)})"
         texts.append(text)
     return f.with_columns(value_text=pl.Series(texts, dtype=pl.String),
-                          record_text=pl.col("record").replace_strict({k: v[en] for k, v in RECORD.items()}),
-                          indicator_name=pl.col("name_en" if en else "name_vi"))
+                          record_text=pl.col("record").replace_strict({k: t(v, lang) for k, v in RECORD_KEYS.items()}),
+                          indicator_name=pl.col(column("name", lang)))

@@ -8,6 +8,7 @@ import datetime as dt
 import polars as pl
 
 from cnscd import dti, fmt
+from cnscd.text import t
 from cnscd.views.common import Query, version_at, with_targets
 
 
@@ -36,9 +37,6 @@ def below(progress_frame: pl.DataFrame, threshold: float) -> pl.DataFrame:
     return progress_frame.filter((pl.col("unit_level") == "province") & (pl.col("pct") < threshold))
 
 
-DERIVED = {"vi": "suy ra", "en": "derived"}
-
-
 def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
     """Article figures matched with an article target: achieved_pct = value / target × 100 (only where
     higher is better), stated_pct_of_target as the article prints it, and the texts a table shows:
@@ -52,7 +50,7 @@ def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
     pct = ["%" in (u or "") for u in a["unit_of_measure"]]
     value_text = [fmt.qualified(v, q, lang, d, p) for v, q, d, p in
                   zip(a["value"], a["value_qualifier"], dec, pct)]
-    target_text = [(fmt.pct if p else fmt.number)(v, lang, d) + (f" ({DERIVED[lang]})" if derived else "")
+    target_text = [(fmt.pct if p else fmt.number)(v, lang, d) + (f" ({t('derived', lang)})" if derived else "")
                    for v, derived, d, p in zip(a["target_value"], a["target_is_derived"], dec, pct)]
     return a.with_columns(value_text=pl.Series(value_text, dtype=pl.String),
                           target_text=pl.Series(target_text, dtype=pl.String))
@@ -67,7 +65,7 @@ def dti_goals(query: Query, lang: str = "vi") -> pl.DataFrame:
         g = dti.rank_goals(query, unit_code=code, boundary_version=version, lang=lang)
         names = query("unit_list").filter((pl.col("unit_code") == code) & (pl.col("boundary_version") == version))
         name = names["short_name"][0] if names.height else code
-        in_34 = dti.TEXT["in_34"][lang == "en"].format(name=name)
+        in_34 = t("dti_in_34", lang, name=name)
         parts.append(g.with_columns(goal_unit=pl.lit(name), unit=pl.col("unit").fill_null(
             pl.when(pl.col("in_other_version")).then(pl.lit(in_34)).otherwise(pl.lit(name)))))
     # years as text: a table would print the number 2022 as "2.022"
