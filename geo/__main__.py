@@ -37,7 +37,8 @@ def build(offline: bool, out_dir: Path = layers.GEO_DIR / "layers") -> None:
             "licence": "Public domain (Natural Earth outlines); MIT (vietnamadminunits centre points and names)",
             "url_or_package": store.NE_PROVENANCE["url_or_package"] + "; pypi:vietnamadminunits"}
         store.write_sidecar(path, title, desc, extra)
-        print(f"{path.relative_to(layers.GEO_DIR.parent)}: {len(built[level, version])} units, "
+        shown = path.relative_to(layers.GEO_DIR.parent) if path.is_relative_to(layers.GEO_DIR.parent) else path
+        print(f"{shown}: {len(built[level, version])} units, "
               f"{path.stat().st_size / 1e3:.0f} kB")
     print(f"built in {time.monotonic() - started:.0f} s")
 

@@ -33,6 +33,7 @@ PIXELS_PER_SMALL = 30   # pixels for the 5th-percentile commune box of the provi
 ITERATIONS = 40
 FULL = 6                # the last iterations label exactly as drawn (one piece each, gaps filled)
 NORM = 2.0             # distance to a box centre: |dx/hx|^NORM + |dy/hy|^NORM (an ellipse's)
+SMOOTH = 1.5           # pixels: the stairs of pixel edges are simplified away before the province cut
 STEP = 0.6             # damping: weight change = (area ratio) ** (STEP / 2)
 
 
@@ -152,7 +153,7 @@ class Province:
                 d = np.hypot(spare % g.width + 0.5 - x, spare // g.width + 0.5 - y)
                 atom[spare[np.argmin(d)]] = a
                 counts = np.bincount(atom[self.land], minlength=len(self.atoms))
-        polys = raster.polygons(atom.reshape(g.height, g.width).astype(np.int32), len(self.atoms), g)
+        polys = raster.polygons(atom.reshape(g.height, g.width).astype(np.int32), len(self.atoms), g, SMOOTH)
         arr = np.array(polys, dtype=object)
         edge = self.geom.boundary
         shapely.prepare(edge)

@@ -81,11 +81,12 @@ def land_mask(geom, grid: Grid) -> np.ndarray:
     return np.cumsum(acc[:, :-1], axis=1) > 0
 
 
-def polygons(labels: np.ndarray, n: int, grid: Grid) -> list:
+def polygons(labels: np.ndarray, n: int, grid: Grid, smooth: float = 0.0) -> list:
     """One lon/lat polygon per label 0..n-1 (empty where a label has no pixel).
 
     Row runs of equal labels, merged down identical columns, unioned per label on integer
     coordinates: every shared edge is exact, so the result is a clean coverage of the grid.
+    `smooth` (pixels): the pixel stairs are then coverage-simplified away, neighbours alike.
     """
     h, w = labels.shape
     start = np.ones((h, w), bool)
@@ -103,9 +104,12 @@ def polygons(labels: np.ndarray, n: int, grid: Grid) -> list:
     last = np.append(first[1:] - 1, len(rows) - 1)
     boxes = shapely.box(cols[first], rows[first], ends[first], rows[last] + 1)
     blab = lab[first]
-    out = [shapely.Polygon()] * n
+    out = np.array([shapely.Polygon()] * n, dtype=object)
     cut = np.nonzero(np.diff(blab))[0] + 1
     for part, code in zip(np.split(boxes, cut), blab[np.append(0, cut)]):
         if 0 <= code < n:
-            out[code] = grid.to_lonlat(shapely.union_all(part))
-    return out
+            out[code] = shapely.union_all(part)
+    full = np.flatnonzero(~shapely.is_empty(out))
+    if smooth > 0 and len(full) > 1:
+        out[full] = shapely.coverage_simplify(out[full], smooth)
+    return [grid.to_lonlat(g) if not g.is_empty else g for g in out]
