@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnscd import data, fmt, state, ui
+from cnscd import data, fmt, months, role, state, ui
 from cnscd.i18n import t
 from cnscd.warehouse import WarehouseError
 
@@ -45,13 +45,17 @@ lang = state.select("lang", "Ngôn ngữ / Language", list(LANG_NAMES), "vi", fo
                     kind="segmented", container=st.sidebar)
 
 # ---- navigation ---------------------------------------------------------------------------------
-pages = [st.Page(f, title=t(key, lang), url_path=path, default=(i == 0))
+# A viewer replica (CNSCD_ROLE=viewer) does not offer the import and boundary pages: their URLs say
+# where the editor is (cnscd/role.py).
+pages = [st.Page(f if role.offered(path) else role.editor_elsewhere(path), title=t(key, lang), url_path=path,
+                 default=(i == 0), visibility="visible" if role.offered(path) else "hidden")
          for i, (f, key, path) in enumerate(PAGES) if (ROOT / f).is_file()]
 nav = st.navigation(pages)
 
 # ---- header: title, badges, demo banner ---------------------------------------------------------
 st.sidebar.caption(t("app_title", lang))
 try:
+    data.reader().pin()     # a viewer following published snapshots reads one snapshot for this whole rerun
     latest = data.latest_period()
 except WarehouseError as exc:
     st.error(t("no_warehouse", lang, msg=str(exc)))
@@ -59,7 +63,7 @@ except WarehouseError as exc:
 if latest is not None:
     # The boundary badge follows the period being viewed (if the URL has one), the date badge the data.
     try:
-        viewed = min(ui.month_end(state.raw("period") or ""), latest)
+        viewed = min(months.from_key(state.raw("period") or ""), latest)
     except ValueError:
         viewed = latest
     version = data.version_at(viewed)
@@ -69,6 +73,7 @@ if latest is not None:
         st.badge(t("badge_latest", lang, date=fmt.date(latest, lang)), icon=":material/event:", color="gray")
         st.badge(t("demo_tag", lang).upper(), icon=":material/science:", color="red", help=t("demo_banner", lang))
 st.sidebar.warning(t("demo_banner", lang), icon=":material/science:")
+role.snapshot_note(data.reader(), lang)   # a viewer following published snapshots says how old its data is
 
 # ---- optional: viewing needs a login (config/editors.toml: viewing_requires_login = true) ----------
 from cnscd import auth, login_ui  # noqa: E402

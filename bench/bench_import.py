@@ -23,19 +23,17 @@ def _warehouse(path: Path) -> None:
     import duckdb
 
     import queries
-    from cnscd.ingest.batches import _insert
     from data.units import load_units
     from tests.ingest_fixtures import build_small, indicator_frame
 
     build_small(path)      # schema, versions, sources, a few units and the indicators
     con = duckdb.connect(str(path))
     try:
-        queries.run  # noqa: B018  (gateway imported for the schema above)
-        con.execute("DELETE FROM core_observation")
-        con.execute("DELETE FROM core_unit")
-        _insert(con, "core_unit", load_units())
-        assert con.execute("SELECT count(*) FROM core_indicator").fetchall()[0][0] == indicator_frame().height
-        con.execute("CHECKPOINT")
+        queries.execute_script(con, "bench_empty_units")
+        queries.insert(con, "core_unit", load_units())
+        counts = dict(queries.run(con, "build_row_counts").iter_rows())
+        assert counts["core_indicator"] == indicator_frame().height
+        con.checkpoint()
     finally:
         con.close()
 

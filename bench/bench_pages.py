@@ -8,7 +8,6 @@ browser, an empty Streamlit page (the framework's own floor).
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -72,6 +71,8 @@ def _app_timings(page: str) -> tuple[float, float, float | None]:
 def _browser_first_chart() -> tuple[dict[str, float], float]:
     from playwright.sync_api import sync_playwright
 
+    from cnscd.export.engine import browser_path   # CHROMIUM_PATH, else chromium on PATH
+
     from scripts.screenshot import ARGS, free_port, wait_http
 
     port = free_port()
@@ -89,7 +90,7 @@ def _browser_first_chart() -> tuple[dict[str, float], float]:
         wait_http(f"http://127.0.0.1:{port}/_stcore/health")
         wait_http(f"http://127.0.0.1:{port2}/_stcore/health")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH") or shutil.which("chromium"), args=ARGS)
+            browser = p.chromium.launch(executable_path=browser_path(), args=ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else r.abort())
             t0 = time.perf_counter()

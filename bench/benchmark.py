@@ -1,6 +1,6 @@
 """Speed and memory figures, each with a naive baseline measured in the same run and the ratio.
 
-Run: `.venv/bin/python bench/benchmark.py [--only NAME]`. Targets (from the issues) are printed
+Run: `.venv/bin/python bench/benchmark.py [--only NAME]` (NAME: build, geo, pages, export, import, load). Targets (from the issues) are printed
 beside the figures; nothing here is a pass/fail test. Sections live in bench/bench_*.py, each
 exposing `run() -> list[dict]` with keys: name, value, unit, baseline, baseline_label, target.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SECTIONS = ["bench_build", "bench_geo", "bench_pages", "bench_export", "bench_import"]
+SECTIONS = ["bench_build", "bench_geo", "bench_pages", "bench_export", "bench_import", "bench_load"]
 
 
 def fmt_row(r: dict) -> str:
@@ -31,6 +31,7 @@ def main() -> int:
     ap.add_argument("--only", action="append", help="run only these sections")
     args = ap.parse_args()
     for name in args.only or SECTIONS:
+        name = name if name.startswith("bench_") else f"bench_{name}"   # --only load == --only bench_load
         path = ROOT / "bench" / f"{name}.py"
         if not path.is_file():
             print(f"[{name}] not present")

@@ -5,7 +5,7 @@ password twice; `--provinces '*'` = every province; '2025:82' = a 2025 province 
 code is a legacy province and also covers the 2025 province it became). The file is gitignored.
 Viewing needs no login unless `[settings] viewing_requires_login = true`. Sessions expire after
 `session_minutes`; after `max_failures` wrong passwords a name is locked for `lockout_minutes`
-(counted in a state file beside the config, shared by every app process).
+(counted in the state directory, cnscd/statedir.py, shared by every app process).
 CNSCD_EDITORS points at another config file (tests).
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import getpass
+import hashlib
 import json
 import os
 import re
@@ -23,8 +24,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from cnscd import statedir
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {"viewing_requires_login": False, "session_minutes": 60, "max_failures": 5, "lockout_minutes": 15}
@@ -68,7 +72,9 @@ def config_path() -> Path:
 
 
 def _state_path(p: Path) -> Path:
-    return p.with_name("." + p.stem + ".state.json")
+    """Failed-login counts are runtime state: in the state directory, one file per editors file."""
+    key = hashlib.sha256(str(p.resolve()).encode()).hexdigest()[:12]
+    return statedir.path() / "auth" / f"{p.stem}-{key}.state.json"
 
 
 def load(p: Path | None = None) -> Config:
@@ -82,23 +88,18 @@ def load(p: Path | None = None) -> Config:
     return cfg
 
 
-def _toml_str(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)   # a JSON string is a valid TOML basic string
-
-
 def save(cfg: Config, p: Path | None = None) -> None:
+    """Write the config with tomli-w (every value typed and quoted as TOML wants), atomically, mode 0600."""
     p = p or config_path()
     p.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# CNSCĐ editors: written by `python -m cnscd.auth`. Do not commit (gitignored).", "", "[settings]"]
-    for k, v in cfg.settings.items():
-        lines.append(f"{k} = {str(v).lower() if isinstance(v, bool) else v}")
-    for e in cfg.editors.values():
-        lines += ["", f"[editors.{_toml_str(e.name)}]", f"password_hash = {_toml_str(e.password_hash)}",
-                  f"provinces = [{', '.join(_toml_str(x) for x in e.provinces)}]", f"created_at = {_toml_str(e.created_at)}"]
+    doc = {"settings": dict(cfg.settings),
+           "editors": {e.name: {"password_hash": e.password_hash, "provinces": list(e.provinces),
+                                "created_at": e.created_at} for e in cfg.editors.values()}}
+    text = "# CNSCĐ editors: written by `python -m cnscd.auth`. Do not commit (gitignored).\n\n" + tomli_w.dumps(doc)
     tmp = p.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+        fh.write(text)
     os.replace(tmp, p)
 
 

@@ -1,7 +1,7 @@
 """Class breaks for a choropleth: quantiles, natural breaks (Fisher-Jenks), equal interval.
 
 Breaks come from mapclassify, except Fisher-Jenks, whose pure-Python loop in mapclassify takes
-~10 s for the 3,321 communes without numba; `fisher_jenks` is the same optimum, vectorised.
+~10 s for the 3,321 communes without numba; `fisher_jenks` is jenkspy's exact optimum, in C.
 A class index of 0 means "no figure" (drawn grey, "chưa báo cáo").
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Classes:
 
 
 def classify(y: np.ndarray, scheme: str, k: int = 5) -> Classes:
-    """Breaks by mapclassify: quantiles, natural breaks (Fisher-Jenks) or equal interval."""
+    """Breaks: quantiles or equal interval by mapclassify, natural breaks (Fisher-Jenks) by jenkspy."""
     import mapclassify
 
     if scheme not in SCHEMES:
@@ -55,41 +55,13 @@ def classify(y: np.ndarray, scheme: str, k: int = 5) -> Classes:
     return Classes(scheme, (float(y.min()), *map(float, bins)))
 
 
-def fisher_jenks(y: np.ndarray, k: int, max_points: int = 800) -> np.ndarray:
-    """Upper bounds of k Fisher-Jenks classes (least within-class squared deviation).
+def fisher_jenks(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of k Fisher-Jenks classes (least within-class squared deviation), exact: jenkspy's
+    dynamic programme in C over every value (3,321 communes in well under 0.1 s). The top bound is
+    the maximum; every bound is a data value."""
+    import jenkspy
 
-    Same optimum as mapclassify.FisherJenks, but its pure-Python loop takes ~10 s for 3,321
-    communes without numba; this is the same dynamic programme vectorised with numpy. Above
-    `max_points` values it runs on that many evenly spaced quantiles (deterministic), which
-    moves a break by at most one quantile step; the top bound is always the true maximum.
-    """
-    x = np.sort(np.asarray(y, dtype=float))
-    if x.size > max_points:
-        x = np.quantile(x, np.linspace(0, 1, max_points))
-    n = x.size
-    s1 = np.concatenate([[0.0], np.cumsum(x)])
-    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
-    i = np.arange(n)[:, None]           # class start
-    j = np.arange(n)[None, :]           # class end (inclusive)
-    cnt = (j - i + 1).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ssd = (s2[j + 1] - s2[i]) - (s1[j + 1] - s1[i]) ** 2 / cnt
-    ssd = np.where(j >= i, np.maximum(ssd, 0.0), np.inf)
-    cost = ssd[0].copy()                # one class covering x[0..j]
-    starts = []
-    for _ in range(1, k):
-        # cost of c classes ending at j = min over start i of cost(c-1 classes ending at i-1) + ssd(i, j)
-        prev = np.concatenate([[np.inf], cost[:-1]])[:, None]
-        total = prev + ssd
-        arg = np.argmin(total, axis=0)
-        cost = total[arg, np.arange(n)]
-        starts.append(arg)
-    uppers, end = [x[-1]], n - 1
-    for arg in reversed(starts):
-        start = int(arg[end])
-        uppers.append(x[start - 1])
-        end = start - 1
-    return np.array(sorted(uppers))
+    return np.asarray(jenkspy.jenks_breaks(np.asarray(y, dtype=float), n_classes=int(k))[1:], dtype=float)
 
 
 def add_class(frame: pl.DataFrame, classes: Classes) -> pl.DataFrame:

@@ -2,7 +2,8 @@
 
 One `warehouse.Reader` per server process (`st.cache_resource`); query results cached with
 `st.cache_data` keyed on the query name, plain parameters and the warehouse file's identity,
-so an import that replaces the file shows up on the next rerun. Everything goes through
+so an import that replaces the file shows up on the next rerun; finished chart figures
+(`figure`) likewise, in `st.cache_resource`, shared by every session. Everything goes through
 `queries.run`. The uncached layer (`run_query`, `cnscd.views.*`) runs without Streamlit,
 for tests, benchmarks and exports.
 """
@@ -16,6 +17,7 @@ import streamlit as st
 
 import queries
 from cnscd import warehouse
+from cnscd.views import common
 
 Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
 
@@ -70,6 +72,21 @@ def view(func: Callable[..., Any], **params: Any) -> Any:
     """Cache a view function `func(query, **params)` (defined in cnscd.views) on its parameters."""
     return _cached_view(func.__module__, func.__name__, stamp(),
                         tuple(sorted((k, _plain(v)) for k, v in params.items())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_figure(name: str, key: tuple, words: tuple, params: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def figure(name: str, build: Callable[[], Any], meta: Any, **params: Any) -> Any:
+    """The finished figure `build()` returns (a pure chart function on cached frames), built once per
+    (chart name, the chart's words from `meta`, plain `params` naming everything else it depends on,
+    warehouse snapshot) and shared by every session of the process: a rerun to a view someone has
+    already opened costs only sending it. Never mutate the result (st.plotly_chart and the exports
+    copy it)."""
+    words = (meta.lang, meta.name, meta.title, meta.subtitle, meta.source_line, tuple(meta.notes))
+    return _cached_figure(name, stamp(), words, tuple(sorted((k, _plain(v)) for k, v in params.items())), build)
 
 
 # ---- small catalogue helpers every page uses -------------------------------------------------
@@ -134,12 +151,9 @@ def latest_period() -> dt.date | None:
 
 
 def version_at(day: dt.date) -> str:
-    """The boundary version in force on `day`."""
-    for row in boundary_versions().to_dicts():
-        lo, hi = row["valid_from_date"], row["valid_to_date"]
-        if (lo is None or lo <= day) and (hi is None or day <= hi):
-            return row["boundary_version"]
-    return boundary_versions()["boundary_version"][-1]
+    """The boundary version in force on `day` (views.common.version_at: a day no version covers is an
+    error, never silently the newest version)."""
+    return common.version_at(query, day)
 
 
 def version_label(version: str, lang: str) -> str:
@@ -183,16 +197,17 @@ def build_info() -> dict[str, str]:
     return dict(query("build_info").iter_rows())
 
 
+def source_titles() -> dict[str, str]:
+    """source_id -> title, for ChartMeta.of."""
+    src = sources()
+    return dict(zip(src["source_id"], src["title"]))
+
+
 def source_text(source_ids: list[str], lang: str) -> str:
-    """'Title A; Title B' for the sources behind a chart (ids may be comma lists from re-aggregation)."""
-    ids = sorted({s for sid in source_ids if sid for s in str(sid).split(",")})
-    src = sources().filter(pl.col("source_id").is_in(ids))
-    titles = dict(zip(src["source_id"], src["title"]))
-    shown = [titles.get(i, i) for i in ids]
-    if len(shown) > 3:
-        more = len(shown) - 3
-        shown = shown[:3] + [f"+{more} {'nguồn khác' if lang != 'en' else 'more'}"]
-    return "; ".join(shown)
+    """'Title A; Title B' for the sources behind a chart (cnscd.charts.meta.source_text)."""
+    from cnscd.charts.meta import source_text as text
+
+    return text(source_ids, source_titles(), lang)
 
 
 def core_and_target_indicators() -> list[str]:

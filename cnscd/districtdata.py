@@ -2,7 +2,8 @@
 1 July 2025, communes of the 34 provinces after), one indicator or two, and their monthly trend.
 
 Like mapdata, every function takes a `query(name, **params)` callable, so it runs cached in the app
-(`cnscd.data.view`) and plain in tests.
+(`cnscd.data.view`) and plain in tests. Units are keyed by `unit_code`; the label shown is
+`display_name` (core_unit, data/unit_labels.py), which tells "TP. Cao Lãnh" from "H. Cao Lãnh".
 """
 from __future__ import annotations
 
@@ -11,18 +12,22 @@ import datetime as dt
 import polars as pl
 
 from cnscd import mapdata
+from cnscd.months import back as months_back
 
 Query = mapdata.Query
 
 
 def ranking(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,
             higher_is_better: bool = True) -> pl.DataFrame:
-    """One row per child unit: value, rank, target, % of target (units without a report kept)."""
+    """One row per child unit: value, rank, target, % of target (units without a report kept).
+    This frame is also the chart's export: its name columns are the disambiguated ones."""
     frame, _ = mapdata.map_frame(query, indicator=indicator, period_end=period_end, version=version,
                                  level=mapdata.CHILD_LEVEL[version], province=province,
                                  higher_is_better=higher_is_better)
-    return frame.select("unit_code", "unit_name", "short_name", "value", "rank", "n_ranked", "target_value",
-                        "pct_target", "source_title", "is_demo", "has_report")
+    # a unit where nobody lives (Hoàng Sa) is never expected to report: no bar, not "not reported"
+    return frame.filter(pl.col("is_reporting").fill_null(True)).select(
+        "unit_code", "display_name", "unit_name", "value", "rank", "n_ranked", "target_value", "pct_target",
+        "source_title", "is_demo", "has_report")
 
 
 def province_reference(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,
@@ -38,15 +43,6 @@ def province_reference(query: Query, *, indicator: str, period_end: dt.date, ver
     return sum(vals) / len(vals) if vals else None
 
 
-def months_back(period_end: dt.date, n: int) -> dt.date:
-    """The month end n months before `period_end`."""
-    y, m = period_end.year, period_end.month - n
-    while m <= 0:
-        y, m = y - 1, m + 12
-    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
 def series(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,
            months: int = 12) -> pl.DataFrame:
     """Monthly values of every child unit over the `months` up to `period_end` (same version)."""
@@ -59,14 +55,14 @@ def table(rank_frame: pl.DataFrame, trend: pl.DataFrame) -> pl.DataFrame:
     lists = trend.sort("period_end").group_by("unit_code", maintain_order=True).agg(trend=pl.col("value"))
     out = rank_frame.join(lists, on="unit_code", how="left")
     return out.sort(["rank", "unit_code"], nulls_last=True).select(
-        "unit_code", "short_name", "value", "rank", "target_value", "pct_target", "trend")
+        "unit_code", "display_name", "value", "rank", "target_value", "pct_target", "trend")
 
 
 def pair(query: Query, *, x: str, y: str, period_end: dt.date, version: str, province: str) -> pl.DataFrame:
-    """Two indicators side by side for the scatter: unit_code, short_name, x, y (both reported)."""
+    """Two indicators side by side for the scatter: unit_code, display_name, x, y (both reported)."""
     a = ranking(query, indicator=x, period_end=period_end, version=version, province=province)
     b = ranking(query, indicator=y, period_end=period_end, version=version, province=province)
-    return (a.select("unit_code", "short_name", "is_demo", x="value")
+    return (a.select("unit_code", "display_name", "is_demo", x="value")
             .join(b.select("unit_code", y="value"), on="unit_code", how="inner")
             .filter(pl.col("x").is_not_null() & pl.col("y").is_not_null()))
 
@@ -74,3 +70,16 @@ def pair(query: Query, *, x: str, y: str, period_end: dt.date, version: str, pro
 def top_units(rank_frame: pl.DataFrame, n: int) -> list[str]:
     """The n best-ranked units, for small multiples (a province can have 100+ communes)."""
     return rank_frame.filter(pl.col("rank").is_not_null()).sort(["rank", "unit_code"]).head(n)["unit_code"].to_list()
+
+
+def column_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str]:
+    """Headers of a district chart's table and CSV/XLSX export, for the columns `frame` has
+    (`extra`: column -> header, e.g. the scatter's x and y)."""
+    from cnscd.i18n_map import t
+
+    words = {"unit_code": t("code_col", lang), "display_name": t("name_col", lang),
+             "unit_name": t("official_name_col", lang), "value": t("value", lang), "rank": t("rank", lang),
+             "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
+             "source_title": t("source", lang), "is_demo": t("col_is_demo", lang), "period_end": t("period", lang),
+             "trend": t("sparkline", lang)}
+    return {c: h for c, h in (words | extra).items() if c in frame.columns}

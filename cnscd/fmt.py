@@ -11,7 +11,9 @@ import math
 from typing import Any
 
 SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark first, then thousands
-FONT_FAMILY = "Noto Sans, Arial, sans-serif"
+# Debian fonts-noto-core ("Noto Sans") carries every Vietnamese precomposed letter; the
+# fallbacks only matter on a machine without it, where diacritics may degrade. Screen and exports.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 DATE_D3 = "%d/%m/%Y"
 MONTH_D3 = "%m/%Y"
 
@@ -30,11 +32,41 @@ def number(x: Any, lang: str = "vi", decimals: int = 0, signed: bool = False) ->
     return s
 
 
+def neutral(x: float, most: int = 2) -> str:
+    """A figure inside text written once for both languages (an import problem's detail, also in its
+    CSV report): up to `most` decimals without trailing zeros, a space between thousands and a decimal
+    point, so neither language misreads it: 1234.5 -> '1 234.5', 100000 -> '100 000'."""
+    return f"{x:,.{most}f}".rstrip("0").rstrip(".").replace(",", " ") if most else f"{x:,.0f}".replace(",", " ")
+
+
 def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> str:
     """A value already in percent: 141.6 -> '141,6 %' (vi) / '141.6%' (en)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     return number(x, lang, decimals, signed) + (" %" if lang != "en" else "%")
+
+
+# How a source words a number (core_observation.value_qualifier): the word goes before it.
+QUALIFIER_WORDS = {"approx": ("khoảng", "about"), "more_than": ("hơn", "more than"),
+                   "less_than": ("dưới", "less than")}
+
+
+def qualifier_word(qualifier: str | None, lang: str = "vi") -> str:
+    """'hơn' / 'more than' for 'more_than'; '' for none (a chart hover puts it before %{y})."""
+    if not qualifier:
+        return ""
+    if qualifier not in QUALIFIER_WORDS:
+        raise ValueError(f"Từ định tính không hợp lệ / unknown value qualifier {qualifier!r} "
+                         f"(dùng / use {', '.join(QUALIFIER_WORDS)})")
+    return QUALIFIER_WORDS[qualifier][1 if lang == "en" else 0]
+
+
+def qualified(x: Any, qualifier: str | None, lang: str = "vi", decimals: int = 0, percent: bool = False) -> str:
+    """A figure as its source words it: (74422, 'more_than') -> 'hơn 74.422' / 'more than 74,422';
+    no qualifier -> the plain number. `percent` formats the number as fmt.pct does."""
+    text = (pct if percent else number)(x, lang, decimals)
+    word = qualifier_word(qualifier, lang)
+    return f"{word} {text}" if word and text != "–" else text
 
 
 def date(d: dt.date | dt.datetime | str | None, lang: str = "vi") -> str:
@@ -69,8 +101,21 @@ def decimals_for(unit_of_measure: str | None, values: Any = None) -> int:
     return 0
 
 
-def d3(decimals: int = 0, percent_unit: bool = False) -> str:
-    """d3 number format; Plotly applies the language's separators to it."""
+def decimals_of(x: Any, most: int = 4) -> int:
+    """The decimals a stated figure was written with (56.67 -> 2, 80.0 -> 0), so an article's number is
+    shown as printed, neither rounded nor padded."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return 0
+    for n in range(most + 1):
+        if abs(round(x, n) - x) < 1e-9:
+            return n
+    return most
+
+
+def d3(decimals: int = 0) -> str:
+    """d3 number format; Plotly applies the language's separators to it. Percent values are stored
+    already in percent (141.6), so they take the same format and the chart writes the unit after it
+    (d3's own `%` would multiply by 100)."""
     return f",.{decimals}f"
 
 

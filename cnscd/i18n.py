@@ -81,6 +81,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_far_behind": ("Rất chậm", "Far behind"),
     # overview
     "overview_unit": ("{unit}, {period}", "{unit}, {period}"),
+    # a unit across the 1 July 2025 reform (cnscd.unitref, cnscd.unit_ui)
+    "unit_new_name": ("{name} (từ {date})", "{name} (from {date})"),
+    "unit_old_name": ("{name} (đến {date})", "{name} (until {date})"),
+    "unit_made_of": ("{new} gồm {parts}.", "{new} is made of {parts}."),
+    "unit_part_of": ("{old} nay thuộc {new}, cùng với {others}.",
+                     "{old} is now part of {new}, together with {others}."),
+    "unit_moved": ("Đang xem {new} thay cho {old}, mã {code}: kỳ đã chọn dùng địa giới {bv}.",
+                   "Showing {new} instead of {old}, code {code}: the chosen period uses the {bv} boundaries."),
+    "unit_see_parts": ("Xem từng tỉnh cũ (đến {date}):", "See each former province (until {date}):"),
+    "unit_see_new": ("Xem {new}", "See {new}"),
+    "unit_see_today": ("Cả vùng {new} theo 34 tỉnh hiện nay, cả trước {date} (So sánh tỉnh)",
+                       "All of {new} in today's 34 provinces, also before {date} (Compare provinces)"),
     "overview_provinces": ("Theo tỉnh/thành, {period}", "By province, {period}"),
     "what_changed": ("Điểm đáng chú ý", "What changed"),
     "change_vs_prev": ("so với {period}", "vs {period}"),
@@ -103,14 +115,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets_none_below": ("Không có đơn vị nào dưới ngưỡng.", "No unit is below the threshold."),
     "achievements": ("Kết quả các bài báo nêu", "Achievements reported in articles"),
     "achievements_note": (
-        "Tỷ lệ tính lại từ số liệu và mục tiêu đã lưu (không gõ tay).",
-        "Percentages are recomputed from the stored figure and target (not typed in).",
+        "Tỷ lệ tính lại từ số liệu và mục tiêu đã lưu (không gõ tay), bên cạnh tỷ lệ bài báo nêu; "
+        "mục tiêu \"suy ra\" là mục tiêu bài báo không nêu, được tính ngược từ tỷ lệ đó.",
+        "Percentages are recomputed from the stored figure and target (not typed in), beside the one the "
+        "article states; a \"derived\" target is one the article does not give, back-calculated from that %.",
     ),
     "achieved": ("Đạt", "Achieved"),
+    "achieved_computed": ("Đạt, tính lại (%)", "Achieved, computed (%)"),
+    "achieved_stated": ("Đạt, theo bài báo (%)", "Achieved, as stated (%)"),
+    "dti_goals": ("Mục tiêu xếp hạng chuyển đổi số (DTI) của tỉnh", "Provincial digital-transformation (DTI) rank goals"),
+    "dti_goals_note": (
+        "Mục tiêu do tỉnh tự đặt (trích bài báo) so với thứ hạng DTI đã công bố; hạng càng nhỏ càng tốt: "
+        "đạt khi hạng ≤ mục tiêu. Năm không có số liệu: chưa công bố (không nội suy).",
+        "The province's own goal (quoted from the article) against its published DTI rank; lower is better: "
+        "met when rank ≤ goal. A year without a figure: not published (never interpolated).",
+    ),
+    "col_year": ("Năm", "Year"),
+    "col_rank": ("Hạng DTI", "DTI rank"),
+    "col_goal": ("Mục tiêu (hạng ≤)", "Goal (rank ≤)"),
+    "col_goal_year": ("Hạn mục tiêu", "Goal year"),
+    "col_status": ("Tình trạng", "Status"),
     "quote": ("Trích dẫn", "Quote"),
     # sources page
     "sources_title": ("Nguồn số liệu", "Data sources"),
     "indicators_title": ("Định nghĩa chỉ tiêu", "Indicator definitions"),
+    "article_figures_title": ("Số liệu đọc từ bài báo", "Figures read from articles"),
+    "article_figures_note": (
+        "Mỗi số giữ đúng cách bài báo viết (\"hơn\", \"khoảng\", \"dưới\"); mục tiêu \"suy ra\" không có "
+        "trong bài, được tính ngược từ tỷ lệ % bài báo nêu.",
+        "Each number keeps the article's wording (\"more than\", \"about\", \"less than\"); a \"derived\" "
+        "target is not in the article but back-calculated from the % it states.",
+    ),
+    "col_record": ("Loại", "Kind"),
     "boundaries_title": ("Địa giới hành chính", "Administrative boundaries"),
     "method_title": ("Phương pháp", "Method"),
     "method_text": (

@@ -53,6 +53,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pct_target_col": ("% mục tiêu", "% of target"),
     "name_col": ("Đơn vị", "Unit"),
     "code_col": ("Mã", "Code"),
+    "official_name_col": ("Tên chính thức", "Official name"),
 }
 
 

@@ -7,53 +7,36 @@ link must carry lives in the URL through cnscd.state: `unit` (the province drill
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from cnscd import data, fmt, mapdata, state
+from cnscd import data, dti, fmt, mapdata, state, unit_ui
 from cnscd.charts import maps
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.i18n_map import t
+from cnscd.unitref import UnitRef
 
 PLAYING = "_map_playing"
 FULL_RUN = "_map_full_run"
-# plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
-# has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
-# empty topology inlined as a data: URL satisfies it without any request ('#' swallows the file
-# name plotly.js appends).
-EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 
 
 def plotly_config(lang: str) -> dict[str, Any]:
     return {"displaylogo": False, "locale": "vi" if lang == "vi" else "en",
-            "topojsonURL": EMPTY_TOPOJSON_URL, "scrollZoom": True}
-
-
-def carry_province(version: str, names: dict[str, str]) -> None:
-    """A province code in the URL from the other boundary version is carried across the
-    1 July 2025 reform through the crosswalk (Vĩnh Phúc 26 -> Phú Thọ 25); anything else that
-    is not a province of `version` is dropped (the nation is the absence of `unit`)."""
-    raw = state.raw("unit")
-    if raw and raw not in names:
-        other = "2025" if version == "legacy" else "legacy"
-        new = mapdata.successor(data.query, raw, other, version) if raw != "VN" else None
-        state.put("unit", new if new in names else None)
+            "topojsonURL": maps.EMPTY_TOPOJSON_URL, "scrollZoom": True}
 
 
 def area_select(lang: str, version: str) -> str | None:
-    """Nation or one province of `version` (URL `unit`, absent for the nation)."""
+    """Nation or one province of `version` (URL `unit` = `2025:82` / `legacy:87`, absent for the nation;
+    a unit of the other version or an old link's bare code is carried across, cnscd.unit_ui)."""
     prov = data.provinces(version).sort("short_name")
     names = dict(zip(prov["unit_code"], prov["short_name"]))
-    carry_province(version, names)
-    chosen = state.select("unit", t("area", lang), ["VN", *names], "VN",
-                          format_func=lambda c: t("whole_country", lang) if c == "VN" else names.get(c, c))
-    if chosen == "VN":
+    chosen = unit_ui.unit_select(lang, version, names, t("area", lang), nation_label=t("whole_country", lang))
+    if chosen.is_nation:
         state.put("unit", None)
         return None
-    return chosen
+    return chosen.code
 
 
 def back_button(lang: str, province: str | None) -> None:
@@ -99,11 +82,11 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
               province: str | None, collect: list | None = None) -> str | None:
     """Draw one map with its caption and download menu; return a clicked province code.
 
-    `collect`, when given, receives (figure function, meta) for the view's slide deck / PDF report."""
+    `collect`, when given, receives (figure, meta) for the view's slide deck / PDF report."""
     code = indicator["indicator_code"]
     try:
         layer = maps.layer_for(level, version, province)
-    except (ValueError, FileNotFoundError, ImportError) as exc:
+    except (ValueError, FileNotFoundError) as exc:
         st.warning(t("no_layer", lang, msg=exc))
         return None
     frame, classes = data.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
@@ -113,8 +96,9 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
     ind_name = indicator["name_en" if lang == "en" else "name_vi"]
-    area = t("whole_country", lang) if province is None else data.provinces(version).filter(
-        pl.col("unit_code") == province)["short_name"].first()
+    area = t("whole_country", lang) if province is None else unit_ui.place(
+        lang, UnitRef(version, province),
+        data.provinces(version).filter(pl.col("unit_code") == province)["short_name"].first())
     period_txt = fmt.month(period_end, lang)
     boundary = data.version_label(version, lang)
     source = ", ".join(flags["sources"]) or "–"
@@ -122,30 +106,39 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
                      title_en=t("map_chart_title", "en", ind=indicator["name_en"], area=area, period=fmt.month(period_end, "en")),
                      unit=m_unit, period=period_txt, boundary_version=boundary, source=source,
                      is_demo=flags["is_demo"], is_approximate_boundaries=layer.is_approximate, lang=lang,
-                     data=frame.select("unit_code", "unit_name", "value", "measure_value", "rank", "target_value",
+                     data=frame.select("unit_code", "display_name_full", "value", "measure_value", "rank", "target_value",
                                        "pct_target", "source_title", "is_demo"),
                      column_labels=column_labels(lang, m_unit),
                      name=f"map_{code}_{fmt.month(period_end, 'en').replace('/', '-')}_{version}_{province or 'VN'}")
     decimals = fmt.decimals_for(m_unit, frame["measure_value"].drop_nulls().to_list())
+    annual = dti.is_annual(code)  # the DTI: a published yearly index, grey = "chưa công bố"
+    if annual:
+        decimals = 0 if code.endswith("_rank") else 4  # ranks as integers, scores (0–1) as published
 
-    def fig_fn(chrome: bool = True, geojson_url: str | None = None):
-        return maps.choropleth(layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom,
-                               decimals=decimals, show_raw=measure != "abs", chrome=chrome,
-                               labels=maps.island_labels(version, province, lang), geojson_url=geojson_url)
-
+    url = geojson_url(layer)
+    # built once per view and snapshot (data.figure), shown and exported as is
+    fig = data.figure("map", lambda: maps.choropleth(
+        layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom, decimals=decimals,
+        show_raw=measure != "abs", labels=maps.island_labels(version, province, lang), geojson_url=url,
+        no_report_label=dti.TEXT["not_published"][lang == "en"] if annual else None,
+        higher_is_better=bool(indicator["higher_is_better"])), meta,
+        indicator=code, period=period_end, base=base, measure=measure, scheme=scheme, k=k, level=level,
+        version=version, province=province, geojson_url=url)
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
-    event = st.plotly_chart(fig_fn(geojson_url=geojson_url(layer)), key=key, on_select="rerun", selection_mode="points",
+    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
-    missing = int((~frame["has_report"]).sum())
-    if missing:
+    if annual:
+        st.caption(data.view(dti.caption, indicator=code, version=version, period_end=period_end, lang=lang))
+    missing = int((~frame["has_report"] & frame["is_reporting"].fill_null(True)).sum())  # Hoàng Sa: "no data"
+    if missing and not annual:
         st.caption(t("no_report_count", lang, n=missing))
     from cnscd.export.menu import download_menu
 
-    download_menu(key, lambda: fig_fn(chrome=False), meta)
+    download_menu(key, fig, meta)
     if collect is not None:
-        collect.append((fig_fn, meta))
+        collect.append((fig, meta))
     return clicked(event, layer, province_of_unit=level != "province") if province is None else None
 
 
@@ -159,7 +152,7 @@ def geojson_url(layer: maps.MapLayer) -> str | None:
 
 def column_labels(lang: str, measure_unit: str) -> dict[str, str]:
     """Headers of the exported table (CSV / XLSX) in the page's language."""
-    return {"unit_code": t("code_col", lang), "unit_name": t("name_col", lang), "value": t("value", lang),
+    return {"unit_code": t("code_col", lang), "display_name_full": t("name_col", lang), "value": t("value", lang),
             "measure_value": f"{t('measure', lang)} ({measure_unit})", "rank": t("rank", lang),
             "target_value": t("target", lang), "pct_target": t("pct_target_col", lang),
             "source_title": t("source", lang), "is_demo": t("demo_tag", lang)}

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import polars as pl
 
+from cnscd import dti
 from cnscd.classes import SCHEMES, Classes, add_class, classify, fisher_jenks  # noqa: F401 (re-exported)
 
 Query = Callable[..., pl.DataFrame]
@@ -26,7 +27,10 @@ class MapDataError(ValueError):
 
 
 def measures_for(aggregation: str) -> tuple[str, ...]:
-    """Per-capita makes no sense for a rate (share of villages, share online)."""
+    """Per-capita makes no sense for a rate (share of villages, share online); an index or rank that
+    does not aggregate (the DTI) is shown only as published."""
+    if aggregation == "none":
+        return ("abs",)
     return tuple(m for m in MEASURES if not (m == "per1000" and aggregation == "ratio"))
 
 
@@ -44,6 +48,9 @@ def measure_unit(measure: str, unit_of_measure: str, lang: str) -> str:
 
 def values(query: Query, *, version: str, level: str, province: str | None, indicator: str,
            period_end: dt.date) -> pl.DataFrame:
+    if dti.is_annual(indicator):  # a yearly index: the DTI year this month shows (cnscd/dti.py)
+        return dti.map_values(query, version=version, level=level, province=province, indicator=indicator,
+                              period_end=period_end)
     return query("map_values", version=version, level=level, province=province,
                  indicator=indicator, period_end=period_end)
 
@@ -94,13 +101,15 @@ def map_frame(query: Query, *, indicator: str, period_end: dt.date, version: str
             raise MapDataError("Thiếu kỳ gốc cho thước đo 'thay đổi' / the 'change' measure needs a base period")
         base = values(query, version=version, level=level, province=province, indicator=indicator,
                       period_end=base_period)
-    frame = add_rank(add_measure(frame, measure, base), higher_is_better)
+    frame = dti.published_ranks(add_rank(add_measure(frame, measure, base), higher_is_better), indicator)
     classes = classify(frame["measure_value"].drop_nulls().to_numpy(), scheme, k)
     return add_class(frame, classes), classes
 
 
 def successor(query: Query, code: str, from_version: str, to_version: str) -> str | None:
-    """The province of `to_version` that carries most of `code` (for a drill across the reform)."""
+    """The province of `to_version` a view of `code` moves to across the reform: forward the province it
+    went into, backward the same-named predecessor, else the most populous (queries/map_province_successor.sql;
+    cnscd.unitref.cross is the same on a UnitRef)."""
     if from_version == to_version:
         return code
     rows = query("map_province_successor", from_version=from_version, code=code, to_version=to_version)

@@ -4,7 +4,9 @@ Why not plain `streamlit run app.py`: Streamlit 1.67 treats a `pages/` folder be
 script as the old multipage mode until the first `st.navigation` call of the process, so the very
 first session after a start that opens a shared deep link (e.g. /muc-tieu?...) would get a
 "Page not found" notice. This launcher declares st.navigation mode before any session exists,
-then hands over to Streamlit's own command line, in the same process.
+then hands over to Streamlit's own command line, in the same process. Streamlit 1.67 offers no public
+way to do this (no config option; the check is `pages/` beside the entry script); the browser test
+tests/browser/test_deep_link.py shows plain `streamlit run app.py` still gets the notice.
 """
 from __future__ import annotations
 
@@ -14,7 +16,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Imported before any session exists. Polars (and Streamlit's dataframe code) reach pandas and pyarrow
+# through sys.modules when another import has already started them, so the first reruns of several
+# sessions at once on a fresh process could meet a half-initialised pandas ("partially initialized
+# module 'pandas' has no attribute 'Series'"; tests/test_cluster.py found it).
+PRELOAD = ("numpy", "pandas", "pyarrow", "polars", "duckdb", "plotly.graph_objects")
+
+
 def main(argv: list[str] | None = None) -> int:
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 

@@ -1,7 +1,9 @@
 """The view's state lives in the URL (st.query_params), so a copied link reopens the same view.
 
 Shared names: `lang`, `ind` (indicator code), `period` (YYYY-MM), `units` (comma list of unit
-codes), `unit` (one unit, e.g. a drilled-into province), `measure`, `mode`, `base`, `level`.
+references), `unit` (one unit, e.g. a drilled-into province), `measure`, `mode`, `base`, `level`.
+A unit reference carries its boundary version: `2025:82`, `legacy:87`, `VN` (cnscd.unitref parses and
+writes it; cnscd.unit_ui reads an old link's bare code and carries a unit across the reform).
 A page may add its own names. The page itself is the URL path (st.navigation).
 
 Reading order: URL > this session's last value > default. Every value a page shows is

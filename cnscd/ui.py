@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from cnscd import data, fmt, state
-from cnscd.export import ChartMeta
+from cnscd import data, fmt, months, state
+from cnscd.charts.meta import ChartMeta
 from cnscd.i18n import t
 
 DEFAULT_INDICATOR = "teams_total"
@@ -18,17 +18,6 @@ DEFAULT_INDICATOR = "teams_total"
 
 def lang() -> str:
     return state.lang()
-
-
-def month_key(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_end(key: str) -> dt.date:
-    """'2025-06' -> date(2025, 6, 30)."""
-    y, m = (int(p) for p in key.split("-")[:2])
-    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def indicator_select(lang: str, *, default: str = DEFAULT_INDICATOR, core_only: bool = True,
@@ -54,11 +43,11 @@ def period_select(lang: str, *, name: str = "period", default: dt.date | None = 
     ends = p["period_end"].unique().sort().to_list()
     if not ends:
         return None
-    keys = [month_key(d) for d in ends]
-    default_key = month_key(default) if default else keys[-1]
+    keys = [months.key(d) for d in ends]
+    default_key = months.key(default) if default else keys[-1]
     chosen = state.select(name, label or t("period", lang), keys, default_key,
-                          format_func=lambda k: fmt.month(month_end(k), lang), kind=kind, container=container)
-    return month_end(chosen)
+                          format_func=lambda k: fmt.month(months.from_key(k), lang), kind=kind, container=container)
+    return months.from_key(chosen)
 
 
 def choice(name: str, label: str, options: dict[str, str], default: str, *, kind: str = "segmented",
@@ -70,10 +59,18 @@ def choice(name: str, label: str, options: dict[str, str], default: str, *, kind
 
 def province_select(lang: str, version: str, default: Sequence[str], *, name: str = "units",
                     container: Any = None, max_selections: int | None = 8) -> list[str]:
+    """Provinces of `version` bound to URL `name` as `2025:82,2025:01` (cnscd.unitref; an old link's bare
+    codes and provinces of another version are carried across); returns their codes."""
+    from cnscd import unit_ui
+    from cnscd.unitref import UnitRef
+
     prov = data.provinces(version).sort("short_name")
-    names = dict(zip(prov["unit_code"], prov["short_name"]))
-    return state.multiselect(name, t("provinces", lang), list(names), default, container=container,
-                             format_func=lambda c: names.get(c, c), max_selections=max_selections)
+    names = {UnitRef(version, c): n for c, n in zip(prov["unit_code"], prov["short_name"])}
+    unit_ui.resolve_list(name, version, set(names))
+    chosen = state.multiselect(name, t("provinces", lang), list(names), [UnitRef(version, c) for c in default],
+                               container=container, max_selections=max_selections,
+                               format_func=lambda r: names.get(UnitRef.of(r, version), str(r)))
+    return [r.code for r in chosen]
 
 
 def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str]:
@@ -84,24 +81,29 @@ def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str
     return {c: name for c, name in (common | extra).items() if c in frame.columns}
 
 
-def chart(fig_fn: Callable[..., go.Figure], meta: ChartMeta, key: str) -> go.Figure:
-    """Draw `fig_fn(chrome=True)` and the download menu under it (exports call `fig_fn(chrome=False)`,
-    the export package decorates that copy itself)."""
+def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
+    """Draw the finished `fig` and the download menu under it: its PNG/SVG/PDF are this same figure,
+    restyled for print on click (cnscd.export.restyle)."""
     from cnscd.export.menu import download_menu
 
-    fig = fig_fn(chrome=True)
     # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
-    download_menu(key, lambda: fig_fn(chrome=False), meta)
+    download_menu(key, fig, meta)
     return fig
 
 
-def view_downloads(key: str, charts: list[tuple[Callable[..., go.Figure], ChartMeta]], title: str,
+def view_downloads(key: str, charts: list[tuple[go.Figure, ChartMeta]], title: str,
                    filters: dict[str, str], lang: str) -> None:
-    """Slide deck (PPTX) and PDF report of all charts of a view, built only on click."""
+    """Slide deck (PPTX) and PDF report of all charts of a view (the figures the page shows),
+    rendered only on click."""
     from cnscd.export.menu import view_buttons
 
-    view_buttons(key, lambda: [(fn(chrome=False), meta) for fn, meta in charts], title, filters, lang)
+    view_buttons(key, lambda: list(charts), title, filters, lang)
+
+
+def chart_meta(frame: pl.DataFrame, title: Callable[[str], str], lang: str, **fields) -> ChartMeta:
+    """ChartMeta.of with the warehouse's source titles: the words of a chart drawn from `frame`."""
+    return ChartMeta.of(frame, title=title, lang=lang, source_titles=data.source_titles(), **fields)
 
 
 def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = None,

@@ -19,6 +19,8 @@ from typing import Iterator
 
 import duckdb
 
+from cnscd import statedir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,7 +29,9 @@ class WarehouseError(RuntimeError):
 
 
 def path() -> Path:
-    return Path(os.environ.get("CNSCD_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+    """CNSCD_WAREHOUSE, else warehouse.duckdb in the state directory (cnscd/statedir.py)."""
+    value = os.environ.get("CNSCD_WAREHOUSE", "").strip()
+    return Path(value) if value else statedir.part("warehouse.duckdb")
 
 
 def lock_path(p: Path | None = None) -> Path:
@@ -62,12 +66,36 @@ class Reader:
     """A read-only connection that follows the file when a writer replaces it."""
 
     def __init__(self, p: Path | None = None):
-        self.path = Path(p) if p else path()
+        from cnscd import role, snapshot
+
+        # A viewer with CNSCD_SNAPSHOT_DIR serves the published snapshot the pointer names
+        # (content-addressed, verified; cnscd/snapshot.py) instead of a local file; the editor
+        # reads the live file it writes (and publishes).
+        d = None if p or not role.is_viewer() else snapshot.snapshot_dir()
+        self.follower = snapshot.Follower(d) if d is not None else None
+        self._pins = threading.local()
+        self._snap_cons: dict[Path, duckdb.DuckDBPyConnection] = {}
+        self._path = Path(p) if p else path()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._ident: tuple[int, int] | None = None
         self._mutex = threading.Lock()
 
+    @property
+    def path(self) -> Path:
+        if self.follower is None:
+            return self._path
+        return getattr(self._pins, "path", None) or self.follower.current()
+
+    def pin(self) -> None:
+        """Serve this thread the current snapshot until its next pin (app.py: once per script run),
+        so every query of one rerun reads the same snapshot even if a newer one arrives meanwhile."""
+        if self.follower is not None:
+            self._pins.path = None
+            self._pins.path = self.follower.current()
+
     def connection(self) -> duckdb.DuckDBPyConnection:
+        if self.follower is not None:
+            return self._snapshot_connection(self.path)
         if not self.path.is_file():
             raise WarehouseError(
                 f"Chưa có kho dữ liệu {self.path}: chạy `python -m data build`. / "
@@ -89,11 +117,30 @@ class Reader:
                     old.close()
             return self._con
 
+    def _snapshot_connection(self, snap: Path) -> duckdb.DuckDBPyConnection:
+        """One connection per snapshot file (its name is unique per content, so it never changes under
+        us; its folder may be read-only, so no private link). The last three stay open: a rerun pinned
+        to the previous snapshot finishes on it while new reruns read the new one."""
+        with self._mutex:
+            con = self._snap_cons.get(snap)
+            if con is None:
+                try:
+                    con = duckdb.connect(str(snap), read_only=True)
+                except duckdb.Error as exc:
+                    raise WarehouseError(f"Không mở được bản dữ liệu {snap}: {exc}. / Cannot open snapshot {snap}: {exc}.") from exc
+                self._snap_cons[snap] = con
+                while len(self._snap_cons) > 3:
+                    self._snap_cons.pop(next(iter(self._snap_cons))).close()
+            return con
+
     def close(self) -> None:
         with self._mutex:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+            for con in self._snap_cons.values():
+                con.close()
+            self._snap_cons.clear()
 
 
 @contextlib.contextmanager
@@ -129,6 +176,10 @@ def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
     On normal exit the transaction commits and the copy replaces the live file; on an
     exception nothing is replaced and the live file is untouched.
     """
+    from cnscd import role, snapshot
+
+    if not role.can_write():
+        raise WarehouseError(role.read_only_message())
     target = Path(p) if p else path()
     if not target.is_file():
         raise WarehouseError(
@@ -142,17 +193,19 @@ def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
             shutil.copyfile(target, tmp)
             con = duckdb.connect(str(tmp))
             try:
-                con.execute("BEGIN TRANSACTION")
+                con.begin()
                 yield con
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
+                con.commit()
+                con.checkpoint()
             except BaseException:
                 with contextlib.suppress(duckdb.Error):
-                    con.execute("ROLLBACK")
+                    con.rollback()
                 raise
             finally:
                 con.close()
             replace_atomically(tmp, target)
+            if p is None:
+                snapshot.after_write(target)   # the editor publishes each accepted write, still under the lock
         finally:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)

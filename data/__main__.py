@@ -35,7 +35,7 @@ def _csv_list(text: str) -> list[str]:
 
 def parser() -> Parser:
     p = Parser(prog="python -m data", description="CNSCĐ warehouse: build, export, check, import.")
-    p.add_argument("--warehouse", type=Path, help="warehouse file (default data/warehouse.duckdb or $CNSCD_WAREHOUSE)")
+    p.add_argument("--warehouse", type=Path, help="warehouse file (default $CNSCD_WAREHOUSE, else var/warehouse.duckdb)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("build", help="build the warehouse from scratch (atomic)")
     sub.add_parser("check", help="run the integrity checks")

@@ -1,7 +1,8 @@
-"""Build data/warehouse.duckdb from scratch: atomic (temp file, then rename) and idempotent.
+"""Build the warehouse (var/warehouse.duckdb, see cnscd/statedir.py) from scratch: atomic (temp file,
+then rename) and idempotent.
 
 Order: schema → boundary versions and sources → units and crosswalk → indicators →
-population → seed figures → demo series → replay of kept import batches → integrity
+population → seed figures → provincial DTI (data/dti.py) → demo series → replay of kept import batches → integrity
 checks. Only a warehouse whose checks all hold replaces the live file.
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ import polars as pl
 
 import queries
 from cnscd import warehouse
-from data import checks, population, seeds, units
+from cnscd.ingest import replay_batches
+from data import checks, dti, fingerprint, population, seeds, units
 
 DEMO_SEED = 20220630
 TABLES = ["core_boundary_version", "core_source", "core_unit", "core_crosswalk", "core_indicator",
@@ -30,14 +32,6 @@ class BuildResult:
     seconds: float
     row_counts: dict[str, int]
     failures: list[str] = field(default_factory=list)
-
-
-def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Append a frame to a table, matching columns by name (missing ones must be nullable)."""
-    cols = con.table(table).columns
-    missing = [c for c in cols if c not in frame.columns]
-    frame = frame.with_columns([pl.lit(None).alias(c) for c in missing]).select(cols)
-    con.from_arrow(frame.to_arrow()).insert_into(table)
 
 
 def boundary_versions() -> pl.DataFrame:
@@ -68,7 +62,8 @@ def builtin_sources() -> pl.DataFrame:
         "published_date": [None, today, today, dt.date(2025, 6, 12)],
         "licence": [prov["licence"], None, None, None],
         "note": ["administrative units, centre points, 2025 areas and converter tables",
-                 "province census total shared among communes by type weight; labelled estimate",
+                 "province census total shared among communes by 2025 area and commune type (wards denser), "
+                 "sourced island figures kept (data/island_units.csv); labelled estimate",
                  "deterministic generator data/demo.py, seed 20220630; not real figures",
                  "63 → 34 provinces from 1 July 2025"],
     }, schema_overrides={"published_date": pl.Date})
@@ -76,7 +71,8 @@ def builtin_sources() -> pl.DataFrame:
 
 def merged_sources() -> pl.DataFrame:
     csv = seeds.load_sources()
-    extra = builtin_sources().filter(~pl.col("source_id").is_in(csv["source_id"].to_list()))
+    extra = pl.concat([builtin_sources(), population.island_sources().cast(builtin_sources().schema)])
+    extra = extra.filter(~pl.col("source_id").is_in(csv["source_id"].to_list()))
     return pl.concat([csv, extra.select(csv.columns).cast(csv.schema)], how="vertical")
 
 
@@ -89,35 +85,33 @@ def populate(con: duckdb.DuckDBPyConnection, log=print) -> None:
     from data import demo  # heavy: only when building
 
     queries.execute_script(con, "schema")
-    insert(con, "core_boundary_version", boundary_versions())
-    insert(con, "core_source", merged_sources())
-    u, cw = units.load_units(), units.load_crosswalk()
-    insert(con, "core_unit", u)
-    insert(con, "core_crosswalk", cw)
-    insert(con, "core_indicator", seeds.load_indicators())
+    queries.insert(con, "core_boundary_version", boundary_versions())
+    queries.insert(con, "core_source", merged_sources())
+    u, cw = population.flag_reporting(units.load_units()), units.load_crosswalk()
+    queries.insert(con, "core_unit", u)
+    queries.insert(con, "core_crosswalk", cw)
+    queries.insert(con, "core_indicator", seeds.load_indicators())
     pop = population.load_population(u, cw)
-    insert(con, "core_population", pop)
+    queries.insert(con, "core_population", pop)
     figures = seeds.load_seed_figures()
-    insert(con, "core_observation", _seed_rows(figures, "observation"))
-    insert(con, "core_target", _seed_rows(figures, "target"))
+    queries.insert(con, "core_observation", _seed_rows(figures, "observation"))
+    queries.insert(con, "core_target", _seed_rows(figures, "target"))
+    queries.insert(con, "core_observation", dti.observations(seeds.load_sources(), u))
     t0 = time.perf_counter()
     obs, tgt = demo.generate(u, pop, figures, seed=DEMO_SEED)
     log(f"  demo series generated in {time.perf_counter() - t0:.1f} s")
-    insert(con, "core_observation", obs)
-    insert(con, "core_target", tgt)
-    try:
-        from data.import_cli import replay_batches
-    except ImportError:
-        replay_batches = None
-    if replay_batches is not None:
-        replay_batches(con)
+    queries.insert(con, "core_observation", obs)
+    queries.insert(con, "core_target", tgt)
+    replay_batches(con)
     info = {"built_at": dt.datetime.now().isoformat(timespec="seconds"), "demo_seed": str(DEMO_SEED),
+            fingerprint.KEY: fingerprint.fingerprint(),
             **{f"package_{k}": v for k, v in units.package_provenance().items()}}
-    insert(con, "core_build_info", pl.DataFrame({"key": list(info), "value": list(info.values())}))
+    queries.insert(con, "core_build_info", pl.DataFrame({"key": list(info), "value": list(info.values())}))
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: con.table(t).aggregate("count(*)").fetchall()[0][0] for t in TABLES}
+    counts = dict(queries.run(con, "build_row_counts").iter_rows())
+    return {t: counts[t] for t in TABLES}
 
 
 def build(target: Path | None = None, log=print) -> BuildResult:
@@ -132,7 +126,7 @@ def build(target: Path | None = None, log=print) -> BuildResult:
             populate(con, log)
             failures = checks.run_all(con)
             counts = row_counts(con)
-            con.execute("CHECKPOINT")
+            con.checkpoint()
         finally:
             con.close()
         if failures:

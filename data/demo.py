@@ -1,6 +1,7 @@
 """Deterministic demo series (source_id 'demo', is_demo true): monthly, every level, both versions.
 
-Legacy units, July 2022 – June 2025: nation, 63 provinces, 696 districts (the lowest level),
+Legacy units, March 2022 (guidance 793/BTTTT-THH of 5/3/2022 started the teams) – June 2025:
+nation, 63 provinces, 696 districts (the lowest level),
 and — team coverage only — the communes of provinces with a commune-level seed figure (Hà Nam,
 for Xã Thanh Tâm: data/demo_communes.py). 2025 units, July 2025 – October 2026: nation,
 34 provinces, 3,321 communes.
@@ -18,12 +19,20 @@ team give as many village teams, communes with a team as many commune teams, and
 figure with no team figure implies one team per 6 members (Đồng Tháp's pilot: 60 members).
 
 Choices:
-- National teams follow the published path (27,218 on 14/6/2022 sets July 2022; 42,469 in
-  Aug 2022; 74,422 in June 2023; 93,524 in Sept 2024), then +0.25 %/month. Members likewise
-  (130,487; 208,000; 348,362), then 5.5 per new team and +0.15 %/month; new members go to the
-  units furthest below their own members per team, so provinces stay within 4–9 (Thanh Hóa's
-  own 15,995 / 4,351 = 3.7 excepted). 40 provinces report from July 2022, 49 from August, all 63 by May 2023 (the ten
-  provinces with teams in every commune by June 2022 among the first).
+- National teams follow the published path (about 2,300 in 4/2022; 27,218 on 14/6/2022 sets June
+  2022; 42,469 in Aug 2022; 74,422 in June 2023; 93,524 in Sept 2024), from a quarter of April's
+  count in March 2022, then +0.25 %/month. Members likewise (130,487; 208,000; 348,362; before
+  June 2022 5.3 per team, as the early provinces' own figures need), then 5.5 per new team and
+  +0.15 %/month; new members go to the units furthest below their own members per team, so
+  provinces stay within 4–9 (Thanh Hóa's own 15,995 / 4,351 = 3.7 excepted).
+- Provinces with teams follow the published counts (seed figures: 34 on 14/6/2022, 49 on 23/8/2022,
+  63/63 by June 2023; the demo's own 10, 20, 28 for March–May 2022, linear between): each month
+  first the provinces a figure says had started by then (a figure anywhere inside them; the ten
+  with teams in every commune by June 2022 by May), then the rest by population rank with noise —
+  large provinces usually organised early (Hà Nội from 2022). A pinned province is zero before its
+  start and at least 1 from it. A unit too small for any share (under 1,000 people: Trường Sa, 93)
+  gets one commune-level team from its start.
+- Units with no population row (nobody lives there: Hoàng Sa) get no rows at all.
 - Commune-level teams are 8.5 % of teams, at most one per legacy commune; village teams never
   exceed villages. villages_total: 98,455 (MoHA 2020) shared by population, constant; a unit
   reported at 100 % coverage gets exactly as many villages as village teams.
@@ -59,7 +68,7 @@ from data.demo_tree import Tree, make_tree
 from data.demo_versions import legacy, reform
 
 SOURCE_ID = "demo"
-VERSIONS = {"legacy": (dt.date(2022, 7, 1), 36), "2025": (dt.date(2025, 7, 1), 16)}
+VERSIONS = {"legacy": (dt.date(2022, 3, 1), 40), "2025": (dt.date(2025, 7, 1), 16)}
 LEVELS = {"legacy": ("nation", "province", "district", "commune"), "2025": ("nation", "province", "commune")}
 LOWEST = {"legacy": "district", "2025": "commune"}
 HINTS = ("communes_with_team",)
@@ -87,7 +96,11 @@ def generate(units: pl.DataFrame, population: pl.DataFrame, seed_figures: pl.Dat
     anchors = plan(seed_figures)
     trees = {v: make_tree(units, population, v, *VERSIONS[v]) for v in VERSIONS}
     old_tree, new_tree = trees["legacy"], trees["2025"]
-    old = legacy(old_tree, anchors["legacy"][0], _early_provinces(units, seed_figures), _villages(seed_figures), rng)
+    lu = units.filter(pl.col("boundary_version") == "legacy")
+    province_of = dict(lu.select("unit_code", "province_code").iter_rows())
+    district_of = dict(lu.filter(pl.col("unit_level") == "commune").select("unit_code", "parent_code").iter_rows())
+    old = legacy(old_tree, anchors["legacy"][0], province_of, district_of, _active_provinces(seed_figures),
+                 _villages(seed_figures), rng)
     communes = legacy_communes(units, population, old_tree, old, anchors["legacy"][0], rng)
     prov_map = dict(crosswalk.filter(pl.col("unit_level") == "province").select("from_code", "to_code").iter_rows())
     to_new = np.array([new_tree.prov_index[prov_map[c]] for c in old_tree.prov])
@@ -117,11 +130,11 @@ def _villages(figures: pl.DataFrame) -> float:
     return float(f.sort("period_end")["value"][-1]) if f.height else float(DEFAULT_VILLAGES)
 
 
-def _early_provinces(units: pl.DataFrame, figures: pl.DataFrame) -> set[str]:
-    """Provinces with a seed figure (any unit inside) dated by August 2022 started early."""
-    early = figures.filter((pl.col("boundary_version") == "legacy") & (pl.col("period_end") <= dt.date(2022, 8, 31)))
-    prov = units.filter(pl.col("boundary_version") == "legacy").select("unit_code", "province_code")
-    return set(early.join(prov, on="unit_code")["province_code"].drop_nulls().to_list())
+def _active_provinces(figures: pl.DataFrame) -> dict[dt.date, float]:
+    """Published national counts of provinces with teams, by month (34 in 6/2022, 49 in 8/2022 ...)."""
+    f = figures.filter((pl.col("indicator_code") == "provinces_with_teams") & (pl.col("unit_code") == "VN")
+                       & (pl.col("record") == "observation") & (pl.col("boundary_version") == "legacy"))
+    return {d.replace(day=1): float(v) for d, v in f.select("period_end", "value").iter_rows()}
 
 
 def _derived(tree: Tree, s: dict) -> dict[str, tuple]:

@@ -96,11 +96,12 @@ def allocate(parent: np.ndarray, group: np.ndarray, weight, cap: np.ndarray | No
     return out.astype(np.int64)
 
 
-def pin_path(anchors: dict[int, float], driver: np.ndarray, start: int = 0, init: float | None = None) -> np.ndarray:
+def pin_path(anchors: dict[int, float], driver: np.ndarray, start: int = 0, init: float | None = None,
+             least: float = 0.0) -> np.ndarray:
     """A unit's forced path up to its last anchor (NaN after: free from then on).
 
     Before the first anchor it keeps the anchor's share of `driver` (its parent's path, or its
-    own teams for members), zero before `start` — or, when the unit had a level `init` before
+    own teams for members), zero before `start` and at least `least` from it — or, when the unit had a level `init` before
     the series (a 2025 province), a straight line from it; between anchors a straight line.
     """
     months = driver.size
@@ -114,7 +115,7 @@ def pin_path(anchors: dict[int, float], driver: np.ndarray, start: int = 0, init
         before = np.floor(np.interp(idx, [-1, t1], [init, v1]) + EPS)
     else:
         before = np.floor(v1 * driver[:t1] / driver[t1]) if driver[t1] > 0 else np.zeros(t1)
-    out[:t1] = np.where(idx < start, 0.0, np.minimum(before, v1))
+    out[:t1] = np.where(idx < start, 0.0, np.clip(before, min(least, v1), v1))
     for a, b in zip(ts, ts[1:]):
         out[a:b + 1] = np.floor(np.interp(np.arange(a, b + 1), [a, b], [anchors[a], anchors[b]]) + EPS)
     out[ts[-1]] = anchors[ts[-1]]

@@ -2,8 +2,9 @@
 
 An anchor is an observation of a core indicator, at a unit and level the demo generates, whose
 period lies within one month (a point date or a month). It is placed at the month containing
-its date. Figures up to three months before the series starts (e.g. Thái Nguyên, end of May
-2022) are placed at its first month, as a floor the province has reached by then.
+its date. Figures up to three months before the series starts are placed at its first month, as
+a floor the unit has reached by then (the series opens in March 2022 with the programme, so no
+seed figure is that early; MoHA's 2020 village count is read separately as villages_total).
 Skipped, with the reason recorded: spans (a year's flow such as dossiers of 2023), dates after
 the series, and a figure that would make a cumulative count fall (Thanh Hóa's "trên 14.000"
 members of May 2025 after 15,995 in October 2024: the approximate one of the pair gives way).
@@ -14,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
+
+from cnscd.months import index as month_index
 
 CORE = (
     "teams_village", "teams_commune", "teams_total", "members", "members_trained", "villages_total",
@@ -33,10 +36,6 @@ class Anchor:
     month: int          # index from the series' first month; < 0 only for the nation
     value: float
     is_approximate: bool
-
-
-def month_index(d: dt.date, start: dt.date) -> int:
-    return (d.year - start.year) * 12 + d.month - start.month
 
 
 def collect(figures: pl.DataFrame, version: str, start: dt.date, months: int, levels: tuple[str, ...],

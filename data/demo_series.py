@@ -123,7 +123,7 @@ def dossiers(tree: Tree, rng: np.random.Generator, t0: int, pct_pins: dict[int, 
     across the 2025 reform). A reported rate pins a unit's cumulative share at that month."""
     n, months = len(tree.low), tree.months
     t_abs = np.arange(months) + t0
-    cal_month = (6 + t_abs) % 12 + 1
+    cal_month = np.array([d.month for d in tree.month_ends()])
     season = np.where(np.isin(cal_month, [1, 2]), 0.8, np.where(cal_month == 12, 1.15, 1.0))
     flow_d = np.rint(tree.pop_l[:, None] * 0.05 * lognormal(rng, n, 0.25)[:, None] * season[None, :])
     p0, p1 = rng.uniform(0.40, 0.75, n), rng.uniform(0.85, 0.99, n)

@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from cnscd.months import index as month_index
 from data.demo_tree import Tree
 
 COUNT_TARGETS = ("teams_total", "members", "vneid_activations", "ewallet_installs", "shops_epayment",
@@ -38,7 +39,7 @@ def targets(tree: Tree, low_series: dict[str, np.ndarray], rng: np.random.Genera
     codes = ["VN", *tree.prov, *tree.low]
     frames = []
     for start, end, pct in PERIODS[tree.version]:
-        t_end = (end.year - tree.start.year) * 12 + end.month - tree.start.month
+        t_end = month_index(end, tree.start)
         behind_p = rng.random(n_p) < 0.2
         behind_l = rng.random(n_l) < 0.125
         factor = np.exp(rng.normal(-0.01, 0.06, n_l))

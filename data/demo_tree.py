@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from cnscd import months
 from data.demo_alloc import allocate, pin_matrix, pin_path
 
 Series = tuple[np.ndarray, np.ndarray, np.ndarray]  # nation [T], provinces [P, T], lowest level [L, T]
@@ -25,6 +26,7 @@ class Tree:
     pop_p: np.ndarray
     pop_l: np.ndarray
     communes_l: np.ndarray         # legacy communes per district (caps commune-level teams); 2025: None
+    start_p: np.ndarray | None = field(default=None, init=False)  # first month of each province (legacy)
     prov_index: dict[str, int] = field(init=False)
     low_index: dict[str, int] = field(init=False)
 
@@ -40,16 +42,13 @@ class Tree:
         return self.prov_index if level == "province" else self.low_index
 
     def month_ends(self) -> list[dt.date]:
-        out = []
-        for t in range(self.months):
-            y, m = divmod(self.start.month - 1 + t + 1, 12)
-            out.append(dt.date(self.start.year + y, m + 1, 1) - dt.timedelta(days=1))
-        return out
+        return months.ends(self.start, self.months)
 
 
 def make_tree(units: pl.DataFrame, population: pl.DataFrame, version: str, start: dt.date, months: int) -> Tree:
-    u = units.filter(pl.col("boundary_version") == version)
     pop = population.filter(pl.col("boundary_version") == version).select("unit_code", "population")
+    # a unit with no population row (nobody lives there: Hoàng Sa) gets no demo figures at all
+    u = units.filter((pl.col("boundary_version") == version) & pl.col("unit_code").is_in(pop["unit_code"].implode()))
     low_level = "district" if version == "legacy" else "commune"
     prov = u.filter(pl.col("unit_level") == "province").sort("unit_code")
     low = u.filter(pl.col("unit_level") == low_level).sort("province_code", "unit_code")
@@ -73,16 +72,21 @@ def make_tree(units: pl.DataFrame, population: pl.DataFrame, version: str, start
 def two_level(tree: Tree, national: np.ndarray, w_p: np.ndarray, w_l: np.ndarray,
               cap_p=None, cap_l=None, pins_p: dict | None = None, pins_l: dict | None = None,
               driver_l=None, init_p: np.ndarray | None = None, start_l: np.ndarray | None = None,
-              driver_p=None) -> Series:
+              driver_p=None, least_one: dict[int, int] | None = None) -> Series:
     """Allocate a national path to provinces, then each province's path to its lowest units.
 
     pins_p / pins_l: {unit index: {month: value}}; a province pin keeps its share of the national
     path (or of `driver_p(i)`) before its first anchor; a lowest-level pin keeps its share of its
     province's path, or follows `driver_l(i)` (e.g. its own teams) — its province then grows at
-    least as fast (the `floor` of data/demo_alloc.allocate)."""
+    least as fast (the `floor` of data/demo_alloc.allocate). least_one: {lowest unit: first month}
+    of units too small for any share (Trường Sa, 93 people): each gets one, in the first month
+    from then in which its province grows by enough (demo.py)."""
     months, n_p, n_l = tree.months, len(tree.prov), len(tree.low)
+    # a pinned province is zero before its start month and has at least 1 from it (it counts as started)
     pp = {i: pin_path(a, (national if driver_p is None else driver_p(i)).astype(float),
-                      init=None if init_p is None else float(init_p[i])) for i, a in (pins_p or {}).items()}
+                      0 if tree.start_p is None else int(tree.start_p[i]),
+                      init=None if init_p is None else float(init_p[i]), least=1.0)
+          for i, a in (pins_p or {}).items()}
     national = _room_for_pins(national, pp, init_p)
     pl_, floor = {}, None
     if driver_l is not None:  # lowest-level pins on their own path: their province must make room
@@ -95,6 +99,14 @@ def two_level(tree: Tree, national: np.ndarray, w_p: np.ndarray, w_l: np.ndarray
     if driver_l is None:
         for i, a in (pins_l or {}).items():
             pl_[i] = pin_path(a, prov[tree.low_group[i]].astype(float), 0 if start_l is None else int(start_l[i]))
+        room = np.diff(prov, axis=1, prepend=0).astype(float)  # what the children share each month
+        for i, first in sorted((least_one or {}).items()):
+            g = tree.low_group[i]
+            ok = np.flatnonzero(room[g, first:] >= 1)
+            if i not in pl_ and ok.size:
+                t = first + int(ok[0])
+                room[g, t] -= 1
+                pl_[i] = pin_path({t: 1.0}, prov[g].astype(float))
     low = allocate(prov, tree.low_group, w_l(prov) if callable(w_l) else w_l, cap_l, pin_matrix(n_l, months, pl_))
     return national.astype(np.int64), prov, low
 

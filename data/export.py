@@ -9,9 +9,11 @@ import polars as pl
 
 import queries
 
+# value_qualifier: how the source words the value (approx / more_than / less_than, empty = exact);
+# target_is_derived: the target is back-calculated, not stated; stated_pct_of_target: as the source prints it.
 COLUMNS = ["unit_code", "unit_name", "unit_level", "boundary_version", "indicator_code", "indicator_name_vi",
-           "period_start", "period_end", "value", "unit_of_measure", "target_value", "pct_of_target",
-           "source_id", "is_demo"]
+           "period_start", "period_end", "value", "value_qualifier", "unit_of_measure", "target_value",
+           "target_is_derived", "pct_of_target", "stated_pct_of_target", "source_id", "is_demo"]
 
 
 def observations(con: duckdb.DuckDBPyConnection, unit_codes=(), indicator_codes=(),

@@ -4,7 +4,7 @@ Exit codes: 0 the file is accepted (imported, or would be with --dry-run); 1 ref
 problems are printed, and written in full with --report FILE.csv); 2 wrong arguments.
 `--user NAME` applies that editor's province scope from config/editors.toml; without it the
 shell user is recorded and every province is allowed (whoever runs the command can already
-write the warehouse file). `replay_batches(con)` is called by `python -m data build`.
+write the warehouse file). `python -m data build` replays the imported batches (cnscd.ingest.replay_batches).
 """
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-
-from cnscd.ingest import replay_batches  # noqa: F401  (re-exported for data/build.py)
 
 MAX_PRINTED = 60
 

@@ -32,8 +32,13 @@ SOURCE_SCHEMA = {"source_id": S, "source_kind": S, "title": S, "publisher": S, "
 FIGURE_SCHEMA = {
     "figure_id": S, "record": S, "unit_code": S, "boundary_version": S, "unit_level": S, "indicator_code": S,
     "period_start": D, "period_end": D, "granularity": S, "value": F, "source_id": S, "quote_vi": S,
-    "stated_pct_of_target": F, "is_approximate": B, "note": S,
+    "stated_pct_of_target": F, "value_qualifier": S, "note": S,
 }
+# How the source words a number: gần/khoảng/nearly, hơn/trên/over (and tối thiểu, at least), dưới/less than.
+QUALIFIERS = ("approx", "more_than", "less_than")
+# A target the source does not state but that was back-calculated from a value and a stated % of
+# target says so at the start of its note.
+DERIVED_TARGET_NOTE = "Target inferred"
 POPULATION_SCHEMA = {
     "gso_code": S, "name": S, "short_name": S, "population_2019": I, "source_population_2019": S,
     "population_latest": I, "population_latest_year": I, "source_population_latest": S, "area_km2": F,
@@ -76,10 +81,16 @@ def load_sources(validate: bool = True) -> pl.DataFrame:
 
 
 def load_seed_figures(validate: bool = True) -> pl.DataFrame:
+    """The CSV's columns plus two derived ones: `target_is_derived` (a target row whose note starts
+    'Target inferred') and `is_approximate` (any qualifier: the number is not stated exactly; kept for
+    the demo generator, which prefers exact figures)."""
     df = _read("seed_figures.csv", FIGURE_SCHEMA)
     if validate:
         check_seed_figures(df, load_indicators(), load_sources())
-    return df
+    return df.with_columns(
+        target_is_derived=(pl.col("record") == "target")
+        & pl.col("note").fill_null("").str.starts_with(DERIVED_TARGET_NOTE),
+        is_approximate=pl.col("value_qualifier").is_not_null())
 
 
 def load_population_provinces(validate: bool = True) -> pl.DataFrame:
@@ -155,6 +166,9 @@ def check_seed_figures(df: pl.DataFrame, indicators: pl.DataFrame, sources: pl.D
             p.append(f"{at}: số đếm âm / negative count {r['value']}")
         if r["stated_pct_of_target"] is not None and r["record"] != "observation":
             p.append(f"{at}: chỉ kết quả mới có % kế hoạch / only an observation states a % of target")
+        if r["value_qualifier"] is not None and r["value_qualifier"] not in QUALIFIERS:
+            p.append(f"{at}: value_qualifier {r['value_qualifier']!r} không hợp lệ, dùng / is not one of "
+                     f"{', '.join(QUALIFIERS)} (để trống nếu số chính xác / empty when exact)")
     _fail("seed_figures.csv", p)
 
 

@@ -9,11 +9,16 @@ import functools
 import json
 import re
 import sqlite3
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 import polars as pl
 from unidecode import unidecode
+
+import queries
+
+from data import unit_labels
 
 PACKAGE = "vietnamadminunits"
 SOURCE_ID = "pkg_vietnamadminunits"
@@ -63,8 +68,8 @@ def _split_name(full: str, short: str) -> tuple[str, str, str]:
 def _raw() -> tuple[pl.DataFrame, pl.DataFrame]:
     con = sqlite3.connect(f"file:{package_dir() / 'data' / 'dataset.db'}?mode=ro", uri=True)
     try:
-        legacy = pl.read_database("SELECT * FROM admin_units_legacy", con, infer_schema_length=None)
-        new = pl.read_database("SELECT * FROM admin_units", con, infer_schema_length=None)
+        legacy = queries.run_dbapi(con, "package_units_legacy")
+        new = queries.run_dbapi(con, "package_units_2025")
     finally:
         con.close()
     return legacy, new
@@ -110,7 +115,7 @@ def load_units() -> pl.DataFrame:
     for r in new.sort("wardCode").iter_rows(named=True):
         rows.append(_unit("2025", r["wardCode"], "commune", r["ward"], r["wardShort"], r["provinceCode"],
                           r["provinceCode"], r["wardLat"], r["wardLon"], r["wardAreaKm2"]))
-    return _frame(rows)
+    return unit_labels.with_display_names(_frame(rows))
 
 
 @functools.lru_cache(maxsize=1)
@@ -119,22 +124,27 @@ def _converter() -> dict:
 
 
 def _norm_key(key: str) -> str:
-    # One packaged key carries diacritics ('xãcẩmgiàng'); the others are ASCII.
-    return re.sub(r"[^a-z0-9]", "", unidecode(key).lower())
+    """A packaged key as compared here: lower case, letters and digits only, diacritics KEPT.
+
+    The package spells keys with diacritics exactly where two 2025 communes of one province
+    differ only by accents ('xãvănlang' / 'xãvănlăng', 'xãbatơ' / 'xãbatô'); stripping them
+    sent 18 legacy communes to the wrong commune and left 8 real communes empty.
+    """
+    return re.sub(r"[\W_]", "", unicodedata.normalize("NFC", key).lower())
 
 
 @functools.lru_cache(maxsize=1)
 def load_crosswalk() -> pl.DataFrame:
     """legacy -> 2025 weights at province, district and commune level (weights of a code sum to 1).
 
-    Province and district: each legacy province merged whole (weight 1). Commune: a legacy
-    commune merged whole into one new commune has weight 1; one split between n new communes
-    gets 1/n for each (the package lists the parts but not their sizes: an approximation).
+    Province and district: each legacy province merged whole (weight 1). Commune: the targets
+    come from the package's converter tables (see `_commune_links`); a commune merged whole has
+    weight 1 ('whole'); one split between several 2025 communes is weighted by their size
+    (`_split_weights`: 'area_share', else 'equal_split' where a size is missing).
     """
     legacy, new = _raw()
     conv = _converter()
     prov_new_code = dict(new.select("provinceKey", "provinceCode").unique().iter_rows())
-    ward_new_code = {(p, _norm_key(w)): c for p, w, c in new.select("provinceKey", "wardKey", "wardCode").iter_rows()}
     old_prov_code = dict(legacy.select("provinceKey", "provinceCode").unique().iter_rows())
     rows: list[tuple] = []
     old_to_new_prov: dict[str, str] = {}
@@ -144,33 +154,112 @@ def load_crosswalk() -> pl.DataFrame:
             rows.append((old_prov_code[ok], prov_new_code[new_key], "province", 1.0, "whole"))
     for code, prov in legacy.select("districtCode", "provinceCode").unique().iter_rows():
         rows.append((code, old_to_new_prov[prov], "district", 1.0, "whole_province"))
-    old_ward_code = {f"{p}_{d}_{w}": c for p, d, w, c in
-                     legacy.filter(pl.col("wardCode").is_not_null())
-                     .select("provinceKey", "districtKey", "wardKey", "wardCode").iter_rows()}
-    seen: set[str] = set()
-    divided = [(np_, ok, parts) for np_, d in conv["DICT_PROVINCE_WARD_DIVIDED"].items() for ok, parts in d.items()]
-    for new_prov, ok, parts in divided:
-        frm = old_ward_code.get(ok)
-        if not frm or frm in seen:
-            continue
-        targets = sorted({ward_new_code[(new_prov, _norm_key(p["newWardKey"]))] for p in parts
-                          if (new_prov, _norm_key(p["newWardKey"])) in ward_new_code})
-        if targets:
-            seen.add(frm)
-            rows.extend((frm, t, "commune", 1.0 / len(targets), "equal_split") for t in targets)
-    for new_prov, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
-        for new_ward, old_keys in wards.items():
-            to = ward_new_code.get((new_prov, _norm_key(new_ward)))
-            for ok in old_keys:
-                frm = old_ward_code.get(ok)
-                if frm and to and frm not in seen:
-                    seen.add(frm)
-                    rows.append((frm, to, "commune", 1.0, "whole"))
-    rows.extend(_nearest_fallback(legacy, new, seen, old_to_new_prov))
+    links = _commune_links(legacy, new, conv)
+    rows.extend(_split_weights(links, new))
+    rows.extend(_nearest_fallback(legacy, new, set(links), old_to_new_prov))
     frame = pl.DataFrame(rows, schema=["from_code", "to_code", "unit_level", "weight", "method"], orient="row")
     return frame.with_columns(from_version=pl.lit("legacy"), to_version=pl.lit("2025"),
                               source_id=pl.lit(SOURCE_ID)).select(
         "from_version", "from_code", "to_version", "to_code", "unit_level", "weight", "method", "source_id")
+
+
+def _commune_links(legacy: pl.DataFrame, new: pl.DataFrame, conv: dict) -> dict[str, list[str]]:
+    """legacy commune code -> sorted 2025 commune codes, from the converter tables.
+
+    DICT_PROVINCE_WARD_DIVIDED serves the package's address parser, so besides real splits it
+    lists, under an old ward whose name another old ward of the same new province shares
+    ('Phường 4' of Tây Ninh and of Tân An), the targets of all those namesakes; only the one
+    marked `isDefaultNewWard` is the ward's own. Within a group of namesakes, a non-default
+    target that one of them merged into whole is that one's alone; any other target goes to the
+    namesake marking it default (the nearest, if several do: the package sometimes marks the
+    same one), else to the nearest namesake listing it. A ward without namesakes keeps all its
+    parts (a real split).
+    """
+    leg = legacy.filter(pl.col("wardCode").is_not_null())
+    old_code = {f"{p}_{d}_{w}": c for p, d, w, c in leg.select("provinceKey", "districtKey", "wardKey", "wardCode").iter_rows()}
+    name_of = {c: _name_key(w) for c, w in leg.select("wardCode", "wardKey").iter_rows()}
+    centre = {c: ((la, lo), (dla, dlo)) for c, la, lo, dla, dlo in
+              leg.select("wardCode", "wardLat", "wardLon", "districtLat", "districtLon").iter_rows()}
+    new_code = {(p, _norm_key(w)): c for p, w, c in new.select("provinceKey", "wardKey", "wardCode").iter_rows()}
+    new_centre = {c: (la, lo) for c, la, lo in new.select("wardCode", "wardLat", "wardLon").iter_rows()}
+
+    def near(old: str, to: str) -> tuple[float, float]:
+        # Distance from the namesake's centre, then its district's: the geocoder gave some
+        # namesakes one point (both Phú Tân of Châu Thành at 9.673, 105.952).
+        return _dist2(centre[old][0], new_centre[to]), _dist2(centre[old][1], new_centre[to])
+
+    whole: dict[str, str] = {}
+    for np_, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for nw, old_keys in wards.items():
+            for ok in old_keys:
+                if ok in old_code and (np_, _norm_key(nw)) in new_code:
+                    whole.setdefault(old_code[ok], new_code[(np_, _norm_key(nw))])
+    divided: dict[str, tuple[str, list[str], list[str]]] = {}   # code -> (new province, defaults, others)
+    for np_, d in conv["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for ok, parts in d.items():
+            if ok not in old_code or old_code[ok] in divided:
+                continue
+            codes = [(new_code[(np_, _norm_key(p["newWardKey"]))], p["isDefaultNewWard"]) for p in parts
+                     if (np_, _norm_key(p["newWardKey"])) in new_code]
+            divided[old_code[ok]] = (np_, [c for c, dflt in codes if dflt], [c for c, dflt in codes if not dflt])
+    namesakes: dict[tuple[str, str], list[str]] = {}
+    for code, (np_, _, _) in divided.items():
+        namesakes.setdefault((np_, name_of[code]), []).append(code)
+    for np_, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for old_keys in wards.values():
+            for ok in old_keys:
+                if ok in old_code and old_code[ok] not in divided:
+                    namesakes.setdefault((np_, name_of[old_code[ok]]), []).append(old_code[ok])
+    links: dict[str, list[str]] = {}
+    for code, (np_, defaults, others) in divided.items():
+        group = namesakes[(np_, name_of[code])]
+        keep = []
+        for t in defaults + others:
+            if t not in defaults and any(whole.get(c) == t for c in group if c != code):
+                continue
+            rivals = [c for c in group if c in divided and t in divided[c][1]] or \
+                     [c for c in group if c in divided and t in divided[c][2]]
+            if code in rivals and min(rivals, key=lambda c: near(c, t)) == code:
+                keep.append(t)
+        if keep:
+            links[code] = sorted(set(keep))
+    for code, to in whole.items():
+        links.setdefault(code, [to])
+    return links
+
+
+def _name_key(ward_key: str) -> str:
+    # Namesakes as the package's parser sees them: the same name once accents are dropped.
+    return re.sub(r"[^a-z0-9]", "", unidecode(ward_key).lower())
+
+
+def _dist2(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2
+
+
+def _split_weights(links: dict[str, list[str]], new: pl.DataFrame) -> list[tuple]:
+    """Commune rows: weight 1 for a whole merge; a split commune's share of each target is
+    proportional to the target's area per predecessor (its area / the number of legacy
+    communes, whole or part, it was formed from), the expected size of one piece of it. Neither
+    package gives the size of the pieces themselves. A target without a positive area makes
+    the whole split 'equal_split'."""
+    area = {c: a for c, a in new.select("wardCode", "wardAreaKm2").iter_rows()}
+    n_from: dict[str, int] = {}
+    for targets in links.values():
+        for t in targets:
+            n_from[t] = n_from.get(t, 0) + 1
+    rows = []
+    for frm in sorted(links):
+        targets = links[frm]
+        if len(targets) == 1:
+            rows.append((frm, targets[0], "commune", 1.0, "whole"))
+            continue
+        size = [(area.get(t) or 0.0) / n_from[t] for t in targets]
+        if min(size) <= 0:
+            rows.extend((frm, t, "commune", 1.0 / len(targets), "equal_split") for t in targets)
+        else:
+            rows.extend((frm, t, "commune", s / sum(size), "area_share") for t, s in zip(targets, size))
+    return rows
 
 
 def _nearest_fallback(legacy, new, seen, old_to_new_prov) -> list[tuple]:

@@ -1,5 +1,5 @@
 """The boundary layers the app draws: committed approximate layers, overridden by accepted
-official outlines from geo/user/. Cached per (level, version, province, override file stamp), so a
+official outlines from the state directory's geo/ (cnscd/statedir.py). Cached per (level, version, province, override file stamp), so a
 newly accepted file shows at the next call without a restart. No Streamlit here."""
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from cnscd import statedir
+
 GEO_DIR = Path(__file__).resolve().parent
 # Overridable so tests can point at freshly built layers and a scratch user directory.
 LAYER_DIR = Path(os.environ.get("CNSCD_GEO_LAYER_DIR", GEO_DIR / "layers"))
-USER_DIR = Path(os.environ.get("CNSCD_GEO_USER_DIR", GEO_DIR / "user"))
+USER_DIR = Path(os.environ.get("CNSCD_GEO_USER_DIR") or statedir.part("geo"))
 LEVELS = {"legacy": ("province", "district", "commune"), "2025": ("province", "commune")}
 COLUMNS = ["unit_code", "unit_name", "short_name", "unit_level", "boundary_version", "province_code",
            "is_approximate", "source_id", "geometry"]

@@ -1,5 +1,5 @@
 """Official boundary files from a planner: read, match to units, report, and on acceptance
-store under geo/user/ where they override the approximate outlines in geo.layers.layer().
+store in the state directory's geo/ (var/geo/) where they override the approximate outlines in geo.layers.layer().
 
 Matching: by GSO code in any column that holds codes of the level; else by name (geo.names keys:
 diacritics, case and type prefixes ignored); a name shared by several units is settled by where

@@ -37,18 +37,15 @@ ARCHIPELAGOS = {"Paracel Islands": "48", "Spratly Islands": "56"}
 
 def province_mapping() -> pl.DataFrame:
     """63 legacy provinces: GSO code, ISO 3166-2 (Natural Earth's key), 2025 province code."""
-    try:  # data.units owns the crosswalk; the CSV is the offline fallback and carries the ISO codes
-        from data.units import load_crosswalk
-        cw = load_crosswalk().filter(pl.col("unit_level") == "province").select(
-            legacy_gso_code="from_code", new_gso_code_units="to_code")
-    except ImportError:
-        cw = None
+    from data.units import load_crosswalk   # data.units owns the crosswalk; the CSV carries the ISO codes
+
+    cw = load_crosswalk().filter(pl.col("unit_level") == "province").select(
+        legacy_gso_code="from_code", new_gso_code_units="to_code")
     m = pl.read_csv(MAPPING_CSV, schema_overrides={"legacy_gso_code": pl.String, "new_gso_code": pl.String})
-    if cw is not None:
-        joined = m.join(cw, on="legacy_gso_code", how="left")
-        bad = joined.filter(pl.col("new_gso_code") != pl.col("new_gso_code_units"))
-        if bad.height:
-            raise ValueError(f"provinces_63_to_34.csv disagrees with data.units crosswalk: {bad.to_dicts()}")
+    joined = m.join(cw, on="legacy_gso_code", how="left")
+    bad = joined.filter(pl.col("new_gso_code") != pl.col("new_gso_code_units"))
+    if bad.height:
+        raise ValueError(f"provinces_63_to_34.csv disagrees with data.units crosswalk: {bad.to_dicts()}")
     return m
 
 

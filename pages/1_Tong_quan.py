@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import charts, data, fmt, ui
-from cnscd.export import ChartMeta
+from cnscd import charts, data, fmt, ui, unit_ui
 from cnscd.i18n import t
 from cnscd.views import overview
 
@@ -26,10 +25,13 @@ snap = data.view(overview.snapshot, period=period.isoformat())
 catalogue = data.indicators()
 
 # ---- headline cards of the nation or one province (the map's drill-down sets the same `unit`) ------
+version = data.version_at(period)
 names = overview.unit_options(snap, t("nation", lang))
-unit = ui.choice("unit", t("unit_col", lang), names, "VN", kind="selectbox", container=right)
-st.subheader(t("overview_unit", lang, unit=names[unit], period=period_label))
-cards = overview.cards(snap, catalogue, lang, period, unit=unit)
+unit = unit_ui.unit_select(lang, version, {c: n for c, n in names.items() if c != "VN"}, t("unit_col", lang),
+                           nation_label=names["VN"], container=right)
+st.subheader(t("overview_unit", lang, unit=unit_ui.place(lang, unit, names[unit.code]), period=period_label))
+unit_ui.lineage_block(lang, unit)
+cards = overview.cards(snap, catalogue, lang, period, unit=unit.code)
 cols = st.columns(4)
 for i, card in enumerate(cards):
     with cols[i % 4].container(border=True, height=250):
@@ -46,14 +48,14 @@ st.markdown("\n".join(f"- {s}" for s in overview.what_changed(snap, catalogue, l
 trend = overview.headline_frame(snap, catalogue, lang)
 if trend.height:
     start = fmt.month(trend["period_end"].min(), lang)
-    meta = ChartMeta(title_vi=t("headline_title", "vi"), title_en=t("headline_title", "en"),
-                     period=t("period_range", lang, start=start, end=period_label), boundary_version=version_label,
-                     source=data.source_text(snap["source_id"].unique().to_list(), lang),
-                     is_demo=bool(trend["is_demo"].any()), lang=lang, data=trend, name="tong-quan-chi-tieu",
-                     column_labels=ui.export_labels(trend, lang, label=t("indicator", lang)))
-    ui.chart(lambda chrome: charts.headline(trend, meta, chrome=chrome), meta, key="overview_headline")
-    ui.view_downloads("overview_view", [(lambda chrome: charts.headline(trend, meta, chrome=chrome), meta)],
-                      t("page_overview", lang), {t("period", lang): period_label}, lang)
+    # the sources of the whole snapshot (the headline lines are the nation's sums of them)
+    meta = ui.chart_meta(snap, lambda lg: t("headline_title", lg), lang, data=trend,
+                         is_demo=bool(trend["is_demo"].any()),
+                         period=t("period_range", lang, start=start, end=period_label), boundary_version=version_label,
+                         name="tong-quan-chi-tieu", column_labels=ui.export_labels(trend, lang, label=t("indicator", lang)))
+    fig = data.figure("overview_headline", lambda: charts.headline(trend, meta), meta, period=period, lang=lang)
+    ui.chart(fig, meta, key="overview_headline")
+    ui.view_downloads("overview_view", [(fig, meta)], t("page_overview", lang), {t("period", lang): period_label}, lang)
 
 # ---- provinces table -----------------------------------------------------------------------------------
 st.subheader(t("overview_provinces", lang, period=period_label))

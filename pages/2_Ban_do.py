@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import data, fmt, map_ui, mapdata, state, ui
+from cnscd import data, dti, fmt, map_ui, mapdata, months, state, ui, unit_ui
 from cnscd.i18n_map import t
+from cnscd.unitref import UnitRef
 
 # --- set-up -------------------------------------------------------------------------------------
 lang = ui.lang()
@@ -15,7 +16,9 @@ st.title(t("map_title", lang))
 
 # --- what to show -------------------------------------------------------------------------------
 c1, c2, c3, c4 = st.columns([3, 3, 2, 1])
-indicator_code = ui.indicator_select(lang, container=c1)
+# the core indicators and the provincial DTI (a yearly index: a month shows its year's DTI)
+indicator_code = ui.indicator_select(lang, container=c1, core_only=False,
+                                     codes=dti.map_indicator_codes(data.indicators()))
 indicator = data.indicator(indicator_code)
 measures = mapdata.measures_for(indicator["aggregation"])
 measure_names = {"abs": t("measure_abs", lang), "per1000": t("measure_per1000", lang),
@@ -32,8 +35,8 @@ k = state.select("k", t("n_classes", lang), [3, 4, 5, 6, 7], 5, container=c4)
 p1, p2 = st.columns([8, 1], vertical_alignment="bottom")
 period = ui.period_select(lang, container=p1)
 with p2:
-    keys = [ui.month_key(d) for d in data.month_ends()]
-    map_ui.play_button(lang, keys, ui.month_key(period))
+    keys = [months.key(d) for d in data.month_ends()]
+    map_ui.play_button(lang, keys, months.key(period))
 version = data.version_at(period)
 base = None
 if measure == "change":
@@ -58,6 +61,7 @@ else:
         map_ui.back_button(lang, province)
 with a3:
     two = state.toggle("cmp", t("compare_two", lang), False)
+unit_ui.lineage_block(lang, UnitRef(version, province) if province else None)  # what a merged province is made of
 
 # --- the map(s) ---------------------------------------------------------------------------------
 views: list = []  # every map drawn, for the view's slides / PDF report
@@ -94,5 +98,5 @@ ui.view_downloads("map_view", views, t("page_map", lang),
 
 # --- drill into a clicked province --------------------------------------------------------------
 if hit:
-    state.put("unit", hit)
+    state.put("unit", str(UnitRef(version, hit)))
     st.rerun()

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import charts, data, fmt, ui
-from cnscd.export import ChartMeta
+from cnscd import charts, data, fmt, months, ui
 from cnscd.i18n import t
 from cnscd.views import compare
 from cnscd.views.common import break_date, today_version
@@ -26,7 +25,7 @@ mode = ui.choice("mode", t("boundary_mode", lang), {m: t(f"mode_{m}", lang) for 
 codes = ui.province_select(lang, today, data.default_provinces(today))
 base = ui.period_select(lang, name="base", label=t("base_period", lang), default=data.month_ends()[0],
                         kind="selectbox") if measure == "index" else None
-base_key = ui.month_key(base) if base else ""
+base_key = months.key(base) if base else ""
 
 # ---- data -------------------------------------------------------------------------------------------------
 bundle = data.view(compare.all_provinces, indicator=indicator, mode=mode, measure=measure, base=base_key)
@@ -44,38 +43,32 @@ about = compare.describe(series)
 period_txt = t("period_range", lang, start=fmt.month(about["start"], lang), end=fmt.month(about["end"], lang))
 bv_txt = data.mode_label(mode, lang)
 plotted = about["plotted"]
-meta = ChartMeta(title_vi=f"{data.indicator_name(indicator, 'vi')} · {t(f'measure_{measure}', 'vi')}",
-                 title_en=f"{data.indicator_name(indicator, 'en')} · {t(f'measure_{measure}', 'en')}",
-                 unit=shown_unit, period=period_txt, boundary_version=bv_txt,
-                 source=data.source_text(about["source_ids"], lang), is_demo=about["is_demo"], lang=lang,
-                 data=plotted, name=f"so-sanh-tinh-{indicator}",
-                 column_labels=ui.export_labels(plotted, lang, shown=f"{t(f'measure_{measure}', lang)} ({shown_unit})"))
+meta = ui.chart_meta(series, lambda lg: f"{data.indicator_name(indicator, lg)} · {t(f'measure_{measure}', lg)}", lang,
+                     data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
+                     name=f"so-sanh-tinh-{indicator}",
+                     column_labels=ui.export_labels(plotted, lang, shown=f"{t(f'measure_{measure}', lang)} ({shown_unit})"))
 
-# ---- charts ---------------------------------------------------------------------------------------------
+# ---- charts: each built once per view and snapshot (data.figure), shown and exported as is -----------
+view = dict(indicator=indicator, mode=mode, measure=measure, base=base_key, codes=codes, lang=lang)
 lines = compare.lines(series)
 targets = sel["targets"] if measure == "abs" else None
 seeds = sel["seeds"] if measure == "abs" else None
 brk = data.view(break_date) if mode == "reported" else None
-
-
-def series_fig(chrome: bool):
-    return charts.time_series(lines, meta, targets=targets, seeds=seeds, break_date=brk, decimals=decimals,
-                              ref_line=100.0 if measure in ("pct_target", "index") else None, chrome=chrome)
-
-
-ui.chart(series_fig, meta, key="compare_series")
-views = [(series_fig, meta)]
+fig = data.figure("compare_series", lambda: charts.time_series(
+    lines, meta, targets=targets, seeds=seeds, break_date=brk, decimals=decimals,
+    ref_line=100.0 if measure in ("pct_target", "index") else None), meta, **view)
+ui.chart(fig, meta, key="compare_series")
+views = [(fig, meta)]
 
 ranks = compare.ranks(series)
 if ranks.height:
-    rank_data = about["rank_data"]
-    rank_meta = ChartMeta(title_vi=t("rank_title", "vi", ind=data.indicator_name(indicator, "vi")),
-                          title_en=t("rank_title", "en", ind=data.indicator_name(indicator, "en")),
-                          unit=t("rank", lang), period=period_txt, boundary_version=bv_txt, source=meta.source,
-                          is_demo=meta.is_demo, lang=lang, data=rank_data, name=f"xep-hang-{indicator}",
-                          column_labels=ui.export_labels(rank_data, lang))
-    ui.chart(lambda chrome: charts.rank_chart(ranks, rank_meta, chrome=chrome), rank_meta, key="compare_rank")
-    views.append((lambda chrome: charts.rank_chart(ranks, rank_meta, chrome=chrome), rank_meta))
+    rank_meta = ui.chart_meta(series, lambda lg: t("rank_title", lg, ind=data.indicator_name(indicator, lg)), lang,
+                              data=about["rank_data"], unit=t("rank", lang), period=period_txt,
+                              boundary_version=bv_txt, name=f"xep-hang-{indicator}",
+                              column_labels=ui.export_labels(about["rank_data"], lang))
+    rank_fig = data.figure("compare_rank", lambda: charts.rank_chart(ranks, rank_meta), rank_meta, **view)
+    ui.chart(rank_fig, rank_meta, key="compare_rank")
+    views.append((rank_fig, rank_meta))
 
 # ---- numbers under the chart --------------------------------------------------------------------------
 st.subheader(t("table_title", lang))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, data, fmt, state, ui
-from cnscd.export import ChartMeta
 from cnscd.i18n import t
 from cnscd.views import targets as tv
 
@@ -31,18 +30,19 @@ else:
     year = progress["target_end"].max().year
     bv = data.version_at(period)
     shown = progress.select("label", "unit_code", "value", "target_value", "pct", "is_demo")
-    meta = ChartMeta(title_vi=t("progress_title", "vi", year=year, ind=data.indicator_name(indicator, "vi")),
-                     title_en=t("progress_title", "en", year=year, ind=data.indicator_name(indicator, "en")),
-                     unit=uom, period=fmt.month(period, lang), boundary_version=data.version_label(bv, lang),
-                     source=data.source_text(progress["source_id"].unique().to_list(), lang),
-                     is_demo=bool(progress["is_demo"].any()), lang=lang, data=shown, name=f"muc-tieu-{indicator}",
-                     column_labels=ui.export_labels(shown, lang))
+    meta = ui.chart_meta(progress, lambda lg: t("progress_title", lg, year=year, ind=data.indicator_name(indicator, lg)),
+                         lang, data=shown, unit=uom, period=fmt.month(period, lang),
+                         boundary_version=data.version_label(bv, lang), name=f"muc-tieu-{indicator}",
+                         column_labels=ui.export_labels(shown, lang))
     decimals = fmt.decimals_for(data.indicator(indicator)["unit_of_measure"])
-    ui.chart(lambda chrome: charts.progress_bars(shown, meta, threshold=threshold, decimals=decimals, chrome=chrome),
-             meta, key="targets_progress")
-    ui.view_downloads("targets_view", [(lambda chrome: charts.progress_bars(
-        shown, meta, threshold=threshold, decimals=decimals, chrome=chrome), meta)], t("page_targets", lang),
-        {t("indicator", lang): data.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)}, lang)
+    # built once per view and snapshot (data.figure), shown and exported as is
+    fig = data.figure("targets_progress", lambda: charts.progress_bars(shown, meta, threshold=threshold,
+                                                                       decimals=decimals), meta,
+                      indicator=indicator, period=period, threshold=threshold, lang=lang)
+    ui.chart(fig, meta, key="targets_progress")
+    ui.view_downloads("targets_view", [(fig, meta)], t("page_targets", lang),
+                      {t("indicator", lang): data.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)},
+                      lang)
 
     # ---- units below the threshold ----------------------------------------------------------------
     st.subheader(t("targets_below", lang, thr=fmt.pct(threshold, lang, 0)))
@@ -59,16 +59,32 @@ else:
 # ---- achievements reported in articles ----------------------------------------------------------------
 st.subheader(t("achievements", lang))
 st.caption(t("achievements_note", lang))
-ach = data.view(tv.achievements)
+ach = data.view(tv.achievements, lang=lang)
 if ach.height:
     name_col = "name_en" if lang == "en" else "name_vi"
-    ui.table(ach.select("short_name", name_col, "period_end", "value", "target_value", "achieved_pct", "quote_vi",
-                        "source_url"), lang, key="targets_achievements", dates=("period_end",),
+    # value as the article words it ("hơn 74.422"), a back-calculated target marked "(suy ra)", and the
+    # computed % beside the one the article states
+    ui.table(ach.select("short_name", name_col, "period_end", "value_text", "target_text", "achieved_pct",
+                        "stated_pct_of_target", "quote_vi", "source_url"), lang, key="targets_achievements",
+             dates=("period_end",),
              labels={"short_name": t("unit_col", lang), name_col: t("indicator", lang), "period_end": t("period", lang),
-                     "value": t("value", lang), "target_value": t("target", lang),
-                     "achieved_pct": t("achieved", lang) + " (%)", "quote_vi": t("quote", lang),
-                     "source_url": t("source", lang)},
-             decimals={"achieved_pct": 1},
+                     "value_text": t("value", lang), "target_text": t("target", lang),
+                     "achieved_pct": t("achieved_computed", lang), "stated_pct_of_target": t("achieved_stated", lang),
+                     "quote_vi": t("quote", lang), "source_url": t("source", lang)},
+             decimals={"achieved_pct": 1, "stated_pct_of_target": 1},
              column_config={t("source", lang): st.column_config.LinkColumn(t("source", lang))})
 else:
     st.info(t("no_data", lang))
+
+# ---- the province's own DTI rank goals against its published ranks -----------------------------------
+goals = data.view(tv.dti_goals, lang=lang)
+if goals.height:
+    st.subheader(t("dti_goals", lang))
+    st.caption(t("dti_goals_note", lang))
+    ui.table(goals.select("unit", "year", "rank_text", "goal_rank", "goal_year", "status", "goal_quote_vi",
+                          "source_url"), lang, key="targets_dti_goals",
+             labels={"unit": t("unit_col", lang), "year": t("col_year", lang), "rank_text": t("col_rank", lang),
+                     "goal_rank": t("col_goal", lang), "goal_year": t("col_goal_year", lang),
+                     "status": t("col_status", lang), "goal_quote_vi": t("quote", lang),
+                     "source_url": t("source", lang)},
+             column_config={t("source", lang): st.column_config.LinkColumn(t("source", lang))})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from cnscd import auth, data, ingest, login_ui, ui
+from cnscd import auth, data, fmt, ingest, login_ui, ui
 from cnscd.i18n import t
 from cnscd.ingest import pagekit as pk
 from cnscd.ingest.templates import template
@@ -59,7 +59,7 @@ else:
         cols = st.columns(5)
         for col, k, v in zip(cols, ["n_obs", "n_targets", "n_conflicts", "n_unchanged", "n_errors"],
                              [c["observations"], c["targets"], c["conflicts"], c["unchanged"], c["errors"]]):
-            col.metric(pk.tr(k, lang), f"{v:,}".replace(",", "." if lang == "vi" else ","))
+            col.metric(pk.tr(k, lang), fmt.number(v, lang))
         (st.success if plan.ok else st.error)(pk.tr("accepted" if plan.ok else "refused", lang))
         if plan.problems:
             st.dataframe(pk.problem_table(plan, lang), hide_index=True, key="problems")   # text only: never HTML
@@ -76,7 +76,7 @@ else:
             replace, skip = pk.decisions(pl.DataFrame(edited), lang)
         if plan.ok and st.button(pk.tr("confirm", lang), type="primary"):
             try:
-                auth.check(st.session_state.get("editor_session"))
+                auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 m = ingest.commit(plan, session.user, policy="ask", replace=replace, skip=skip)
             except (auth.AuthError, ingest.BatchError) as exc:
                 st.error(str(exc))
@@ -101,7 +101,7 @@ else:
         sure = st.checkbox(pk.tr("rollback_sure", lang))
         if st.button(pk.tr("rollback", lang), disabled=not sure):
             try:
-                auth.check(st.session_state.get("editor_session"))
+                auth.check(st.session_state.get(login_ui.SESSION_KEY))
                 ingest.rollback(pick, session.user, list(session.provinces))
                 st.success(pk.tr("rolled_back", lang, batch_id=pick))
                 st.rerun()

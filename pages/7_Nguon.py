@@ -6,7 +6,7 @@ import streamlit as st
 
 from cnscd import data, ui
 from cnscd.i18n import t
-from cnscd.views.sources import boundary_files, boundary_table, merger_text
+from cnscd.views.sources import article_figures, boundary_files, boundary_table, merger_text
 
 # ---- set-up ---------------------------------------------------------------------------------------
 lang = ui.lang()
@@ -24,6 +24,18 @@ ui.table(data.sources().select("title", "source_kind", "publisher", "published_d
                  "published_date": t("col_date", lang), "url": t("col_link", lang),
                  "n_observations": t("col_figures", lang), "n_targets": t("target", lang),
                  "example_quote_vi": t("quote", lang), "licence": t("col_licence", lang), "note": t("col_note", lang)})
+
+# ---- every article figure as the article words it ----------------------------------------------------------
+st.subheader(t("article_figures_title", lang))
+st.caption(t("article_figures_note", lang))
+ui.table(data.view(article_figures, lang=lang).select(
+    "short_name", "indicator_name", "record_text", "period_end", "value_text", "stated_pct_of_target", "quote_vi",
+    "source_title", "source_url"), lang, key="article_figures_table", dates=("period_end",),
+    decimals={"stated_pct_of_target": 1}, column_config={t("col_link", lang): link},
+    labels={"short_name": t("unit_col", lang), "indicator_name": t("indicator", lang),
+            "record_text": t("col_record", lang), "period_end": t("period", lang), "value_text": t("value", lang),
+            "stated_pct_of_target": t("achieved_stated", lang), "quote_vi": t("quote", lang),
+            "source_title": t("source", lang), "source_url": t("col_link", lang)})
 
 # ---- indicators ------------------------------------------------------------------------------------------
 st.subheader(t("indicators_title", lang))

@@ -1,7 +1,10 @@
 -- export_observations: every observation with its unit, indicator, target and % of target, for
 -- `python -m data export`. Empty lists / NULL dates mean "no filter".
 -- The target matched is the one of the same unit and indicator whose period contains the
--- observation's end (the narrowest, preferring the same source).
+-- observation's end (the narrowest, preferring the same source). value_qualifier says how the source
+-- words the number (approx / more_than / less_than, NULL = exact); stated_pct_of_target is the % the
+-- source itself prints, beside the computed pct_of_target; target_is_derived marks a target the source
+-- does not state (back-calculated from a stated %).
 -- params: unit_codes, indicator_codes, period_from, period_to
 WITH obs AS (
     SELECT o.* FROM core_observation o
@@ -12,7 +15,7 @@ WITH obs AS (
 ),
 matched AS (
     SELECT o.unit_code, o.boundary_version, o.indicator_code, o.period_start, o.period_end, o.source_id,
-           t.target_value,
+           t.target_value, coalesce(t.target_is_derived, false) AS target_is_derived,
            row_number() OVER (PARTITION BY o.unit_code, o.boundary_version, o.indicator_code, o.period_start,
                                            o.period_end, o.source_id
                               ORDER BY (t.source_id = o.source_id) DESC, t.period_end - t.period_start) AS rn
@@ -22,8 +25,9 @@ matched AS (
 ),
 final AS (
     SELECT o.unit_code, u.unit_name, u.unit_level, o.boundary_version, o.indicator_code, i.name_vi AS indicator_name_vi,
-           o.period_start, o.period_end, o.value, i.unit_of_measure, m.target_value,
-           round(100 * o.value / nullif(m.target_value, 0), 1) AS pct_of_target, o.source_id, o.is_demo
+           o.period_start, o.period_end, o.value, o.value_qualifier, i.unit_of_measure, m.target_value,
+           m.target_is_derived, round(100 * o.value / nullif(m.target_value, 0), 1) AS pct_of_target,
+           o.stated_pct_of_target, o.source_id, o.is_demo
     FROM obs o
     JOIN core_unit u USING (unit_code, boundary_version)
     JOIN core_indicator i USING (indicator_code)

@@ -1,42 +1,42 @@
 -- map_values: one row per unit of a level (optionally inside one province) with its value of an
 -- indicator at a month end, the target in force, the population and the source. Units with no
--- figure come back with value NULL (the map greys them as "chưa báo cáo").
--- Real figures win over demo ones for the same unit and period (docs/design.md).
+-- figure come back with value NULL (the map greys them as "chưa báo cáo"); is_reporting false marks
+-- a unit where nobody lives (Hoàng Sa), never expected to report ("không có số liệu"). Labels:
+-- display_name is unique inside a province ('TP. Cao Lãnh' / 'H. Cao Lãnh'), display_name_full in
+-- the whole version.
+-- The figure, the target in force and the population follow the one rule each of the out_* views
+-- (queries/schema.sql; docs/design.md "The numbers on the pages").
 -- params: version, level, province, indicator, period_end
 WITH units AS (
-    SELECT unit_code, unit_name, short_name, province_code
+    SELECT unit_code, unit_name, short_name, display_name, display_name_full, province_code,
+           coalesce(is_reporting, true) AS is_reporting
     FROM core_unit
     WHERE boundary_version = $version AND unit_level = $level
       AND (CAST($province AS VARCHAR) IS NULL OR province_code = CAST($province AS VARCHAR))
 ),
 obs AS (
     SELECT o.unit_code, o.value, o.source_id, o.is_demo, o.quote_vi
-    FROM core_observation o
-    WHERE o.boundary_version = $version AND o.indicator_code = $indicator
-      AND o.period_end = CAST($period_end AS DATE) AND o.granularity IN ('month', 'date')
+    FROM out_observation o
+    WHERE o.boundary_version = $version AND o.unit_level = $level AND o.indicator_code = $indicator
+      AND o.period_end = CAST($period_end AS DATE)
       AND o.unit_code IN (SELECT unit_code FROM units)
-    QUALIFY row_number() OVER (PARTITION BY o.unit_code
-                               ORDER BY o.is_demo, (o.granularity = 'month') DESC, o.source_id) = 1
 ),
 tgt AS (
-    -- the target whose period contains this month; the shortest such period, real before demo
-    SELECT t.unit_code, t.target_value, t.period_end AS target_period_end
-    FROM core_target t
-    WHERE t.boundary_version = $version AND t.indicator_code = $indicator
-      AND t.period_start <= CAST($period_end AS DATE) AND t.period_end >= CAST($period_end AS DATE)
+    SELECT t.unit_code, t.target_value, t.target_period_end
+    FROM out_target_in_force t
+    WHERE t.boundary_version = $version AND t.unit_level = $level AND t.indicator_code = $indicator
+      AND t.period_end = CAST($period_end AS DATE)
       AND t.unit_code IN (SELECT unit_code FROM units)
-    QUALIFY row_number() OVER (PARTITION BY t.unit_code
-                               ORDER BY t.is_demo, t.period_end - t.period_start, t.source_id) = 1
 ),
 pop AS (
     SELECT p.unit_code, p.population, p.year AS population_year, p.is_estimate AS population_is_estimate
-    FROM core_population p
+    FROM out_population p
     WHERE p.boundary_version = $version AND p.unit_code IN (SELECT unit_code FROM units)
-    QUALIFY row_number() OVER (PARTITION BY p.unit_code
-                               ORDER BY abs(p.year - year(CAST($period_end AS DATE))), p.year DESC) = 1
+      AND year(CAST($period_end AS DATE)) BETWEEN p.from_year AND p.to_year
 ),
 final AS (
-    SELECT u.unit_code, u.unit_name, u.short_name, u.province_code,
+    SELECT u.unit_code, u.unit_name, u.short_name, u.display_name, u.display_name_full, u.province_code,
+           u.is_reporting,
            obs.value, obs.source_id, s.title AS source_title, obs.is_demo, obs.quote_vi,
            tgt.target_value, tgt.target_period_end,
            pop.population, pop.population_year, pop.population_is_estimate

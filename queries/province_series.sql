@@ -4,7 +4,8 @@
 -- mode 'today': months reported under an older version are re-aggregated to today's provinces through
 --   core_crosswalk (province level): counts are summed with the crosswalk weights; ratio indicators are
 --   recomputed from the summed numerator and denominator (never an average of percentages).
--- Where a real and a demo row exist for the same unit, indicator and month, the real row wins.
+-- A month's figure is out_observation's (real before demo, a point figure on the month's last day
+-- where no monthly row is stored).
 -- params: indicator, mode
 WITH today_version AS (
     SELECT boundary_version FROM core_boundary_version WHERE valid_to_date IS NULL
@@ -21,13 +22,9 @@ needed AS (
 ),
 obs AS (
     SELECT o.unit_code, o.boundary_version, o.indicator_code, o.period_end, o.value, o.is_demo, o.source_id
-    FROM core_observation o
-    JOIN core_unit u ON u.boundary_version = o.boundary_version AND u.unit_code = o.unit_code
-    WHERE o.granularity = 'month'
-      AND o.indicator_code IN (SELECT code FROM needed)
-      AND u.unit_level IN ('nation', 'province')
-    QUALIFY row_number() OVER (PARTITION BY o.unit_code, o.boundary_version, o.indicator_code, o.period_end
-                               ORDER BY o.is_demo, o.source_id) = 1
+    FROM out_observation o
+    WHERE o.indicator_code IN (SELECT code FROM needed)
+      AND o.unit_level IN ('nation', 'province')
 ),
 reported AS (
     SELECT unit_code, boundary_version, period_end, value, is_demo, source_id, false AS is_reaggregated

@@ -30,6 +30,9 @@ CREATE TABLE core_unit (
     unit_level       TEXT NOT NULL CHECK (unit_level IN ('nation','province','district','commune')),
     unit_name        TEXT NOT NULL,             -- official name with type: 'Huyện Thanh Liêm'
     short_name       TEXT NOT NULL,             -- 'Thanh Liêm'
+    display_name     TEXT NOT NULL,             -- shown label, unique inside its province and level:
+                                                -- 'TP. Cao Lãnh' / 'H. Cao Lãnh' (data/unit_labels.py)
+    display_name_full TEXT NOT NULL,            -- unique in the version: 'Huyện Cao Lãnh, Đồng Tháp'
     unit_type        TEXT,                      -- 'Huyện', 'Tỉnh', 'Xã', 'Đặc khu', ...
     slug             TEXT NOT NULL,             -- ASCII: 'thanh-liem'
     parent_code      TEXT,                      -- NULL for the nation
@@ -37,6 +40,8 @@ CREATE TABLE core_unit (
     centre_lat       DOUBLE,
     centre_lon       DOUBLE,
     area_km2         DOUBLE,
+    is_reporting     BOOLEAN,                   -- false: nobody lives there (Hoàng Sa): no population, no figures,
+                                                -- "no data" on the map; NULL counts as true
     source_id        TEXT NOT NULL,
     PRIMARY KEY (boundary_version, unit_code)
 );
@@ -85,6 +90,10 @@ CREATE TABLE core_observation (
     quote_vi         TEXT,                      -- for a seed figure: the sentence it was read from
     is_demo          BOOLEAN NOT NULL,
     batch_id         TEXT,                      -- import batch that wrote it (NULL for built rows)
+    -- as the source words the number: 'approx' (gần, khoảng, nearly), 'more_than' (hơn, trên, over,
+    -- tối thiểu), 'less_than' (dưới); NULL = stated exactly (and for demo rows)
+    value_qualifier  TEXT CHECK (value_qualifier IN ('approx', 'more_than', 'less_than')),
+    stated_pct_of_target DOUBLE,                -- a '% of target' the source itself states (141,6 %), as stated
     CHECK (period_end >= period_start),
     PRIMARY KEY (unit_code, boundary_version, indicator_code, period_start, period_end, source_id)
 );
@@ -100,6 +109,10 @@ CREATE TABLE core_target (
     quote_vi         TEXT,
     is_demo          BOOLEAN NOT NULL,
     batch_id         TEXT,
+    value_qualifier  TEXT CHECK (value_qualifier IN ('approx', 'more_than', 'less_than')),
+    -- TRUE: not stated by the source but back-calculated (from a value and a stated % of target);
+    -- NULL (demo, imports) reads as FALSE
+    target_is_derived BOOLEAN,
     PRIMARY KEY (unit_code, boundary_version, indicator_code, period_start, period_end, source_id)
 );
 
@@ -132,3 +145,71 @@ CREATE TABLE core_build_info (
     key              TEXT PRIMARY KEY,
     value            TEXT NOT NULL
 );
+
+-- ---- out_*: the one place each reading rule lives (docs/design.md "The numbers on the pages"). Every
+-- page, map, export and check that needs "the figure of a month", "the target in force" or "the
+-- population of a year" reads these views; no query repeats the rule.
+
+-- A month's figure of a unit: its monthly row, else a point figure (an article's number) dated on the
+-- month's last day; a real figure before a demo one, a monthly row before a point, then by source.
+-- One row per (unit, version, indicator, month end). unit_level is in the window's partition (it depends
+-- on the unit alone) so a filter on it reaches the scan before the ranking.
+CREATE VIEW out_observation AS
+WITH candidates AS (
+    SELECT o.unit_code, o.boundary_version, u.unit_level, u.province_code, o.indicator_code,
+           o.period_start, o.period_end, o.granularity, o.value, o.source_id, o.quote_vi, o.is_demo,
+           o.batch_id, o.value_qualifier, o.stated_pct_of_target
+    FROM core_observation o
+    JOIN core_unit u ON u.boundary_version = o.boundary_version AND u.unit_code = o.unit_code
+    WHERE o.granularity = 'month'
+       OR (o.granularity = 'date' AND o.period_start = o.period_end AND o.period_end = last_day(o.period_end))
+)
+SELECT * FROM candidates
+QUALIFY row_number() OVER (PARTITION BY unit_code, boundary_version, unit_level, province_code, indicator_code, period_end
+                           ORDER BY is_demo, granularity = 'month' DESC, source_id) = 1;
+
+-- One target per (unit, version, indicator, period): a real target before a demo one for the same period.
+CREATE VIEW out_target AS
+SELECT t.*
+FROM core_target t
+QUALIFY row_number() OVER (PARTITION BY t.unit_code, t.boundary_version, t.indicator_code, t.period_start, t.period_end
+                           ORDER BY t.is_demo, t.source_id) = 1;
+
+-- The target in force at each month end: among the targets whose period contains the month end, a real
+-- one before a demo one, then the earliest-ending (the one the unit is working towards), then the
+-- shortest, then by source. One row per (unit, version, indicator, month end), with the target's own
+-- period (target_period_start / target_period_end).
+CREATE VIEW out_target_in_force AS
+WITH bounds AS (
+    SELECT min(period_start) AS lo, max(period_end) AS hi FROM core_target
+),
+months AS (
+    SELECT CAST(last_day(d) AS DATE) AS month_end
+    FROM bounds, LATERAL (SELECT unnest(generate_series(CAST(date_trunc('month', lo) AS DATE), hi, INTERVAL 1 MONTH)) AS d)
+),
+covered AS (
+    SELECT t.unit_code, t.boundary_version, u.unit_level, u.province_code, t.indicator_code,
+           m.month_end AS period_end, t.target_value, t.period_start AS target_period_start,
+           t.period_end AS target_period_end, t.is_demo, t.source_id, t.quote_vi, t.value_qualifier,
+           coalesce(t.target_is_derived, false) AS target_is_derived
+    FROM core_target t
+    JOIN core_unit u ON u.boundary_version = t.boundary_version AND u.unit_code = t.unit_code
+    JOIN months m ON m.month_end BETWEEN t.period_start AND t.period_end
+)
+SELECT * FROM covered
+QUALIFY row_number() OVER (PARTITION BY unit_code, boundary_version, unit_level, province_code, indicator_code, period_end
+                           ORDER BY is_demo, target_period_end, target_period_end - target_period_start, source_id) = 1;
+
+-- The population used for a year: the figure of the nearest year (the later one on a tie). Each row
+-- says for which years it is used: from_year .. to_year (0 and 9999 at the ends), so a reader joins
+-- `year(period_end) BETWEEN from_year AND to_year` and gets exactly one row.
+CREATE VIEW out_population AS
+WITH neighbours AS (
+    SELECT p.*, lag(p.year) OVER w AS prev_year, lead(p.year) OVER w AS next_year
+    FROM core_population p
+    WINDOW w AS (PARTITION BY p.unit_code, p.boundary_version ORDER BY p.year)
+)
+SELECT unit_code, boundary_version, year, population, is_estimate, method, source_id,
+       CASE WHEN prev_year IS NULL THEN 0 ELSE CAST(ceil((prev_year + year) / 2.0) AS INTEGER) END AS from_year,
+       CASE WHEN next_year IS NULL THEN 9999 ELSE CAST(ceil((year + next_year) / 2.0) AS INTEGER) - 1 END AS to_year
+FROM neighbours;

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -44,6 +45,8 @@ def main() -> int:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
+    from cnscd.export.engine import browser_path   # CHROMIUM_PATH, else chromium on PATH
+
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "cnscd.serve", "--server.headless", "true",
                                "--server.port", str(port)], cwd=ROOT,
@@ -51,13 +54,20 @@ def main() -> int:
     try:
         wait_http(f"http://127.0.0.1:{port}/_stcore/health")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH") or shutil.which("chromium"),
+            browser = p.chromium.launch(executable_path=browser_path(),
                                         args=ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="vi-VN")
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")) else r.abort())
             page.goto(f"http://127.0.0.1:{port}{args.path}")
             page.wait_for_selector(".js-plotly-plot", timeout=30000)
-            page.wait_for_timeout(2500)
+            # the run has finished and every chart has drawn (no fixed pause)
+            page.wait_for_function("""() => {
+                const app = document.querySelector('[data-testid="stApp"]');
+                return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                    && document.querySelectorAll('[data-stale="true"], [data-testid="stSkeleton"]').length === 0
+                    && [...document.querySelectorAll('.js-plotly-plot')].every(
+                           p => p._fullLayout && p.querySelector('.main-svg'));
+            }""", timeout=30000)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out))
             browser.close()

@@ -11,10 +11,18 @@ PY="${PYTHON:-python3}"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+# Several replicas behind a balancer (python -m cnscd.cluster up, docs/scaling.md) use Debian's HAProxy.
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  if $SUDO -n true 2>/dev/null; then
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # As root apt-get runs directly; otherwise through sudo, if sudo works without a prompt.
+  SUDO=()
+  can=1
+  if [ "$(id -u)" != 0 ]; then
+    SUDO=(sudo -n)
+    sudo -n true 2>/dev/null || can=0
+  fi
+  if [ "$can" = 1 ]; then
+    "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   else
     echo "Cần cài / please install: apt-get install ${need[*]} (chart export needs them; the app runs without)" >&2
   fi

@@ -10,13 +10,20 @@ PY="${PYTHON:-python3}"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+# Several replicas behind a balancer (python -m cnscd.cluster up, docs/scaling.md) use Debian's HAProxy.
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+# The one variable naming chromium (export engine, browser tests, benchmark). None: the suite fails here.
+export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || true)}"
+if [ ! -x "$CHROMIUM_PATH" ]; then
+  echo "no chromium: install Debian's 'chromium' or set CHROMIUM_PATH (now '${CHROMIUM_PATH}')" >&2
+  exit 1
+fi
 .venv/bin/python -m data build
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -1,9 +1,12 @@
-"""Shared fixtures: one built warehouse per test session, through the same build the app uses."""
+"""Shared fixtures: one built warehouse per test session, through the same build the app uses (never a
+stale one: var/warehouse.duckdb is rebuilt first when its input fingerprint differs from the inputs'),
+and the one chromium (CHROMIUM_PATH) for the export and browser tests."""
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,21 +15,69 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-LIVE = ROOT / "data" / "warehouse.duckdb"
+from cnscd import statedir  # noqa: E402
+
+LIVE = Path(os.environ.get("CNSCD_WAREHOUSE") or statedir.path() / "warehouse.duckdb")
+# Tests never write into the repository's state directory (cnscd/statedir.py): the session has its own.
+_STATE = tempfile.mkdtemp(prefix="cnscd-state-")
+os.environ["CNSCD_STATE_DIR"] = _STATE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_STATE, ignore_errors=True)
+
+
+def built_fingerprint(path: Path) -> str | None:
+    """The input fingerprint a warehouse file was built from (None: built before fingerprints)."""
+    import duckdb
+
+    import queries
+    from data import fingerprint
+
+    c = duckdb.connect(str(path), read_only=True)
+    try:
+        info = dict(queries.run(c, "build_info").iter_rows())
+    finally:
+        c.close()
+    return info.get(fingerprint.KEY)
+
+
+def fresh_live_warehouse(live: Path = LIVE) -> str:
+    """Rebuild `live` when it is missing or was built from other inputs than today's; say which."""
+    from data import fingerprint
+    from data.build import build
+
+    if live.is_file() and built_fingerprint(live) == fingerprint.fingerprint():
+        return "current"
+    why = "missing" if not live.is_file() else "stale (its inputs changed since it was built)"
+    result = build(live, log=lambda *_: None)
+    assert not result.failures, f"{live} was {why}; the rebuild failed: {result.failures}"
+    return why
 
 
 @pytest.fixture(scope="session")
 def warehouse_file(tmp_path_factory) -> Path:
-    """A private copy of the built demo warehouse (built once if `python -m data build` was not run)."""
-    from data.build import build
-
+    """A private copy of the built demo warehouse; var/warehouse.duckdb is (re)built first when it is
+    missing or older than its inputs (data/fingerprint.py), so no session reads stale data."""
     target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    if LIVE.is_file():
-        shutil.copyfile(LIVE, target)
-    else:
-        result = build(target, log=lambda *_: None)
-        assert not result.failures, result.failures
+    state = fresh_live_warehouse()
+    if state != "current":
+        print(f"\nvar/warehouse.duckdb was {state}: rebuilt before the session", file=sys.stderr)
+    shutil.copyfile(LIVE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The chromium every export and browser test uses (CHROMIUM_PATH, else `chromium` on PATH). None
+    there FAILS the test that needs it, naming the variable; tests that need no chromium still run."""
+    from cnscd.export import ExportError
+    from cnscd.export.engine import browser_path
+
+    try:
+        return browser_path()
+    except ExportError as err:
+        pytest.fail(f"chromium is required here: {err}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +87,14 @@ def con(warehouse_file):
     c = duckdb.connect(str(warehouse_file), read_only=True)
     yield c
     c.close()
+
+
+@pytest.fixture(scope="session")
+def truth(con):
+    """What the pages must show, by SQL over the session's warehouse copy (tests/numbers.py)."""
+    from tests.numbers import Truth
+
+    return Truth(con)
 
 
 @pytest.fixture

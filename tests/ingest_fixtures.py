@@ -13,8 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-import queries
-from cnscd.ingest.batches import _insert
+from tests import tiny_warehouse
 
 PROVINCES_LEGACY = ["87", "70", "35", "82"]      # Đồng Tháp, Bình Phước, Hà Nam, Tiền Giang
 PROVINCES_2025 = ["82", "75"]                    # Đồng Tháp (new), Đồng Nai (new)
@@ -61,37 +60,25 @@ def unit_frame() -> pl.DataFrame:
 
 
 def build_small(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    try:
-        queries.execute_script(con, "schema")
-        _insert(con, "core_boundary_version", pl.DataFrame({
-            "boundary_version": ["legacy", "2025"], "valid_from_date": [None, dt.date(2025, 7, 1)],
-            "valid_to_date": [dt.date(2025, 6, 30), None], "label_vi": ["63 tỉnh", "34 tỉnh"],
-            "label_en": ["63 provinces", "34 provinces"], "levels": ["nation,province,district,commune", "nation,province,commune"],
-            "source_id": ["pkg_vietnamadminunits", "res_202_2025_qh15"]}))
-        _insert(con, "core_source", pl.DataFrame({
+    return tiny_warehouse.build(
+        path, core_boundary_version=tiny_warehouse.versions(("pkg_vietnamadminunits", "res_202_2025_qh15")),
+        core_source=pl.DataFrame({
             "source_id": ["pkg_vietnamadminunits", "res_202_2025_qh15", "demo", "art_dongthap"],
             "source_kind": ["package", "reference", "demo", "article"],
-            "title": ["vietnamadminunits", "NQ 202/2025/QH15", "demo", "Báo Đồng Tháp"]}))
-        _insert(con, "core_unit", unit_frame())
-        _insert(con, "core_crosswalk", pl.DataFrame({
+            "title": ["vietnamadminunits", "NQ 202/2025/QH15", "demo", "Báo Đồng Tháp"]}),
+        core_unit=unit_frame(),
+        core_crosswalk=pl.DataFrame({
             "from_version": ["legacy"] * 4, "from_code": ["87", "82", "70", "35"], "to_version": ["2025"] * 4,
             "to_code": ["82", "82", "75", "37"], "unit_level": ["province"] * 4, "weight": [1.0] * 4,
-            "method": ["whole"] * 4, "source_id": ["pkg_vietnamadminunits"] * 4}))
-        _insert(con, "core_indicator", indicator_frame())
-        obs = pl.DataFrame({
+            "method": ["whole"] * 4, "source_id": ["pkg_vietnamadminunits"] * 4}),
+        core_indicator=indicator_frame(),
+        core_observation=pl.DataFrame({
             "unit_code": ["87", "87", "873", "70"], "boundary_version": ["legacy"] * 4,
             "indicator_code": ["teams_total", "teams_total", "teams_total", "members"],
             "period_start": [dt.date(2024, 3, 1)] * 3 + [dt.date(2024, 3, 1)],
             "period_end": [dt.date(2024, 3, 31)] * 4, "granularity": ["month"] * 4,
             "value": [1500.0, 1620.0, 140.0, 9000.0], "source_id": ["demo", "art_dongthap", "demo", "demo"],
-            "quote_vi": [None, "Toàn tỉnh có 1.620 tổ", None, None], "is_demo": [True, False, True, True]})
-        _insert(con, "core_observation", obs)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return path
+            "quote_vi": [None, "Toàn tỉnh có 1.620 tổ", None, None], "is_demo": [True, False, True, True]}))
 
 
 def export_all(path: Path) -> str:

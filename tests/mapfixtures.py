@@ -10,28 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-import queries
-from data.build import insert
+from cnscd import months
+from tests import tiny_warehouse
+from data.unit_labels import with_display_names
 
 LEGACY = {"01": ["001", "002"], "02": ["003"], "03": ["004", "005"]}
 NEW = {"01": ["00001", "00002"], "04": ["00003", "00004", "00005"]}
 SILENT = {"03", "005", "00005"}
 
 
-def month_ends(start: dt.date, n: int) -> list[dt.date]:
-    out, y, m = [], start.year, start.month
-    for _ in range(n):
-        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-        out.append(nxt - dt.timedelta(days=1))
-        y, m = nxt.year, nxt.month
-    return out
-
-
-LEGACY_MONTHS = month_ends(dt.date(2025, 5, 1), 2)
-NEW_MONTHS = month_ends(dt.date(2025, 7, 1), 12)
+LEGACY_MONTHS = months.ends(dt.date(2025, 5, 1), 2)
+NEW_MONTHS = months.ends(dt.date(2025, 7, 1), 12)
 
 
 def _units() -> pl.DataFrame:
@@ -47,7 +38,7 @@ def _units() -> pl.DataFrame:
             add(v, p, "province", f"Tỉnh P{p}", "VN", p)
             for c in kids:
                 add(v, c, child, f"{'Huyện' if child == 'district' else 'Xã'} C{c}", p, p)
-    return pl.DataFrame(rows)
+    return with_display_names(pl.DataFrame(rows))
 
 
 def _leaf_value(code: str, i: int) -> float:
@@ -104,40 +95,26 @@ def _indicators() -> pl.DataFrame:
 
 def build(path: Path) -> Path:
     """Write the tiny warehouse to `path`."""
-    path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
-    try:
-        queries.execute_script(con, "schema")
-        insert(con, "core_boundary_version", pl.DataFrame({
-            "boundary_version": ["legacy", "2025"], "valid_from_date": [None, dt.date(2025, 7, 1)],
-            "valid_to_date": [dt.date(2025, 6, 30), None], "label_vi": ["63 tỉnh", "34 tỉnh"],
-            "label_en": ["63 provinces", "34 provinces"],
-            "levels": ["nation,province,district,commune", "nation,province,commune"], "source_id": ["demo", "demo"]}))
-        insert(con, "core_source", pl.DataFrame({"source_id": ["demo"], "source_kind": ["demo"],
-                                                 "title": ["Dữ liệu minh hoạ"]}))
-        insert(con, "core_unit", _units())
-        insert(con, "core_crosswalk", pl.DataFrame({
+    units = _units().filter(pl.col("unit_level") != "nation")
+    tg = units.select(
+        "unit_code", "boundary_version", indicator_code=pl.lit("teams_total"),
+        period_start=pl.when(pl.col("boundary_version") == "legacy").then(pl.lit(dt.date(2025, 1, 1)))
+        .otherwise(pl.lit(dt.date(2026, 1, 1))),
+        period_end=pl.when(pl.col("boundary_version") == "legacy").then(pl.lit(dt.date(2025, 6, 30)))
+        .otherwise(pl.lit(dt.date(2026, 12, 31))),
+        target_value=pl.lit(20.0), source_id=pl.lit("demo"), is_demo=pl.lit(True))
+    return tiny_warehouse.build(
+        path, core_boundary_version=tiny_warehouse.versions(),
+        core_source=pl.DataFrame({"source_id": ["demo"], "source_kind": ["demo"], "title": ["Dữ liệu minh hoạ"]}),
+        core_unit=_units(),
+        core_crosswalk=pl.DataFrame({
             "from_version": ["legacy"] * 3, "from_code": ["01", "02", "03"], "to_version": ["2025"] * 3,
             "to_code": ["01", "04", "04"], "unit_level": ["province"] * 3, "weight": [1.0] * 3,
-            "method": ["whole"] * 3, "source_id": ["demo"] * 3}))
-        insert(con, "core_indicator", _indicators())
-        units = _units().filter(pl.col("unit_level") != "nation")
-        insert(con, "core_population", units.select(
-            "unit_code", "boundary_version", year=pl.lit(2025), population=pl.lit(10_000.0),
-            is_estimate=pl.lit(True), method=pl.lit("test"), source_id=pl.lit("demo")))
-        insert(con, "core_observation", _observations())
-        tg = units.filter(pl.col("unit_level") != "nation").select(
-            "unit_code", "boundary_version", indicator_code=pl.lit("teams_total"),
-            period_start=pl.when(pl.col("boundary_version") == "legacy").then(pl.lit(dt.date(2025, 1, 1)))
-            .otherwise(pl.lit(dt.date(2026, 1, 1))),
-            period_end=pl.when(pl.col("boundary_version") == "legacy").then(pl.lit(dt.date(2025, 6, 30)))
-            .otherwise(pl.lit(dt.date(2026, 12, 31))),
-            target_value=pl.lit(20.0), source_id=pl.lit("demo"), is_demo=pl.lit(True))
-        insert(con, "core_target", tg)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return path
+            "method": ["whole"] * 3, "source_id": ["demo"] * 3}),
+        core_indicator=_indicators(),
+        core_population=units.select("unit_code", "boundary_version", year=pl.lit(2025), population=pl.lit(10_000.0),
+                                     is_estimate=pl.lit(True), method=pl.lit("test"), source_id=pl.lit("demo")),
+        core_observation=_observations(), core_target=tg)
 
 
 def layer(level: str, version: str, province_code: str | None = None):
@@ -156,16 +133,36 @@ def layer(level: str, version: str, province_code: str | None = None):
         "source_id": "test"}, geometry=geoms, crs="EPSG:4326")
 
 
-def app_opener(page: str):
+def app_opener(page: str, timeout: float = 30):
     """`open(**query_params)` → an AppTest of app.py switched to `page` and run (a shared link's view)."""
     from streamlit.testing.v1 import AppTest
 
     entry = Path(__file__).resolve().parent.parent / "app.py"
 
     def open_(**params):
-        at = AppTest.from_file(str(entry), default_timeout=30)
+        at = AppTest.from_file(str(entry), default_timeout=timeout)
         for k, v in params.items():
             at.query_params[k] = v
         at.switch_page(page)
         return at.run()
     return open_
+
+
+def random_map(layer, rng, lang: str = "vi"):
+    """The app's own map path (mapdata measure, rank and classes -> charts.maps.choropleth) over `layer`
+    with a random value per unit: what the geo tests and bench/bench_geo.py measure."""
+    from cnscd import mapdata
+    from cnscd.charts import maps
+    from cnscd.charts.meta import ChartMeta
+
+    n = len(layer.feature_codes)
+    f = pl.DataFrame({"unit_code": list(layer.feature_codes), "unit_name": list(layer.feature_names),
+                      "value": rng.random(n) * 1000, "source_title": "demo", "target_value": 1.0, "is_demo": True,
+                      "population": 1.0})
+    f = mapdata.add_rank(mapdata.add_measure(f, "abs"), True)
+    classes = mapdata.classify(f["measure_value"].to_numpy(), "natural_breaks", 5)
+    meta = ChartMeta(title_vi="Tổng số tổ", title_en="Teams", unit="tổ", period="T6/2025",
+                     boundary_version=layer.version, source="demo", is_demo=True,
+                     is_approximate_boundaries=layer.is_approximate, lang=lang)
+    return maps.choropleth(layer, mapdata.add_class(f, classes), classes, meta, measure_unit="tổ", value_unit="tổ",
+                           labels=maps.island_labels(layer.version, layer.province, lang))

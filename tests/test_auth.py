@@ -89,6 +89,19 @@ def test_settings_are_configurable(cfg):
     assert not s.valid(T0 + dt.timedelta(minutes=6))
 
 
+def test_save_round_trips_every_setting_type(cfg):
+    """auth.save wrote TOML by hand: a string setting came out unquoted and the next load failed."""
+    auth.add_editor("dongthap", "mat-khau-rat-dai", ["87", "2025:82"])
+    c = auth.load()
+    c.settings.update({"session_minutes": 30, "viewing_requires_login": True, "note": 'Sở "TT&TT" = 1\nhai',
+                       "ratio": 0.5})
+    auth.save(c)
+    back = auth.load()
+    assert back.settings == c.settings
+    assert back.editors["dongthap"].provinces == ["87", "2025:82"]
+    assert back.editors["dongthap"].password_hash == c.editors["dongthap"].password_hash
+
+
 def test_scope_dong_thap_cannot_write_binh_phuoc(wh):
     bp = xlsx([["Tên đơn vị", "Kỳ", "Số thành viên"], ["Tỉnh Bình Phước", "03/2024", 5000]])
     assert "out_of_scope" in codes(dry(wh, bp, "bp.xlsx", scope=["87"]))

@@ -9,7 +9,7 @@ import pytest
 
 from cnscd import charts
 from cnscd.charts.progress import status_of
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 
 D = dt.date
 
@@ -72,11 +72,29 @@ def test_time_series_lines_colours_and_words(series):
     assert fig.layout.xaxis.hoverformat == "%d/%m/%Y"
 
 
-def test_time_series_english_separators_and_no_chrome(series):
-    fig = charts.time_series(series, meta("en"), chrome=False, ref_line=100.0)
+def test_time_series_english_separators_and_words(series):
+    """One finished figure in every language: its words in English, no second 'bare' variant."""
+    fig = charts.time_series(series, meta("en"), ref_line=100.0)
     assert fig.layout.separators == ".,"
-    assert fig.layout.title.text is None and not [a for a in fig.layout.annotations if a.name == "cnscd_footer"]
+    assert fig.layout.title.text and [a for a in fig.layout.annotations if a.name == "cnscd_footer"]
     assert any(s.y0 == 100.0 for s in fig.layout.shapes)
+
+
+def test_chart_meta_of_takes_its_words_from_the_frame():
+    """ChartMeta.of: demo flag from `is_demo`, the source line from `source_id` (titles looked up, more
+    than three cut to '+n') or else `source_title`, both titles from one function, data = the frame."""
+    frame = pl.DataFrame({"value": [1.0, 2.0], "is_demo": [False, True], "source_id": ["a,b", "c"]})
+    m = ChartMeta.of(frame, title=lambda lg: {"vi": "Tổ", "en": "Teams"}[lg], lang="en",
+                     source_titles={"a": "A", "b": "B"}, unit="tổ")
+    assert (m.title_vi, m.title_en, m.title, m.unit) == ("Tổ", "Teams", "Teams", "tổ")
+    assert m.is_demo and m.source == "A; B; c" and m.data.equals(frame)
+    more = ChartMeta.of(frame.with_columns(source_id=pl.Series(["a,b", "c,d"])), title=str, lang="vi",
+                        source_titles={})
+    assert more.source == "a; b; c; +1 nguồn khác"
+    titled = ChartMeta.of(pl.DataFrame({"source_title": ["Y", None, "X", "Y"], "is_demo": [None] * 4}),
+                          title=str, lang="vi", data=pl.DataFrame({"x": [1]}))
+    assert titled.source == "X, Y" and not titled.is_demo and titled.data.columns == ["x"]
+    assert ChartMeta.of(pl.DataFrame({"x": [1]}), title=str, lang="vi", source="S", is_demo=True).source == "S"
 
 
 def test_rank_chart_reversed_axis_and_n():

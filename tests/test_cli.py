@@ -77,8 +77,9 @@ def test_export_csv_filtered(warehouse_file, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pl.read_csv(raw[3:], schema_overrides={"unit_code": pl.String})
     assert frame.columns == ["unit_code", "unit_name", "unit_level", "boundary_version", "indicator_code",
-                             "indicator_name_vi", "period_start", "period_end", "value", "unit_of_measure",
-                             "target_value", "pct_of_target", "source_id", "is_demo"]
+                             "indicator_name_vi", "period_start", "period_end", "value", "value_qualifier",
+                             "unit_of_measure", "target_value", "target_is_derived", "pct_of_target",
+                             "stated_pct_of_target", "source_id", "is_demo"]
     assert set(frame["unit_code"]) == {"87"}
     assert set(frame["indicator_code"]) <= {"teams_total", "provincial_app_installs"}
     assert (frame["period_end"].str.to_date() >= pl.Series([__import__("datetime").date(2023, 1, 1)])).all()
@@ -88,6 +89,9 @@ def test_export_csv_filtered(warehouse_file, tmp_path):
     assert app.height >= 1
     row = app.row(0, named=True)
     assert row["value"] == 6800 and 141.5 <= row["pct_of_target"] <= 141.7
+    # the target 4,802 is back-calculated from the article's 141,6 %, which is kept as stated
+    assert row["target_value"] == 4802 and row["target_is_derived"] is True
+    assert row["stated_pct_of_target"] == 141.6 and row["value_qualifier"] is None
 
 
 def test_export_xlsx(warehouse_file, tmp_path):
@@ -97,8 +101,14 @@ def test_export_xlsx(warehouse_file, tmp_path):
     ws = openpyxl.load_workbook(out, read_only=True).active
     header = next(ws.iter_rows(max_row=1, values_only=True))
     assert header[0] == "unit_code" and "pct_of_target" in header
-    names = {r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert names == {"Huyện Thanh Liêm"}
+    assert {"value_qualifier", "target_is_derived", "stated_pct_of_target"} <= set(header)
+    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert {r["unit_name"] for r in rows} == {"Huyện Thanh Liêm"}
+    real = {(r["indicator_code"], r["value"]): r["value_qualifier"] for r in rows if r["source_id"] != "demo"}
+    # "gần 600 thành viên", "trên 80% dân số ...", "khoảng 60,3%", and an exact "93%"
+    assert real[("members", 600)] == "approx" and real[("bank_account_adult_pct", 80)] == "more_than"
+    assert real[("digital_skills_pct", 60.3)] == "approx" and real[("mobile_coverage_3g4g_pct", 93)] is None
+    assert all(r["value_qualifier"] is None for r in rows if r["source_id"] == "demo")
 
 
 def test_check_passes_on_the_built_warehouse(warehouse_file):

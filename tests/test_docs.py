@@ -37,3 +37,44 @@ def test_readme_commands_exist():
         assert (ROOT / script).is_file(), script
     ci = (ROOT / ".ci" / "run").read_text()
     assert "scripts/test.sh" in ci
+
+
+# A string literal that opens with a statement keyword is SQL written in Python: it belongs in queries/*.sql
+# and runs through queries.run / queries.write (STYLE.md "one query gateway").
+_SQL_START = re.compile(r"^\s*(SELECT|INSERT|CREATE|DELETE|UPDATE|DROP|ALTER|CHECKPOINT|WITH|BEGIN|COMMIT|ROLLBACK"
+                        r"|ATTACH|DETACH|COPY|PRAGMA|INSTALL|LOAD|TRUNCATE|MERGE|EXPORT|IMPORT|VACUUM|DESCRIBE|SUMMARIZE)"
+                        r"\b(?:\s+\S|\s*;?\s*$)")
+
+
+def sql_strings_outside_queries() -> list[str]:
+    import ast
+
+    hits = []
+    for d in CODE_DIRS:
+        p = ROOT / d
+        for f in [p] if p.is_file() else sorted(p.rglob("*.py")):
+            for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"), filename=str(f))):
+                if isinstance(node, ast.JoinedStr):   # an f-string: its opening text
+                    first = node.values[0] if node.values else None
+                    text = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    text = node.value
+                else:
+                    continue
+                if _SQL_START.match(text):
+                    hits.append(f"{f.relative_to(ROOT)}:{node.lineno}: {text.strip()[:60]!r}")
+    return hits
+
+
+def test_no_sql_string_outside_queries():
+    hits = sql_strings_outside_queries()
+    assert hits == [], "SQL written as Python strings (move it to queries/*.sql):\n" + "\n".join(hits)
+
+
+def test_every_sql_file_has_a_header():
+    for path in sorted(queries.QUERY_DIR.glob("*.sql")):
+        head = [line for line in path.read_text(encoding="utf-8").splitlines()[:12] if line.startswith("--")]
+        assert head and head[0].startswith(f"-- {path.stem}: "), f"{path.name}: first line '-- {path.stem}: purpose'"
+        if path.stem != "schema":
+            assert any(re.match(r"--\s*(params:|takes no parameters)", line) for line in head), \
+                f"{path.name}: header must say '-- params: …' or '-- takes no parameters'"

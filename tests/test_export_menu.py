@@ -48,11 +48,7 @@ def test_every_item_names_a_file_and_mime():
     assert menu.make("csv", lambda: pytest.fail("csv needs no figure"), meta).startswith(b"\xef\xbb\xbf")
 
 
-def test_an_image_item_renders_on_demand():
-    try:
-        images.browser_path()
-    except Exception:
-        pytest.skip("Debian chromium is not installed")
+def test_an_image_item_renders_on_demand(chromium):
     from PIL import Image
 
     meta = sample_meta()

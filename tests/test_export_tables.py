@@ -9,6 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from cnscd.charts.meta import ChartInputError
 from cnscd.export import ExportError, notes, tables
 from cnscd.export.sample import sample_meta
 
@@ -75,7 +76,7 @@ def test_empty_frame_exports(meta):
 
 
 def test_labels_must_name_real_columns():
-    with pytest.raises(ExportError, match="column_labels"):
+    with pytest.raises(ChartInputError, match="column_labels"):
         sample_meta(column_labels={"nope": "x"})
 
 

@@ -14,7 +14,9 @@ import pytest
 import shapely
 
 from data.units import load_units
-from geo import build, cells, figure, layers, source
+from cnscd.charts import maps
+from geo import build, cells, layers, source
+from tests.mapfixtures import random_map
 
 ALL = [("province", "legacy"), ("district", "legacy"), ("commune", "legacy"), ("province", "2025"),
        ("commune", "2025")]
@@ -216,27 +218,27 @@ def test_place_points_moves_strays_makes_islands_and_spreads_duplicates():
 
 
 def test_payload_sizes(committed):
-    g = committed["district", "legacy"]
-    fig = figure.map_figure(g["unit_code"], np.arange(len(g)), "district", "legacy", names=g["short_name"])
+    """The app's own map figure (charts.maps.choropleth over charts.maplayer), inline outlines as an
+    export sends them: national district map ≤ 1.5 MB, every province's commune map ≤ 0.5 MB."""
+    rng = np.random.default_rng(0)
+    fig = random_map(maps.layer_for("district", "legacy"), rng)
     assert len(fig.to_json()) <= 1_500_000
     for version in ("legacy", "2025"):
-        communes = committed["commune", version]
-        for code in communes["province_code"].unique():
-            part = communes[communes["province_code"] == code]
-            fig = figure.map_figure(part["unit_code"], np.arange(len(part)), "commune", version, code,
-                                    names=part["short_name"])
+        for code in committed["commune", version]["province_code"].unique():
+            fig = random_map(maps.layer_for("commune", version, code), rng)
             assert len(fig.to_json()) <= 500_000, (version, code)
 
 
 def test_figure_is_offline_safe():
-    g = layers.layer("province", "2025")
-    fig = figure.map_figure(g["unit_code"], np.arange(len(g)), "province", "2025")
-    first = fig.data[0]
-    assert first.type == "scattergeo" and first.lon is not None and first.locationmode is None
+    """No base map, the world topojson plotly.js asks for answered by an inline empty one (the map's
+    Plotly config), the archipelagos named, features carrying nothing but their outline."""
+    fig = random_map(maps.layer_for("province", "2025"), np.random.default_rng(0))
     assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
-    assert any("Hoàng Sa" in t for t in first.text) and any("Trường Sa" in t for t in first.text)
-    feats = fig.data[-1].geojson["features"]
-    assert set(feats[0]) == {"type", "id", "geometry"}
+    labels = [t for tr in fig.data if tr.type == "scattergeo" for t in tr.text]
+    assert any("Hoàng Sa" in t for t in labels) and any("Trường Sa" in t for t in labels)
+    feats = fig.data[0].geojson["features"]
+    assert set(feats[0]) == {"type", "id", "properties", "geometry"} and feats[0]["properties"] == {}
+    assert maps.EMPTY_TOPOJSON_URL.startswith("data:application/json,") and maps.EMPTY_TOPOJSON_URL.endswith("#")
 
 
 def test_bad_arguments_say_what_in_both_languages():

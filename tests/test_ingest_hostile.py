@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from cnscd import ingest
-from cnscd.ingest import BatchError, Limits, commit
+from cnscd.ingest import BatchError, Limits, commit, pagekit
+from cnscd.ingest.batches import imports_dir
 from data.import_cli import main_import
 from tests.ingest_fixtures import codes, district_report, dry, export_all, small_base, wh, xlsx  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HEAD = ["Tên đơn vị", "Kỳ báo cáo", "Số thành viên", "Tổng số tổ CNSCĐ"]
 
@@ -134,7 +138,8 @@ def test_bad_file_is_refused_and_nothing_changes(wh, case_id, name, data, expect
     with pytest.raises(BatchError):
         commit(plan, "tester")
     assert export_all(wh) == before
-    assert not list((wh.parent / "imports").glob("*")) if (wh.parent / "imports").exists() else True
+    assert imports_dir() == wh.parent / "imports"
+    assert not list(imports_dir().glob("*")), "a refused file left a kept batch behind"
 
 
 def test_there_are_at_least_thirty_cases():
@@ -162,10 +167,18 @@ def test_cli_refuses_with_exit_code_1(wh, tmp_path, monkeypatch, capsys, case_id
 
 
 def test_page_text_is_never_html(wh):
-    """Messages carry cell text shortened and as plain text; the page shows them in a table."""
-    plan = dry(wh, sheet(["<b>Huyện</b> Lấp Vò" + "x" * 300, "03/2024", 1, 1]), "h.xlsx")
+    """Messages carry cell text shortened and as plain text (the tags stay characters: neither rendered
+    nor stripped); the page shows them in a table, never through markdown or HTML."""
+    raw = "<b>Huyện</b> Lấp Vò" + "x" * 300
+    plan = dry(wh, sheet([raw, "03/2024", 1, 1]), "h.xlsx")
     frame = ingest.problems_frame(plan.problems)
     assert frame["value"].str.len_chars().max() <= 80
+    carried = [v for v in frame["value"] if v and "Lấp Vò" in v]
+    assert carried and all(v.startswith("<b>Huyện</b> Lấp Vò") for v in carried), frame["value"].to_list()
+    shown = pagekit.problem_table(plan, "vi")["Giá trị"].to_list()
+    assert [v for v in shown if v and "Lấp Vò" in v] == carried
+    page = (ROOT / "pages" / "6_Nhap_lieu.py").read_text(encoding="utf-8")
+    assert "st.dataframe(pk.problem_table(plan, lang)" in page and "unsafe_allow_html" not in page
 
 
 def test_damaged_files_never_crash_the_reader(wh):

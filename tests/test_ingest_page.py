@@ -66,3 +66,24 @@ def test_editor_rolls_back_a_batch(page_env):
     from tests.test_ingest_batches import fresh_count
 
     assert fresh_count(page_env, "page") == 0
+
+
+def test_rollback_rechecks_the_login_under_the_shared_session_key(page_env, monkeypatch):
+    """The page re-checked `st.session_state["editor_session"]` by hand: under another SESSION_KEY the
+    logged-in editor was refused at the last step."""
+    from cnscd import login_ui
+
+    monkeypatch.setattr(login_ui, "SESSION_KEY", "editor_session_renamed")
+    m = commit(dry(page_env, district_report(), "dt.xlsx"), "dongthap")
+    at = _run(AppTest.from_file(PAGE))
+    at.sidebar.text_input[0].input("dongthap")
+    at.sidebar.text_input[1].input("mat-khau-rat-dai")
+    at.sidebar.button[0].click()
+    _run(at)
+    assert "editor_session_renamed" in at.session_state
+    next(c for c in at.checkbox if "chắc chắn" in c.label).check()
+    _run(at)
+    next(b for b in at.button if b.label == "Huỷ lô (rollback)").click()
+    _run(at)
+    assert not at.error, [e.value for e in at.error]
+    assert read_manifest(m["batch_id"])["status"] == "rolled_back"

@@ -13,7 +13,7 @@ import streamlit as st
 import queries
 from cnscd import map_ui, mapdata
 from cnscd.charts import maplayer, maps
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import statistics
-import time
+import re
 
 import duckdb
 import numpy as np
@@ -14,7 +13,7 @@ import queries
 from cnscd import mapdata
 from cnscd.classes import ClassesError
 from cnscd.charts import maps
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf
 
 JUNE25, JUNE26 = dt.date(2025, 6, 30), dt.date(2026, 6, 30)
@@ -135,7 +134,9 @@ def test_choropleth_figure(query):
     by_code = {cd[7]: (z, cd) for z, cd in pts.values()}
     assert by_code["005"][0] == 0 and all(by_code[c][0] >= 1 for c in ["001", "002", "003", "004"])
     assert list(grey.locations) == ["4"] and grey.customdata[0][8] == "chưa báo cáo"
-    assert "chưa báo cáo" in grey.hovertemplate or "customdata[8]" in grey.hovertemplate
+    shown = re.sub(r"%\{customdata\[(\d+)\][^}]*\}", lambda m: str(grey.customdata[0][int(m.group(1))]),
+                   grey.hovertemplate)   # the hover as plotly fills it for the grey unit
+    assert "chưa báo cáo" in shown, shown
     # each trace carries only its own outlines: the GeoJSON goes to the browser once
     assert len(coloured.geojson["features"]) == 4 and len(grey.geojson["features"]) == 1
     assert coloured.colorbar.ticktext[0] == "chưa báo cáo"
@@ -181,8 +182,10 @@ def test_rings_run_clockwise_for_plotly():
     assert not ring.is_ccw
 
 
-def test_figure_build_is_fast_and_payload_small(query):
-    """A map of ~3,300 features: new indicator/period only swaps z (target ≤ 150 ms median)."""
+def test_new_values_reuse_the_layer_and_payload_small(query):
+    """A map of ~3,300 features: a new indicator/period only swaps the values, the prepared layer's
+    GeoJSON is reused as is (its speed, target ≤ 150 ms median, is measured by bench/bench_geo.py
+    against re-preparing the layer each time)."""
     import geopandas as gpd
     from shapely.geometry import box
 
@@ -194,18 +197,18 @@ def test_figure_build_is_fast_and_payload_small(query):
     layer = maps.prepare_layer(g, "commune", "2025")
     import polars as pl
     rng = np.random.default_rng(0)
-    times = []
-    for _ in range(5):
-        f = pl.DataFrame({"unit_code": layer.feature_codes, "unit_name": "Xã", "value": rng.random(n),
+    zs = []
+    for _ in range(3):
+        values = rng.random(n)
+        f = pl.DataFrame({"unit_code": layer.feature_codes, "unit_name": "Xã", "value": values,
                           "source_title": "demo", "target_value": 1.0, "is_demo": True})
-        t0 = time.perf_counter()
         f = mapdata.add_rank(mapdata.add_measure(f.with_columns(population=pl.lit(1.0)), "abs"), True)
         c = mapdata.classify(f["measure_value"].to_numpy(), "natural_breaks", 5)
         fig = maps.choropleth(layer, mapdata.add_class(f, c), c, meta(), measure_unit="tổ", value_unit="tổ")
-        times.append(time.perf_counter() - t0)
-    assert statistics.median(times) < 0.4, times  # generous on a shared 2-core box; bench reports the real figure
+        assert fig.data[0].geojson is layer.geojson  # no copy when every unit has a figure
+        zs.append(tuple(fig.data[0].z))
+    assert len(set(zs)) == 3, "each value set must reach the figure"
     assert len(json.dumps(layer.geojson)) < 1_500_000
-    assert fig.data[0].geojson is layer.geojson  # no copy when every unit has a figure
 
 
 def test_fisher_jenks_matches_mapclassify():
@@ -215,6 +218,28 @@ def test_fisher_jenks_matches_mapclassify():
     for n in (20, 120):
         y = np.round(rng.lognormal(2, 1, n), 2)
         assert np.allclose(mapdata.fisher_jenks(y, 5), mapclassify.FisherJenks(y, k=5).bins)
+
+
+def test_fisher_jenks_is_exact_above_800_values():
+    """The hand-written version ran on 800 interpolated quantiles above 800 values: for the 3,321
+    communes a break came out as 25.5 teams, a number no commune has, and the classes were not optimal."""
+    y = np.round(np.random.default_rng(5).lognormal(3, 1, 3321))
+    bounds = mapdata.fisher_jenks(y, 5)
+    assert set(bounds) <= set(y) and bounds[-1] == y.max()
+
+    def within(ub):   # total within-class squared deviation of the classes add_class would draw
+        idx = np.clip(np.searchsorted(ub, y, side="left"), 0, len(ub) - 1)
+        return sum(((y[idx == i] - y[idx == i].mean()) ** 2).sum() for i in np.unique(idx))
+
+    best = within(bounds)
+    for i in range(4):            # moving any inner bound to a neighbouring value never does better
+        for step in (-1, 1):
+            vals = np.unique(y)
+            j = np.searchsorted(vals, bounds[i]) + step
+            moved = bounds.copy()
+            moved[i] = vals[j]
+            if list(moved) == sorted(set(moved)):
+                assert within(moved) >= best - 1e-6
 
 
 # ---- against the built demo warehouse and the committed boundary layers ------------------------
@@ -264,3 +289,11 @@ def test_island_labels():
     assert [n for n, _, _ in maps.island_labels("2025", None, "vi")] == ["Quần đảo Hoàng Sa", "Quần đảo Trường Sa"]
     assert [n for n, _, _ in maps.island_labels("legacy", "48", "en")] == ["Hoàng Sa (Paracel) Islands"]
     assert maps.island_labels("2025", "01", "vi") == []
+
+
+def test_dark_is_the_better_end_also_where_lower_is_better():
+    """A DTI rank map: rank 1 (the lowest number, the best) gets the darkest class colour."""
+    from cnscd.charts.maps import palette
+
+    up, down = palette(5, True), palette(5, False)
+    assert down == up[::-1] and up[0] != up[-1]

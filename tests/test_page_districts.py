@@ -3,20 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import queries
-from cnscd import districtdata
+from cnscd import districtdata, months
 from cnscd.charts import districts
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/4_So_sanh_huyen.py"
 JUNE25, JUNE26 = dt.date(2025, 6, 30), dt.date(2026, 6, 30)
 
@@ -56,9 +53,9 @@ def test_series_table_and_pair(query):
     assert len(tab["trend"][0]) == 12 and tab["trend"][2] is None
     p = districtdata.pair(query, x="teams_total", y="villages_with_team_pct", period_end=JUNE26, version="2025",
                           province="04")
-    assert p.columns == ["unit_code", "short_name", "is_demo", "x", "y"] and p.height == 2
+    assert p.columns == ["unit_code", "display_name", "is_demo", "x", "y"] and p.height == 2
     assert districtdata.top_units(r, 1) == ["00004"]
-    assert districtdata.months_back(dt.date(2026, 3, 31), 11) == dt.date(2025, 4, 30)
+    assert months.back(dt.date(2026, 3, 31), 11) == dt.date(2025, 4, 30)
 
 
 def meta():
@@ -70,11 +67,14 @@ def test_charts(query):
     r = districtdata.ranking(query, indicator="teams_total", period_end=JUNE26, version="2025", province="04")
     fig = districts.ranking_bars(r, meta(), reference=30.5, reference_label="Trung bình tỉnh")
     bar = fig.data[0]
-    assert bar.y[0] == "C00004" and bar.y[-1] == "C00005 (chưa báo cáo)"
+    assert list(bar.y) == ["00004", "00003", "00005"]  # categories are codes: same names never merge
+    ticks = fig.layout.yaxis
+    assert list(ticks.tickvals) == list(bar.y) and ticks.type == "category"
+    assert ticks.ticktext[0] == "C00004" and ticks.ticktext[-1] == "C00005 (chưa báo cáo)"
     assert bar.marker.color[-1] == districts.NO_REPORT_COLOUR
     assert any(s.x0 == 30.5 for s in fig.layout.shapes)
-    assert "Trung bình tỉnh: 30,5" in [a.text for a in fig.layout.annotations][0] or any(
-        "30,5" in a.text for a in fig.layout.annotations)
+    assert any("Trung bình tỉnh: 30,5" in (a.text or "") for a in fig.layout.annotations), \
+        [a.text for a in fig.layout.annotations]
     assert fig.layout.separators == ",."
     p = districtdata.pair(query, x="teams_total", y="villages_with_team_pct", period_end=JUNE26, version="2025",
                           province="04")
@@ -82,7 +82,7 @@ def test_charts(query):
     assert list(sc.data[0].text) == ["C00003", "C00004"]
     s = districtdata.series(query, indicator="teams_total", period_end=JUNE26, version="2025", province="04")
     top_bottom = districts.ranking_bars(r, meta(), reference=None, reference_label="", limit=2)
-    assert list(top_bottom.data[0].y) == ["C00004", "C00005 (chưa báo cáo)"]  # best one + last one
+    assert list(top_bottom.layout.yaxis.ticktext) == ["C00004", "C00005 (chưa báo cáo)"]  # best one + last one
     sm = districts.small_multiples(s, meta(), order=["00004", "00003"], columns=2)
     assert [tr.name for tr in sm.data] == ["C00004", "C00003"]
 
@@ -107,7 +107,7 @@ def test_page_default_and_controls(app):
     figs = figures(at)
     assert len(figs) == 3
     assert figs[0]["data"][0]["orientation"] == "h" and len(figs[0]["data"][0]["y"]) == 2  # communes of 01
-    assert at.query_params["unit"] == "01" and at.query_params["period"] == "2026-06"
+    assert at.query_params["unit"] == "2025:01" and at.query_params["period"] == "2026-06"
     at.selectbox(key="w_unit").set_value("04").run()
     at.selectbox(key="w_ind").set_value("villages_with_team_pct").run()
     at.selectbox(key="w_ind2").set_value("teams_total").run()
@@ -127,17 +127,17 @@ def test_page_default_and_controls(app):
 def test_page_carries_province_across_reform(app):
     at = app(period="2026-06", unit="03")  # a legacy code: province 03 is part of 2025 province 04
     assert not at.exception, at.exception
-    assert at.query_params["unit"] == "04" and not at.warning
+    assert at.query_params["unit"] == "2025:04" and not at.warning
     at = app(unit="VN")  # the map page's nation: fall back to the default province quietly
-    assert at.query_params["unit"] == "01" and not at.warning
+    assert at.query_params["unit"] == "2025:01" and not at.warning
 
 
 def test_page_shared_link_legacy_english(app):
     at = app(period="2025-06", unit="03", ind="teams_total", ind2="villages_with_team_pct", nmult="4", lang="en")
     assert not at.exception, at.exception
     figs = figures(at)
-    y = figs[0]["data"][0]["y"]
-    assert y == ["C004", "C005 (no report)"]  # legacy districts of province 03
+    assert figs[0]["data"][0]["y"] == ["004", "005"]
+    assert figs[0]["layout"]["yaxis"]["ticktext"] == ["C004", "C005 (no report)"]  # legacy districts of 03
     assert figs[0]["layout"]["separators"] == ".,"
     assert len(figs[2]["data"]) == 1  # small multiples: the one reporting district
     caps = " ".join(c.value for c in at.caption)
@@ -147,9 +147,7 @@ def test_page_shared_link_legacy_english(app):
 def test_real_warehouse(warehouse_env):
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"period": "2025-06", "unit": "01", "ind2": "members"})
-    at.switch_page(PAGE).run()
+    at = mf.app_opener(PAGE, timeout=60)(period="2025-06", unit="01", ind2="members")
     assert not at.exception, at.exception
     figs = figures(at)
     assert len(figs[0]["data"][0]["y"]) == 30  # Hà Nội's 30 legacy districts (40 bars max, all shown)

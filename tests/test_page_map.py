@@ -3,17 +3,14 @@ two periods side by side and a shared link's query parameters."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from cnscd import map_ui
 from cnscd.charts import maps
 from tests import mapfixtures as mf
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/2_Ban_do.py"
 
 
@@ -86,7 +83,7 @@ def test_drill_in_and_back(app):
     assert not at.exception, at.exception
     (fig,) = figures(at)
     assert codes(fig) == ["004", "005"]
-    assert at.query_params["unit"] == "03"
+    assert at.query_params["unit"] == "legacy:03"  # the old link's bare code, rewritten with its version
     at.button(key="map_back").click().run()
     assert "unit" not in at.query_params  # the nation is the absence of `unit`
     (fig,) = figures(at)
@@ -97,7 +94,7 @@ def test_drill_follows_period_across_reform(app):
     at = app(period="2025-06", unit="02")
     at.select_slider(key="w_period").set_value("2026-01").run()
     assert not at.exception, at.exception
-    assert at.query_params["unit"] == "04"  # legacy 02 was merged into 2025 province 04
+    assert at.query_params["unit"] == "2025:04"  # legacy 02 was merged into 2025 province 04
     (fig,) = figures(at)
     assert codes(fig) == ["00003", "00004", "00005"]
 
@@ -132,7 +129,7 @@ def test_every_control(app):
     at.selectbox(key="w_unit").set_value("01").run()
     assert not at.exception, at.exception
     assert at.query_params["scheme"] == "natural_breaks" and at.query_params["k"] == "3"
-    assert at.query_params["unit"] == "01"
+    assert at.query_params["unit"] == "legacy:01"
 
 
 def test_two_periods_side_by_side(app):
@@ -180,9 +177,7 @@ def test_real_warehouse_and_layers(warehouse_env):
     st.cache_data.clear()
     st.cache_resource.clear()
     maps.layer_for.cache_clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"period": "2026-06", "cmp": "1", "period2": "2025-06"})
-    at.switch_page(PAGE).run()
+    at = mf.app_opener(PAGE, timeout=60)(period="2026-06", cmp="1", period2="2025-06")
     assert not at.exception, at.exception
     left, right = figures(at)
     assert len(codes(left)) == 34 and len(codes(right)) == 63

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import queries
+from cnscd import months
 from cnscd.views import compare, overview, targets
 
 APP = "../app.py"
@@ -83,7 +84,7 @@ def test_overview_cards_for_one_province(app, q):
     code = today_codes(q, 1)[0]
     at.selectbox(key="w_unit").set_value(code).run()
     ok(at)
-    assert at.query_params["unit"] == code
+    assert at.query_params["unit"] == f"2025:{code}"  # a unit is (boundary version, code)
     assert [m.value for m in at.metric] != national and len(at.metric) == len(national)
 
 
@@ -144,7 +145,7 @@ def test_compare_opens_a_shared_link(app, q):
     assert at.selectbox(key="w_ind").value == "members"
     assert at.selectbox(key="w_measure").value == "per1000"
     assert at.button_group(key="w_mode").value == "today"
-    assert at.multiselect(key="w_units").value == codes
+    assert [str(r) for r in at.multiselect(key="w_units").value] == [f"2025:{c}" for c in codes]
 
 
 def test_view_params_survive_page_switches(app, q):
@@ -253,8 +254,8 @@ def test_index_measure_is_100_at_base(q):
 
 
 def test_period_helpers():
-    assert overview.months_back(dt.date(2025, 7, 31), 1) == dt.date(2025, 6, 30)
-    assert overview.months_back(dt.date(2025, 3, 31), 13) == dt.date(2024, 2, 29)
+    assert months.back(dt.date(2025, 7, 31), 1) == dt.date(2025, 6, 30)
+    assert months.back(dt.date(2025, 3, 31), 13) == dt.date(2024, 2, 29)
 
 
 def test_sources_helpers(q, tmp_path):

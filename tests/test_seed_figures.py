@@ -13,12 +13,11 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-import queries
 from data import seeds
+from tests import tiny_warehouse
 
 O, T = "observation", "target"
 EXPECTED = [
@@ -96,6 +95,30 @@ EXPECTED = [
     (O, "38", "villages_with_team_pct", "2024-10-31", 100, "100%"),
     (O, "38", "teams_total", "2025-05-08", 4351, "4.351"), (O, "38", "members", "2025-05-08", 14000, "14.000"),
 ]
+# How the article words the qualified numbers, typed from the sentences: (unit, indicator, period_end) ->
+# (value_qualifier, the words as written). Every observation or target not listed is stated exactly.
+QUALIFIED = {
+    ("87", "members", "2022-07-31"): ("more_than", "hơn 60"),
+    ("VN", "teams_total", "2023-06-15"): ("more_than", "hơn 74.422"),
+    ("70", "members", "2023-06-16"): ("more_than", "hơn 5.400"),
+    ("70", "enterprises_ecommerce", "2022-08-31"): ("more_than", "hơn 220"),
+    ("70", "businesses_einvoice", "2022-08-31"): ("more_than", "hơn 8.000"),
+    ("87", "labour_productivity_growth_pct", "2022-12-31"): ("more_than", "tối thiểu/năm 13,77%"),
+    ("87", "digital_skills_pct", "2023-04-07"): ("more_than", "trên 50%"),
+    ("87", "schools_digital_pct", "2023-04-07"): ("more_than", "trên 80%"),
+    ("351", "members", "2024-06-30"): ("approx", "gần 600"),
+    ("351", "digital_skills_pct", "2024-06-30"): ("approx", "khoảng 60,3%"),
+    ("351", "bank_account_adult_pct", "2024-06-30"): ("more_than", "trên 80%"),
+    ("351", "digital_addresses", "2024-06-30"): ("approx", "gần 40.000"),
+    ("351", "digital_signatures_personal", "2024-06-30"): ("approx", "gần 500"),
+    ("VN", "teams_total", "2022-04-04"): ("approx", "gần 2.300"),
+    ("19", "members", "2022-05-31"): ("approx", "gần 17.000"),
+    ("20", "teams_total", "2022-06-15"): ("more_than", "hơn 1.680"),
+    ("20", "members", "2022-06-15"): ("more_than", "trên 7.770"),
+    ("VN", "members", "2022-08-23"): ("more_than", "hơn 208 nghìn"),
+    ("48", "teams_total", "2022-09-30"): ("approx", "nearly 2,500"),
+    ("38", "members", "2025-05-08"): ("more_than", "trên 14.000"),
+}
 # (unit, indicator, value, stated % as written) — Đồng Tháp's three targets the teams exceeded.
 STATED = [("87", "provincial_app_installs", 6800, "141,6"), ("87", "ewallet_installs", 4292, "143,1"),
           ("87", "shops_epayment", 739, "154")]
@@ -156,6 +179,39 @@ def test_stated_pct_of_target_reproduced(figures, unit, code, value, written):
     # The inferred target reproduces the stated figure with ordinary rounding (as 143,1 % shows the
     # article rounds), so the app's own pct_of_target shows what the article printed.
     assert round(pct, n) == obs["stated_pct_of_target"], pct
+
+
+@pytest.mark.parametrize("key", sorted(QUALIFIED), ids=str)
+def test_qualified_figure_keeps_its_qualifier(figures, key):
+    qualifier, written = QUALIFIED[key]
+    row = _row(figures, O, *key)
+    assert row["value_qualifier"] == qualifier, f"{key}: {row['quote_vi']}"
+    assert written in row["quote_vi"] and row["is_approximate"]
+
+
+def test_unqualified_figures_have_no_qualifier(figures):
+    """Every row not typed above is stated exactly: 13,000 Đà Nẵng members ('nearly' qualifies the
+    2,500 groups), 348.362 members beside 'hơn 74.422' teams, the 'top 25' goal, the derived targets."""
+    typed = {(u, c, dt.date.fromisoformat(e)) for u, c, e in QUALIFIED}
+    rest = figures.filter(~pl.struct("unit_code", "indicator_code", "period_end").map_elements(
+        lambda r: (r["unit_code"], r["indicator_code"], r["period_end"]) in typed, return_dtype=pl.Boolean)
+        | (pl.col("record") == T))
+    assert rest.height == figures.height - len(QUALIFIED)
+    assert rest.filter(pl.col("value_qualifier").is_not_null()).select("figure_id", "value_qualifier").rows() == []
+    assert not rest["is_approximate"].any()
+
+
+def test_bad_qualifier_is_rejected(figures):
+    with pytest.raises(seeds.SeedDataError, match="value_qualifier 'about'.*approx, more_than, less_than"):
+        seeds.check_seed_figures(_broken(figures, value_qualifier="about"), seeds.load_indicators(), seeds.load_sources())
+
+
+def test_derived_targets_are_marked(figures):
+    """The three targets back-calculated from a stated % (note 'Target inferred ...') and no other."""
+    derived = figures.filter(pl.col("target_is_derived"))
+    assert sorted(derived["indicator_code"]) == sorted(c for _, c, _, _ in STATED)
+    assert set(derived["record"]) == {T} and set(derived["value"]) == {4802, 3000, 480}
+    assert not figures.filter(pl.col("record") == O)["target_is_derived"].any()
 
 
 def test_every_stated_pct_has_a_target(figures):
@@ -241,15 +297,11 @@ def test_population_provinces():
 
 def test_rows_fit_the_warehouse_schema(figures):
     """Keys and types hold in the real schema (primary keys, CHECKs, foreign keys to indicators)."""
-    con = duckdb.connect()
-    queries.execute_script(con, "schema")
-    for table, frame in (("core_indicator", seeds.load_indicators()), ("core_source", seeds.load_sources())):
-        con.from_arrow(frame.select(con.table(table).columns).to_arrow()).insert_into(table)
     obs = figures.filter(pl.col("record") == O).with_columns(is_demo=pl.lit(False), batch_id=pl.lit(None, pl.String))
-    con.from_arrow(obs.select(con.table("core_observation").columns).to_arrow()).insert_into("core_observation")
     tgt = figures.filter(pl.col("record") == T).rename({"value": "target_value"}).with_columns(
         is_demo=pl.lit(False), batch_id=pl.lit(None, pl.String))
-    con.from_arrow(tgt.select(con.table("core_target").columns).to_arrow()).insert_into("core_target")
+    con = tiny_warehouse.connect(core_indicator=seeds.load_indicators(), core_source=seeds.load_sources(),
+                                 core_observation=obs, core_target=tgt)
     n_obs, n_tgt = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("core_observation", "core_target"))
     assert (n_obs, n_tgt) == (figures.filter(pl.col("record") == O).height, figures.filter(pl.col("record") == T).height)
     con.close()

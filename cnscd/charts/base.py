@@ -1,57 +1,95 @@
 """What every chart shares: language separators, Noto Sans, `uirevision`, and the words that make a
-chart self-explaining on screen — title, subtitle (unit · period · boundary version) and a footer with
-the source and the demo warning, all taken from the export package's `ChartMeta`.
+chart self-explaining — title, subtitle (unit · period · boundary version) and a footer with the
+source and the demo warning, all taken from its `ChartMeta` (cnscd/charts/meta.py).
 
-`chrome=False` leaves title and footer off, for the export menu, whose `decorate()` adds its own.
+A chart is finished once, here: the screen, its PNG/SVG/PDF, the slide and the PDF report all show
+this figure (export.restyle only resizes fonts and margins for print).
+
+Speed: `plotly_white` is the process's default template (plotly applies the default without
+validating it again, ~1 ms; setting it per figure cost 25–35 ms).
 """
 from __future__ import annotations
 
+import copy
+import functools
+
 import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
 
 from cnscd import fmt
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
            "#bcbd22", "#7f7f7f"]
 NATION_COLOUR = "#222222"
 STATUS_COLOURS = {"ahead": "#1a9850", "on_track": "#91cf60", "behind": "#fdae61", "far_behind": "#d73027"}
 DEMO_COLOUR = "#b00020"
+TEMPLATE = "plotly_white"
+pio.templates.default = TEMPLATE   # every figure of the app; see the module doc
 
 
-def finish(fig: go.Figure, meta: ChartMeta, *, chrome: bool = True, uirevision: str | None = None,
-           height: int | None = None) -> go.Figure:
+def finish(fig: go.Figure, meta: ChartMeta, *, uirevision: str | None = None, height: int | None = None,
+           top: int = 90) -> go.Figure:
+    """The finished chart: shared layout, title and subtitle, source line and warnings (footer)."""
     lang = meta.lang
     layout = fmt.plotly_layout(lang) | {
-        "template": "plotly_white",
         "uirevision": uirevision or meta.name,   # zoom and legend toggles survive reruns
-        "margin": {"l": 60, "r": 20, "t": 90 if chrome else 30, "b": 92 if chrome else 40},
+        "margin": {"l": 60, "r": 20, "t": top, "b": 92},
         # Legend on the right: it can grow to many lines without covering title, subtitle or footer.
         "legend": {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left"},
     }
     if height:
         layout["height"] = height
+    layout["title"] = {"text": f"<b>{meta.title}</b>", "x": 0.01, "xanchor": "left",
+                       "subtitle": {"text": meta.subtitle}}
     fig.update_layout(**layout)
-    if chrome:
-        fig.update_layout(title={"text": f"<b>{meta.title}</b>", "x": 0.01, "xanchor": "left",
-                                 "subtitle": {"text": meta.subtitle}})
-        footer = meta.source_line
-        if footer:
-            fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-48,
-                               xanchor="left", yanchor="top", showarrow=False, align="left",
-                               font={"size": 11, "color": "#555"}, name="cnscd_footer")
-        if meta.notes:
-            # A line of its own under the source: a long source line never runs into it.
-            fig.add_annotation(text="  ·  ".join(meta.notes), xref="paper", yref="paper", x=0, y=0,
-                               yshift=-66, xanchor="left", yanchor="top", showarrow=False,
-                               font={"size": 11, "color": DEMO_COLOUR}, name="cnscd_notes")
+    footer = meta.source_line
+    if footer:
+        fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-48,
+                           xanchor="left", yanchor="top", showarrow=False, align="left",
+                           font={"size": 11, "color": "#555"}, name="cnscd_footer")
+    if meta.notes:
+        # A line of its own under the source: a long source line never runs into it.
+        fig.add_annotation(text="  ·  ".join(meta.notes), xref="paper", yref="paper", x=0, y=0,
+                           yshift=-66, xanchor="left", yanchor="top", showarrow=False,
+                           font={"size": 11, "color": DEMO_COLOUR}, name="cnscd_notes")
     return fig
+
+
+@functools.lru_cache(maxsize=64)
+def _grid(rows: int, cols: int, titled: tuple[bool, ...], options: tuple) -> dict:
+    # make_subplots draws no annotation for an empty title: the placeholders keep that
+    return make_subplots(rows=rows, cols=cols, subplot_titles=[" " if t else "" for t in titled],
+                         **dict(options)).layout.to_plotly_json()
+
+
+def subplot_grid(rows: int, cols: int, titles: list[str], **options) -> tuple[dict, list[dict]]:
+    """The layout of `make_subplots(rows, cols, subplot_titles=titles, **options)` as a plain dict (the
+    grid is made once per shape) and, per cell in row-major order, the axes a trace there names
+    ({"xaxis": "x2", "yaxis": "y2"}). Speed: a grid filled by `add_trace(row=, col=)` and
+    `update_xaxes` relayouts the whole figure once per axis; edit this dict, then build the figure once."""
+    layout = copy.deepcopy(_grid(rows, cols, tuple(bool(t) for t in titles), tuple(sorted(options.items()))))
+    for ann, text in zip(layout.get("annotations", []), [t for t in titles if t]):
+        ann["text"] = text
+    cells = [{"xaxis": f"x{i}" if i > 1 else "x", "yaxis": f"y{i}" if i > 1 else "y"}
+             for i in range(1, rows * cols + 1)]
+    return layout, cells
+
+
+def axes(layout: dict, letter: str) -> list[dict]:
+    """Every x (letter 'x') or y axis of a layout dict."""
+    return [v for k, v in layout.items() if k == f"{letter}axis" or (k.startswith(f"{letter}axis") and k[5:].isdigit())]
+
+
+DATE_AXIS = {"tickformat": fmt.MONTH_D3, "hoverformat": fmt.DATE_D3,
+             "tickformatstops": [{"dtickrange": [None, "M1"], "value": fmt.DATE_D3},
+                                 {"dtickrange": ["M1", None], "value": fmt.MONTH_D3}]}
 
 
 def date_axis(fig: go.Figure, **kw) -> None:
     """Months on the axis (06/2025), whole dates when zoomed below a month, dd/mm/yyyy on hover."""
-    fig.update_xaxes(tickformat=fmt.MONTH_D3, hoverformat=fmt.DATE_D3,
-                     tickformatstops=[{"dtickrange": [None, "M1"], "value": fmt.DATE_D3},
-                                      {"dtickrange": ["M1", None], "value": fmt.MONTH_D3}], **kw)
+    fig.update_xaxes(**DATE_AXIS, **kw)
 
 
 def colour(i: int) -> str:

@@ -6,11 +6,11 @@ import polars as pl
 
 from cnscd import fmt
 from cnscd.charts.base import NATION_COLOUR, colour, date_axis, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.i18n import t
 
 
-def rank_chart(frame: pl.DataFrame, meta: ChartMeta, *, chrome: bool = True) -> go.Figure:
+def rank_chart(frame: pl.DataFrame, meta: ChartMeta) -> go.Figure:
     """frame: key, label, period_end, rank, n_units, optional colour_key (rank 1 = best)."""
     lang = meta.lang
     fig = go.Figure()
@@ -34,4 +34,4 @@ def rank_chart(frame: pl.DataFrame, meta: ChartMeta, *, chrome: bool = True) -> 
     date_axis(fig)
     top = int(frame["n_units"].max() or 1) if frame.height else 1
     fig.update_yaxes(title=t("rank", lang), autorange=False, range=[top + 0.5, 0.5], tickformat="d")
-    return finish(fig, meta, chrome=chrome, height=380)
+    return finish(fig, meta, height=380)

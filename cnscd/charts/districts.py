@@ -1,14 +1,16 @@
 """Charts of the district comparison page: ranking bars with the province line, a scatter of two
-indicators, small multiples of monthly trends. Pure: frames and a ChartMeta in, a Figure out."""
+indicators, small multiples of monthly trends. Pure: frames and a ChartMeta in, a Figure out.
+
+Units are keyed by `unit_code` (bar categories, subplot order); the text a reader sees is
+`display_name` (data/unit_labels.py), so two units that share a name ("Cao Lãnh") never merge."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from cnscd import fmt
-from cnscd.charts.base import date_axis, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.base import DATE_AXIS, axes, finish, subplot_grid
+from cnscd.charts.meta import ChartMeta
 
 BAR_COLOUR = "#2c7fb8"
 NO_REPORT_COLOUR = "#bdbdbd"
@@ -16,21 +18,22 @@ AVG_COLOUR = "#d95f0e"
 
 
 def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | None, reference_label: str,
-                 decimals: int = 0, no_report_label: str = "chưa báo cáo", limit: int | None = None,
-                 chrome: bool = True) -> go.Figure:
+                 decimals: int = 0, no_report_label: str = "chưa báo cáo", limit: int | None = None) -> go.Figure:
     """Horizontal bars, best at the top; units with no report listed at the bottom with no bar.
     With `limit`, a province of 100+ communes shows its best and worst limit/2 (the table has all).
-    frame: unit_code, short_name, value, rank, pct_target."""
-    f = frame.sort(["rank", "short_name"], nulls_last=True)
+    frame: unit_code, display_name, value, rank, pct_target. One bar per row: the category is the
+    unit code (Plotly stacks bars that share a category), the tick text its display name."""
+    f = frame.sort(["rank", "display_name", "unit_code"], nulls_last=True)
     if limit and f.height > limit:
         f = pl.concat([f.head(limit // 2), f.tail(limit - limit // 2)])
-    names = [n if v is not None else f"{n} ({no_report_label})" for n, v in zip(f["short_name"], f["value"])]
+    names = [n if v is not None else f"{n} ({no_report_label})" for n, v in zip(f["display_name"], f["value"])]
+    codes = f["unit_code"].to_list()
     d3 = fmt.d3(decimals)
     fig = go.Figure(go.Bar(
-        x=f["value"].fill_null(0).to_list(), y=names, orientation="h",
+        x=f["value"].fill_null(0).to_list(), y=codes, orientation="h",
         marker={"color": [BAR_COLOUR if v is not None else NO_REPORT_COLOUR for v in f["value"]]},
-        customdata=list(zip(f["rank"].to_list(), f["pct_target"].to_list(), f["unit_code"].to_list())),
-        hovertemplate=f"<b>%{{y}}</b><br>%{{x:{d3}}} {meta.unit}<br>#%{{customdata[0]}}"
+        customdata=list(zip(f["rank"].to_list(), f["pct_target"].to_list(), codes, names)),
+        hovertemplate=f"<b>%{{customdata[3]}}</b><br>%{{x:{d3}}} {meta.unit}<br>#%{{customdata[0]}}"
                       f" · %{{customdata[1]:,.1f}} %<extra></extra>",
         hovertemplatefallback="–", name=meta.title, showlegend=False))
     if reference is not None:
@@ -38,50 +41,54 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
         fig.add_annotation(x=reference, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"{reference_label}: {fmt.number(reference, meta.lang, max(decimals, 1))}",
                            font={"color": AVG_COLOUR}, name="reference")
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_yaxes(type="category", tickmode="array", tickvals=codes, ticktext=names,
+                     autorange="reversed", automargin=True)
     fig.update_xaxes(tickformat=d3, title={"text": meta.unit})
-    return finish(fig, meta, chrome=chrome, height=max(320, 22 * f.height + 160),
+    return finish(fig, meta, height=max(320, 22 * f.height + 160),
                   uirevision=f"rank-{meta.name}")
 
 
 def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str, x_decimals: int = 0,
-            y_decimals: int = 0, chrome: bool = True) -> go.Figure:
-    """frame: unit_code, short_name, x, y."""
+            y_decimals: int = 0) -> go.Figure:
+    """frame: unit_code, display_name, x, y."""
     fig = go.Figure(go.Scatter(
         x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text" if frame.height <= 40 else "markers",
-        text=frame["short_name"].to_list(), textposition="top center", customdata=frame["unit_code"].to_list(),
+        text=frame["display_name"].to_list(), textposition="top center", customdata=frame["unit_code"].to_list(),
         marker={"size": 10, "color": BAR_COLOUR, "opacity": 0.8, "line": {"width": 1, "color": "white"}},
         hovertemplate=f"<b>%{{text}}</b><br>{x_title}: %{{x:{fmt.d3(x_decimals)}}}<br>"
                       f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False))
     fig.update_xaxes(title={"text": x_title}, tickformat=fmt.d3(x_decimals))
     fig.update_yaxes(title={"text": y_title}, tickformat=fmt.d3(y_decimals))
-    return finish(fig, meta, chrome=chrome, height=520, uirevision=f"scatter-{meta.name}")
+    return finish(fig, meta, height=520, uirevision=f"scatter-{meta.name}")
 
 
 def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], columns: int = 4,
-                    decimals: int = 0, chrome: bool = True) -> go.Figure:
+                    decimals: int = 0) -> go.Figure:
     """One small line chart per unit (in `order`), same y scale so they compare.
-    series: unit_code, short_name, period_end, value, is_demo."""
-    names = dict(zip(series["unit_code"], series["short_name"]))
-    order = [c for c in order if c in names]
+    series: unit_code, display_name, period_end, value, is_demo."""
+    names = dict(zip(series["unit_code"], series["display_name"]))
+    order = list(dict.fromkeys(c for c in order if c in names))  # one panel per unit
     rows = max(1, -(-len(order) // columns))
-    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, shared_xaxes=True,
-                        subplot_titles=[names[c] for c in order] or [""],
-                        vertical_spacing=min(0.12, 0.45 / max(rows, 1)), horizontal_spacing=0.04)
+    layout, cells = subplot_grid(rows, columns, [names[c] for c in order] or [""], shared_yaxes=True,
+                                 shared_xaxes=True, vertical_spacing=min(0.12, 0.45 / max(rows, 1)),
+                                 horizontal_spacing=0.04)
+    traces = []
     for i, code in enumerate(order):
         part = series.filter(pl.col("unit_code") == code).sort("period_end")
-        fig.add_trace(go.Scatter(
-            x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
+        traces.append(dict(
+            type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
             line={"color": BAR_COLOUR, "width": 2}, fill="tozeroy", fillcolor="rgba(44,127,184,0.12)",
             hovertemplate=f"<b>{names[code]}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(decimals)}}} {meta.unit}"
-                          "<extra></extra>", showlegend=False), row=i // columns + 1, col=i % columns + 1)
-    date_axis(fig)
-    fig.update_yaxes(tickformat=fmt.d3(decimals), rangemode="tozero")
-    fig.update_annotations(font={"size": 12}, yshift=4)  # subplot titles clear of the lines
-    fig = finish(fig, meta, chrome=chrome, height=200 * rows + 170, uirevision=f"multi-{meta.name}")
-    if chrome:  # the first row's titles sit under the subtitle, not on it
-        fig.update_layout(margin={"t": 115})
-    return fig
+                          "<extra></extra>", showlegend=False, **cells[i]))
+    for ax in axes(layout, "x"):
+        ax.update(DATE_AXIS)
+    for ax in axes(layout, "y"):
+        ax.update(tickformat=fmt.d3(decimals), rangemode="tozero")
+    for ann in layout.get("annotations", []):
+        ann.update(font={"size": 12}, yshift=4)   # subplot titles clear of the lines
+    fig = go.Figure(data=traces, layout=layout)   # validated once (see base.subplot_grid)
+    # top 115: the first row's titles sit under the subtitle, not on it
+    return finish(fig, meta, height=200 * rows + 170, uirevision=f"multi-{meta.name}", top=115)
 
 
 __all__ = ["ranking_bars", "scatter", "small_multiples"]

@@ -75,10 +75,8 @@ def layer_for(level: str, version: str, province: str | None = None) -> MapLayer
 
 def island_labels(version: str, province: str | None, lang: str) -> list[tuple[str, float, float]]:
     """Hoàng Sa and Trường Sa, named on every national map and on their province's map (issue 3)."""
-    try:
-        from geo.layers import ARCHIPELAGOS
-    except ImportError:
-        return []
+    from geo.layers import ARCHIPELAGOS
+
     return [(en if lang == "en" else vi, lon, lat) for _, vi, en, prov, _, lon, lat in ARCHIPELAGOS.get(version, [])
             if province is None or province == prov]
 
@@ -107,6 +105,19 @@ def static_url(layer: MapLayer, static_dir: Path = STATIC_DIR) -> str | None:
         url = _write_static(layer, static_dir)
         _STATIC[key] = (id(layer.geojson), url)
         return url
+
+
+@functools.lru_cache(maxsize=8)
+def static_geojson(url: str, static_dir: Path = STATIC_DIR) -> dict | None:
+    """The outlines behind a `static_url` (for exports: the image engine has no server to fetch
+    them from), or None when the URL is not one of ours or its file is gone."""
+    if not url.startswith(f"app/static/{STATIC_SUB}/"):
+        return None
+    path = static_dir / url.removeprefix("app/static/")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _write_static(layer: MapLayer, static_dir: Path) -> str | None:

@@ -9,6 +9,8 @@ A click returns the unit through customdata (slot 7; slot 9 is its province).
 """
 from __future__ import annotations
 
+import urllib.parse
+
 import numpy as np
 import plotly.colors as pc
 import plotly.graph_objects as go
@@ -18,12 +20,19 @@ from cnscd import fmt
 from cnscd.charts.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.classes import Classes
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 
+# plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
+# has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
+# empty topology inlined as a data: URL, the `topojsonURL` of the map's Plotly config
+# (map_ui.plotly_config), satisfies it without any request ('#' swallows the file name plotly.js appends).
+EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 NO_REPORT_COLOUR = "#d0d0d0"
+NO_DATA_COLOUR = "#f7f7f7"     # nobody lives there (Hoàng Sa): drawn and named, no figure expected
 BORDER_COLOUR = "#ffffff"
 TEXT = {
     "no_report": ("chưa báo cáo", "no report"),
+    "no_data": ("không có số liệu", "no data"),
     "no_figure": ("không tính được (thiếu mục tiêu, dân số hoặc kỳ gốc)",
                   "not computable (no target, population or base figure)"),
     "value": ("Giá trị", "Value"),
@@ -40,11 +49,13 @@ def _t(key: str, lang: str) -> str:
 
 
 def palette(k: int, higher_is_better: bool = True) -> list[str]:
-    """k sequential colours, light to dark (dark = more)."""
+    """k sequential colours for classes of rising value: light to dark, so dark = more; where lower is
+    better (a DTI rank: 1 is best) the scale runs the other way, so dark is always the better end."""
     if k <= 0:
         return []
     pts = [0.12 + 0.88 * i / max(k - 1, 1) for i in range(k)]
-    return pc.sample_colorscale("YlGnBu", pts)
+    colours = pc.sample_colorscale("YlGnBu", pts)
+    return colours if higher_is_better else colours[::-1]
 
 
 def _colorscale(colours: list[str]) -> list[list]:
@@ -74,19 +85,21 @@ def _plain(text: str) -> str:
     return text.replace("%{", "% {")
 
 
-def _status(has_report: bool | None, lang: str) -> str:
-    return _t("no_figure", lang) if has_report else _t("no_report", lang)
+def _status(has_report: bool | None, lang: str, no_report: str | None = None) -> str:
+    return _t("no_figure", lang) if has_report else (no_report or _t("no_report", lang))
 
 
 def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: ChartMeta, *,
                measure_unit: str, value_unit: str, decimals: int = 0, show_raw: bool = False,
-               chrome: bool = True, height: int = 620, uirevision: str | None = None,
+               height: int = 620, uirevision: str | None = None,
                labels: list[tuple[str, float, float]] | None = None,
-               geojson_url: str | None = None) -> go.Figure:
+               geojson_url: str | None = None, no_report_label: str | None = None,
+               higher_is_better: bool = True) -> go.Figure:
     """The choropleth of a map frame (mapdata.map_frame) over `layer`.
 
-    Up to three traces over disjoint features of the same GeoJSON: units with a figure and a
-    target, with a figure but no target, and without a figure (grey, "chưa báo cáo"). Each has
+    Up to four traces over disjoint features of the same GeoJSON: units with a figure and a
+    target, with a figure but no target, and without a figure (grey, "chưa báo cáo"); a unit where
+    nobody lives (`is_reporting` false: Hoàng Sa) has a fourth, pale one ("không có số liệu"). Each has
     its own hover template, so no missing number is ever shown as 0 (plotly prints null as 0),
     numbers are formatted by plotly's `separators`, and each outline is sent once.
     With `geojson_url` (maplayer.static_url) every trace names the layer's file instead of carrying
@@ -95,16 +108,22 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     (Kaleido has no server to fetch from) leave it None.
     """
     lang = meta.lang
+    no_report = no_report_label or _t("no_report", lang)  # the DTI: "chưa công bố"
     f = _per_feature(layer, frame)
     k = classes.k
     n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
-    colours = [NO_REPORT_COLOUR] + palette(k)
+    colours = [NO_REPORT_COLOUR] + palette(k, higher_is_better)
     common = dict(featureidkey="id", colorscale=_colorscale(colours), zmin=-0.5, zmax=k + 0.5,
                   autocolorscale=False, marker={"line": {"color": BORDER_COLOUR, "width": 0.5}},
                   selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 1.0}})
-    f = f.with_columns(name=f["unit_name"].fill_null(f["layer_name"]),
+    # the hover name says which unit it is even on a national map of districts ("Huyện Châu Thành, An
+    # Giang"): display_name_full (data/unit_labels.py), the official name for a frame without it
+    shown = "display_name_full" if "display_name_full" in f.columns else "unit_name"
+    f = f.with_columns(name=f[shown].fill_null(f["layer_name"]),
                        has_figure=pl.col("measure_value").is_not_null(),
-                       has_target=pl.col("target_value").is_not_null())
+                       has_target=pl.col("target_value").is_not_null(),
+                       is_reporting=(pl.col("is_reporting") if "is_reporting" in f.columns else pl.lit(True))
+                       .fill_null(True))
     d3, tdec = fmt.d3(decimals), (decimals if "%" in value_unit else 0)
     sources = f.filter(pl.col("has_figure"))["source_title"].drop_nulls().unique()
     one_source = sources.len() == 1
@@ -119,7 +138,8 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                    False: f"{_t('target', lang)}: –"}
     groups = [(pl.col("has_figure") & pl.col("has_target"), True, True),
               (pl.col("has_figure") & ~pl.col("has_target"), True, False),
-              (~pl.col("has_figure"), False, False)]
+              (~pl.col("has_figure") & pl.col("is_reporting"), False, False),
+              (~pl.col("has_figure") & ~pl.col("is_reporting"), None, False)]
     fig = go.Figure()
     parts = []
     for cond, has_fig, has_tgt in groups:
@@ -145,15 +165,21 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
             extra = dict(hovertemplate="<br>".join(lines) + "<extra></extra>", showscale=not parts,
                          colorbar={"title": {"text": measure_unit, "side": "top"},
                                    "tickvals": list(range(k + 1)),
-                                   "ticktext": [_t("no_report", lang)] + class_labels(classes, decimals, lang),
+                                   "ticktext": [no_report] + class_labels(classes, decimals, lang),
                                    "len": 0.75, "thickness": 16, "y": 0.5, "x": 1.0, "ticks": ""},
                          z=part["class_idx"].fill_null(0).to_numpy(), name=meta.title)
-        else:
-            custom[:, 8] = [_status(h, lang) for h in part["has_report"]]
+        elif has_fig is None:  # nobody lives there: its own pale colour, never "not reported"
+            custom[:, 8] = _t("no_data", lang)
             extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
-                         showscale=not parts, z=np.zeros(part.height), name=_t("no_report", lang),
-                         colorbar={"tickvals": [0], "ticktext": [_t("no_report", lang)], "len": 0.3})
-        fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **common, **extra))
+                         showscale=False, z=np.zeros(part.height), name=_t("no_data", lang),
+                         colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+                         marker={"line": {"color": "#9e9e9e", "width": 0.5}})
+        else:
+            custom[:, 8] = [_status(h, lang, no_report) for h in part["has_report"]]
+            extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
+                         showscale=not parts, z=np.zeros(part.height), name=no_report,
+                         colorbar={"tickvals": [0], "ticktext": [no_report], "len": 0.3})
+        fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **{**common, **extra}))
         parts.append(part["feature_id"].cast(pl.Int64).to_list())
     feats = layer.geojson["features"]
     for trace, idx in zip(fig.data, parts):
@@ -171,7 +197,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
                     bgcolor="rgba(0,0,0,0)")
     rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
-    finish(fig, meta, chrome=chrome, uirevision=rev, height=height)
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80 if chrome else 10, "b": 80 if chrome else 10},
+    finish(fig, meta, uirevision=rev, height=height)
+    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 80},
                       dragmode="pan", clickmode="event+select", showlegend=False)
     return fig

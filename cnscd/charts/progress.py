@@ -6,7 +6,7 @@ import polars as pl
 
 from cnscd import fmt
 from cnscd.charts.base import STATUS_COLOURS, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.i18n import t
 
 
@@ -24,26 +24,30 @@ def status_of(pct: float | None, threshold: float) -> str:
 
 
 def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80.0,
-                  decimals: int = 0, chrome: bool = True) -> go.Figure:
-    """frame: label, pct (value / target × 100), value, target_value, is_demo; sorted as given."""
+                  decimals: int = 0) -> go.Figure:
+    """frame: label, pct (value / target × 100), value, target_value, is_demo, optional unit_code;
+    sorted as given. With unit_code the bar categories are codes (two units never share a bar) and
+    the tick texts their labels."""
     lang = meta.lang
     frame = frame.with_columns(status=pl.col("pct").map_elements(lambda p: status_of(p, threshold),
-                                                                 return_dtype=pl.String))
+                                                                 return_dtype=pl.String),
+                               _key=pl.col("unit_code" if "unit_code" in frame.columns else "label"))
     fig = go.Figure()
     for status in ("ahead", "on_track", "behind", "far_behind"):
         part = frame.filter(pl.col("status") == status)
         fig.add_trace(go.Bar(
-            y=part["label"].to_list(), x=part["pct"].to_list(), orientation="h", name=t(f"status_{status}", lang),
+            y=part["_key"].to_list(), x=part["pct"].to_list(), orientation="h", name=t(f"status_{status}", lang),
             marker={"color": STATUS_COLOURS[status]}, visible=True if part.height else "legendonly",
-            customdata=list(zip(part["value"].to_list(), part["target_value"].to_list())),
-            hovertemplate=(f"<b>%{{y}}</b>: %{{x:,.1f}} %<br>%{{customdata[0]:{fmt.d3(decimals)}}} / "
+            customdata=list(zip(part["value"].to_list(), part["target_value"].to_list(), part["label"].to_list())),
+            hovertemplate=(f"<b>%{{customdata[2]}}</b>: %{{x:,.1f}} %<br>%{{customdata[0]:{fmt.d3(decimals)}}} / "
                            f"%{{customdata[1]:{fmt.d3(decimals)}}} {meta.unit}<extra></extra>"),
         ))
     fig.add_vline(x=100, line={"color": "#333", "width": 1})
     fig.add_vline(x=threshold, line={"color": STATUS_COLOURS["behind"], "dash": "dash", "width": 1})
-    order = frame["label"].to_list()
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
+    order = frame["_key"].to_list()
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1], tickmode="array",
+                     tickvals=order, ticktext=frame["label"].to_list(), automargin=True)
     fig.update_xaxes(title=f"% {t('target', lang).lower()}", ticksuffix=" %" if lang == "vi" else "%",
                      tickformat=",.0f", rangemode="tozero")
     fig.update_layout(barmode="overlay", bargap=0.25)
-    return finish(fig, meta, chrome=chrome, height=max(320, 22 * frame.height + 160))
+    return finish(fig, meta, height=max(320, 22 * frame.height + 160))

@@ -9,18 +9,17 @@ import polars as pl
 
 from cnscd import fmt
 from cnscd.charts.base import NATION_COLOUR, colour, date_axis, finish
-from cnscd.export import ChartMeta
+from cnscd.charts.meta import ChartMeta
 from cnscd.i18n import t
 
 
 def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame | None = None,
                 seeds: pl.DataFrame | None = None, break_date: dt.date | None = None,
-                y_title: str = "", decimals: int = 0, ref_line: float | None = None,
-                chrome: bool = True) -> go.Figure:
+                y_title: str = "", decimals: int = 0, ref_line: float | None = None) -> go.Figure:
     """frame: key, label, period_end, value, is_demo, is_nation, optional colour_key (one line per key;
     keys sharing a colour_key share a colour, e.g. a province and its predecessors before the merger).
     targets: key, label, period_start, period_end, target_value. seeds: label, period_end, value,
-    quote_vi, source_title."""
+    quote_vi, source_title, optional value_qualifier (the hover says "hơn 74.422" as the article does)."""
     lang = meta.lang
     fig = go.Figure()
     demo_word = f" ({t('demo_tag', lang)})"
@@ -58,14 +57,16 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
                 hovertemplate=f"{t('target', lang)} {part['label'][0]}: %{{y:{fmt.d3(decimals)}}} {meta.unit}<extra></extra>",
             ))
     if seeds is not None and seeds.height:
+        quals = seeds["value_qualifier"].to_list() if "value_qualifier" in seeds.columns else [None] * seeds.height
+        words = [f"{w} " if w else "" for w in (fmt.qualifier_word(q, lang) for q in quals)]
         fig.add_trace(go.Scatter(
             x=seeds["period_end"].to_list(), y=seeds["value"].to_list(), mode="markers",
             name=t("seed_point", lang), marker={"symbol": "star", "size": 12, "color": "#f2b600",
                                                 "line": {"color": "#333", "width": 1}},
             customdata=list(zip(seeds["label"].to_list(),
                                 [(q or "")[:160] for q in seeds["quote_vi"].to_list()],
-                                [s or "" for s in seeds["source_title"].to_list()])),
-            hovertemplate=(f"<b>%{{customdata[0]}}</b> %{{x|{fmt.DATE_D3}}}: {number} {meta.unit}"
+                                [s or "" for s in seeds["source_title"].to_list()], words)),
+            hovertemplate=(f"<b>%{{customdata[0]}}</b> %{{x|{fmt.DATE_D3}}}: %{{customdata[3]}}{number} {meta.unit}"
                            "<br><i>%{customdata[1]}</i><br>%{customdata[2]}<extra></extra>"),
         ))
     if break_date is not None:
@@ -79,4 +80,4 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
     date_axis(fig)
     fig.update_yaxes(title=y_title or meta.unit, tickformat=fmt.d3(decimals), rangemode="tozero")
     fig.update_layout(hovermode="closest")
-    return finish(fig, meta, chrome=chrome, height=460)
+    return finish(fig, meta, height=460)

@@ -30,22 +30,25 @@ from choreographer.browsers.chromium import Chromium
 from . import ExportError
 
 PLOTLYJS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+# The one variable that names chromium: the export engine, the browser tests and the benchmark read it
+# (scripts/test.sh and the Dockerfile set it); unset, the `chromium` on PATH is used.
+CHROMIUM_VAR = "CHROMIUM_PATH"
 # Port 9 (discard) has no listener: every proxied request is refused at once, locally.
 DEAD_PROXY = "http://127.0.0.1:9"
 RENDER_TIMEOUT_S = 60
 
 
 def browser_path() -> str:
-    """BROWSER_PATH (choreographer's variable) or CHROMIUM_PATH (scripts/test.sh) wins;
-    else Debian's chromium."""
-    env = [os.environ.get("BROWSER_PATH"), os.environ.get("CHROMIUM_PATH")]
-    for p in [e for e in env if e] + list(BROWSER_CANDIDATES):
-        if p and Path(p).is_file():
-            return p
-    raise ExportError("Không tìm thấy Chromium để xuất ảnh (cài gói Debian 'chromium' hoặc đặt "
-                      "BROWSER_PATH) / Chromium not found for image export (install Debian "
-                      "'chromium' or set BROWSER_PATH)")
+    """The chromium named by CHROMIUM_PATH, else the `chromium` on PATH; ExportError (both languages,
+    naming the variable) when there is none."""
+    named = os.environ.get(CHROMIUM_VAR)
+    path = named or shutil.which("chromium")
+    if path and Path(path).is_file():
+        return path
+    where = f"{CHROMIUM_VAR}={named}" if named else f"{CHROMIUM_VAR} chưa đặt / unset, no chromium on PATH"
+    raise ExportError(f"Không tìm thấy Chromium để xuất ảnh ({where}): cài gói Debian 'chromium' hoặc đặt "
+                      f"{CHROMIUM_VAR} / Chromium not found for image export ({where}): install Debian "
+                      f"'chromium' or set {CHROMIUM_VAR}")
 
 
 class _QuietChromium(Chromium):
@@ -65,7 +68,7 @@ class _QuietChromium(Chromium):
 
 def _write_empty_topojson(folder: Path) -> None:
     """plotly.js asks for `<scope>_<res>m.json` for geo subplots; basemap layers are hidden
-    by decorate(), so empty layers are all a map export needs."""
+    by restyle(), so empty layers are all a map export needs."""
     objects = {name: {"type": "GeometryCollection", "geometries": []}
                for name in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}
     body = json.dumps({"type": "Topology", "objects": objects, "arcs": []})
@@ -184,4 +187,4 @@ def use_engine(new: Engine) -> Engine:
     return old
 
 
-__all__ = ["Engine", "engine", "prewarm", "use_engine", "browser_path", "PLOTLYJS", "DEAD_PROXY"]
+__all__ = ["Engine", "engine", "prewarm", "use_engine", "browser_path", "CHROMIUM_VAR", "PLOTLYJS", "DEAD_PROXY"]

@@ -1,10 +1,12 @@
 """PNG / SVG / PDF of one chart at slide or print size, rendered on the server by the shared
-Kaleido engine (engine.py) after decorate() has added title, source and warnings."""
+Kaleido engine (engine.py) the figure was restyled for its size (export.restyle; the chart brings its own title, source and warnings)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from . import BASE_WIDTH, ChartMeta, ExportError, decorate
+from cnscd.charts.meta import ChartMeta
+
+from . import BASE_WIDTH, ExportError, restyle
 from .engine import DEAD_PROXY, PLOTLYJS, Engine, browser_path, engine, prewarm, use_engine  # noqa: F401
 
 # name -> (layout width, layout height, scale): layouts stay slide-shaped so the chart looks
@@ -30,14 +32,13 @@ def _preset(preset: str) -> tuple[int, int, float]:
     return PRESETS[preset]
 
 
-def to_image(fig: go.Figure, meta: ChartMeta, fmt: str = "png", preset: str = "slide_1080",
-             decorated: bool = False) -> bytes:
+def to_image(fig: go.Figure, meta: ChartMeta, fmt: str = "png", preset: str = "slide_1080") -> bytes:
     """The chart as png|svg|pdf bytes at `preset` size (vector formats use the layout size)."""
     if fmt not in FORMATS:
         raise ExportError(f"Định dạng không hỗ trợ {fmt!r} (png, svg, pdf) / "
                           f"unsupported format {fmt!r} (png, svg, pdf)")
     width, height, scale = _preset(preset)
-    out = fig if decorated else decorate(fig, meta, width=width)
+    out = restyle(fig, width=width)
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
     return engine().render(out, opts)
 

@@ -13,7 +13,9 @@ from typing import Callable, Union
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import ChartMeta, images, report, slides, tables
+from cnscd.charts.meta import ChartMeta
+
+from . import images, report, slides, tables
 
 FigSource = Union[go.Figure, Callable[[], go.Figure]]
 

@@ -7,17 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import ChartMeta
+from cnscd.charts.meta import ChartMeta
+from cnscd.fmt import number
 
 MAX_ROWS = 40
 MAX_CELL = 28
-
-
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 def cell(value: object, lang: str) -> str:

@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from . import ChartMeta, ExportError, images, notes
+from cnscd.charts.meta import ChartMeta
+
+from . import ExportError, images, notes
 from .slides import _check, sources_of
 
 FONT_DIRS = (Path(__file__).resolve().parents[2] / "fonts", Path("/usr/share/fonts/truetype/noto"))
@@ -108,7 +110,7 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     for fig, meta in charts:
         pdf.add_page()
         png = images.to_image(fig, meta, "png", "print")
-        # the decorated picture carries title, unit, period, boundary, source and warnings
+        # the finished chart carries title, unit, period, boundary, source and warnings
         ratio = images.PRESETS["print"][1] / images.PRESETS["print"][0]
         height = min(pdf.epw * ratio, pdf.eph)   # fit the page above the page-number footer
         width = height / ratio

@@ -8,7 +8,8 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
-from . import ChartMeta
+from cnscd.charts.base import finish
+from cnscd.charts.meta import ChartMeta
 
 TITLE = "Tổ công nghệ số cộng đồng theo tỉnh"
 
@@ -47,9 +48,9 @@ def bar_chart(meta: ChartMeta) -> go.Figure:
     frame = meta.data
     fig = go.Figure(go.Bar(x=frame["province_name"].to_list(), y=frame["teams_total"].to_list(),
                            marker_color="#1f77b4", name=meta.label("teams_total")))
-    fig.update_layout(template="plotly_white", xaxis_title=meta.label("province_name"),
-                      yaxis_title=meta.label("teams_total"), yaxis_tickformat=",.0f")
-    return fig
+    fig.update_layout(xaxis_title=meta.label("province_name"), yaxis_title=meta.label("teams_total"),
+                      yaxis_tickformat=",.0f")
+    return finish(fig, meta)
 
 
 def _square(lon: float, lat: float, size: float = 0.6) -> list:
@@ -68,11 +69,11 @@ def map_chart(meta: ChartMeta) -> go.Figure:
                                   locations=codes, z=[98.5, 87.25, 60.0], featureidkey="id",
                                   colorscale="Blues", colorbar_title="%"))
     fig.update_geos(fitbounds="locations", visible=False)
-    return fig
+    return finish(fig, meta)
 
 
 def tile_map_chart(meta: ChartMeta) -> go.Figure:
-    """The same squares on a MapLibre `map` subplot (decorate() must drop any tile style)."""
+    """The same squares on a MapLibre `map` subplot (restyle() must drop any tile style)."""
     fig = map_chart(meta)
     trace = fig.data[0]
     out = go.Figure(go.Choroplethmap(geojson=trace.geojson, locations=trace.locations, z=trace.z,

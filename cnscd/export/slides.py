@@ -15,7 +15,9 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
-from . import ChartMeta, ExportError, images, notes
+from cnscd.charts.meta import ChartMeta
+
+from . import ExportError, images, notes
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)   # 13.333 × 7.5 in, 16:9
 TEXT_FONT = "Arial"
@@ -84,7 +86,7 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     for fig, meta in charts:
         slide = deck.slides.add_slide(blank)
         png = images.to_image(fig, meta, "png", "slide_1080")
-        # the decorated picture already carries title, subtitle, source and warnings
+        # the finished chart already carries title, subtitle, source and warnings
         slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_W, height=SLIDE_H)
         slide.notes_slide.notes_text_frame.text = notes.summary(meta) + "\n\n" + notes.text_table(meta)
 

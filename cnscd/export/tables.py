@@ -12,7 +12,9 @@ import io
 
 import xlsxwriter
 
-from . import ChartMeta, ExportError
+from cnscd.charts.meta import ChartMeta
+
+from . import ExportError
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 import queries
-from cnscd import warehouse
+from cnscd import statedir, warehouse
 from cnscd.ingest.plan import KEY, Plan, compare, conflict_key, expand_scope, prepare
 from cnscd.ingest.problems import short
 
@@ -33,8 +33,11 @@ class BatchError(RuntimeError):
 
 
 def imports_dir() -> Path:
-    """CNSCD_IMPORTS_DIR, else `imports/` beside the warehouse (data/imports for the live one)."""
-    return Path(os.environ.get("CNSCD_IMPORTS_DIR", warehouse.path().parent / "imports"))
+    """CNSCD_IMPORTS_DIR, else `imports/` beside the warehouse (the state directory's for the live one)."""
+    if os.environ.get("CNSCD_IMPORTS_DIR"):
+        return Path(os.environ["CNSCD_IMPORTS_DIR"])
+    beside = warehouse.path().parent
+    return statedir.part("imports") if beside == statedir.path() else beside / "imports"
 
 
 def new_batch_id(sha256: str, now: dt.datetime | None = None) -> str:
@@ -62,22 +65,6 @@ def _write_manifest(m: dict) -> None:
     os.replace(tmp, p)
 
 
-def _q(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
-    """Run queries/<name>.sql on `con` itself, not on a cursor: a cursor is a separate connection
-    with its own transaction, and every write of a batch must sit in the caller's one transaction."""
-    sql, declared = queries.load(name)
-    if frozenset(params) != declared:
-        raise queries.QueryError(name, params, f"expected params {sorted(declared)}")
-    rel = con.sql(sql, params=params)
-    return rel.pl() if rel is not None else pl.DataFrame()
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    cols = con.table(table).columns
-    frame = frame.with_columns([pl.lit(None).alias(c) for c in cols if c not in frame.columns]).select(cols)
-    con.from_arrow(frame.to_arrow()).insert_into(table)
-
-
 def _rows(frame: pl.DataFrame, batch_id: str, value_col: str) -> pl.DataFrame:
     from cnscd.ingest.normalize import granularity
 
@@ -101,7 +88,7 @@ def _source(m: dict) -> pl.DataFrame:
 def _apply(con, plan: Plan, manifest: dict, batch_dir: Path | None) -> tuple[int, int]:
     """Write the plan's rows into `con` (already inside a transaction). Returns row counts."""
     batch_id = manifest["batch_id"]
-    dup = _q(con, "ingest_batch_by_sha", sha256=manifest["file_sha256"])
+    dup = queries.write(con, "ingest_batch_by_sha", sha256=manifest["file_sha256"])
     if dup.height and batch_dir is not None:   # a second click, or another session, got there first
         raise BatchError(f"Tệp này đã được nhập (lô {dup['batch_id'][0]}). / This file was already imported (batch {dup['batch_id'][0]}).")
     compare(plan, con)   # the warehouse may have changed since the dry run
@@ -119,19 +106,18 @@ def _apply(con, plan: Plan, manifest: dict, batch_dir: Path | None) -> tuple[int
     tgt = plan.targets.join(skip.filter(pl.col("kind") == "target").select(KEY), on=KEY, how="anti")
     if replace.height:
         keys = replace.select("kind", *KEY)
-        con.execute("CREATE OR REPLACE TEMP TABLE tmp_ingest_replace (kind TEXT, unit_code TEXT, boundary_version TEXT, "
-                    "indicator_code TEXT, period_start DATE, period_end DATE)")
-        con.from_arrow(keys.to_arrow()).insert_into("tmp_ingest_replace")
-        old = _q(con, "ingest_replaced_rows")
+        queries.write(con, "ingest_replace_keys_create")
+        queries.insert(con, "tmp_ingest_replace", keys)
+        old = queries.write(con, "ingest_replaced_rows")
         if batch_dir is not None:
             old.write_parquet(batch_dir / "replaced.parquet")
-        _q(con, "ingest_delete_replaced")
-        _q(con, "ingest_delete_replaced_targets")
-        con.execute("DROP TABLE tmp_ingest_replace")
-    _insert(con, "core_source", _source(manifest))
-    _insert(con, "core_observation", _rows(obs, batch_id, "value"))
-    _insert(con, "core_target", _rows(tgt, batch_id, "target_value"))
-    _insert(con, "core_batch", pl.DataFrame({
+        queries.write(con, "ingest_delete_replaced")
+        queries.write(con, "ingest_delete_replaced_targets")
+        queries.write(con, "ingest_replace_keys_drop")
+    queries.insert(con, "core_source", _source(manifest))
+    queries.insert(con, "core_observation", _rows(obs, batch_id, "value"))
+    queries.insert(con, "core_target", _rows(tgt, batch_id, "target_value"))
+    queries.insert(con, "core_batch", pl.DataFrame({
         "batch_id": [batch_id], "loaded_at": [dt.datetime.fromisoformat(manifest["loaded_at"])],
         "loaded_by": [manifest["loaded_by"]], "file_name": [manifest["file_name"]], "file_sha256": [manifest["file_sha256"]],
         "rows_observation": [obs.height], "rows_target": [tgt.height], "status": ["active"]}))
@@ -177,22 +163,22 @@ def rollback(batch_id: str, user: str, scope: list[str] | None = None, now: dt.d
     manifest = read_manifest(batch_id)
     now = now or dt.datetime.now().replace(microsecond=0)
     with warehouse.write_transaction() as con:
-        found = con.execute("SELECT status FROM core_batch WHERE batch_id = ?", [batch_id]).fetchall()
-        status = found[0] if found else None
-        if status is None or status[0] != "active":
+        found = queries.write(con, "ingest_batch_status", batch_id=batch_id)
+        status = found["status"][0] if found.height else None
+        if status != "active":
             raise BatchError(f"Lô {batch_id} không ở trạng thái đang dùng / batch {batch_id} is not active "
-                             f"({status[0] if status else 'not in the warehouse'}).")
+                             f"({status or 'not in the warehouse'}).")
         allowed = expand_scope(con, scope)
         if allowed is not None:
-            touched = _q(con, "ingest_batch_scope", batch_id=batch_id)
+            touched = queries.write(con, "ingest_batch_scope", batch_id=batch_id)
             outside = [f"{v}:{p}" for v, p in touched.iter_rows() if (v, p) not in allowed]
             if outside:
                 raise BatchError(f"Bạn không có quyền huỷ lô này (tỉnh {', '.join(outside)}). / "
                                  f"You may not roll back this batch (provinces {', '.join(outside)}).")
-        _q(con, "ingest_delete_batch", batch_id=batch_id)
-        _q(con, "ingest_delete_batch_targets", batch_id=batch_id)
+        queries.write(con, "ingest_delete_batch", batch_id=batch_id)
+        queries.write(con, "ingest_delete_batch_targets", batch_id=batch_id)
         _restore_replaced(con, imports_dir() / batch_id / "replaced.parquet")
-        _q(con, "ingest_mark_rolled_back", batch_id=batch_id, at=now, by=user)
+        queries.write(con, "ingest_mark_rolled_back", batch_id=batch_id, at=now, by=user)
     manifest.update(status="rolled_back", rolled_back_at=now.isoformat(), rolled_back_by=user)
     _write_manifest(manifest)
     return manifest
@@ -202,15 +188,15 @@ def _restore_replaced(con, path: Path) -> None:
     if not path.is_file():
         return
     old = pl.read_parquet(path)
-    known = {r[0] for r in con.execute("SELECT source_id FROM core_source").fetchall()}
+    known = set(queries.write(con, "ingest_source_ids")["source_id"].to_list())
     old = old.filter(pl.col("source_id").is_in(list(known)))
     obs = old.filter(pl.col("kind") == "observation").drop("kind")
     tgt = old.filter(pl.col("kind") == "target").drop("kind", "granularity").rename({"value": "target_value"})
-    for table, frame in (("core_observation", obs), ("core_target", tgt)):
+    for kind, table, frame in (("observation", "core_observation", obs), ("target", "core_target", tgt)):
         if frame.height:
-            present = con.table(table).select(*KEY, "source_id").pl()
+            present = queries.write(con, "ingest_stored_keys", kind=kind)
             frame = frame.join(present, on=[*KEY, "source_id"], how="anti")
-            _insert(con, table, frame)
+            queries.insert(con, table, frame)
 
 
 def manifests() -> list[dict]:
@@ -262,8 +248,8 @@ def replay_batches(con: duckdb.DuckDBPyConnection, log=print) -> list[str]:
 
 
 def _history_row(con, m: dict) -> None:
-    _insert(con, "core_source", _source(m))
-    _insert(con, "core_batch", pl.DataFrame({
+    queries.insert(con, "core_source", _source(m))
+    queries.insert(con, "core_batch", pl.DataFrame({
         "batch_id": [m["batch_id"]], "loaded_at": [dt.datetime.fromisoformat(m["loaded_at"])], "loaded_by": [m["loaded_by"]],
         "file_name": [m["file_name"]], "file_sha256": [m["file_sha256"]], "rows_observation": [m.get("rows_observation") or 0],
         "rows_target": [m.get("rows_target") or 0], "status": ["rolled_back"],

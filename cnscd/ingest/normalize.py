@@ -7,13 +7,14 @@ accepting English ones ('6,800'). Periods are returned as (start, end) dates.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
 import unicodedata
 
 from unidecode import unidecode
+
+from cnscd.months import end as month_end, index as month_index
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -87,10 +88,6 @@ def parse_number(value, percent_format: bool = False) -> float | None:
 
 # ---- periods -------------------------------------------------------------------------------
 
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _year(text: str) -> int:
     y = int(text)
     if not 2000 <= y <= 2100:
@@ -161,7 +158,7 @@ def granularity(start: dt.date, end: dt.date) -> str:
     if start == end:
         return "date"
     if start.day == 1 and end == month_end(end.year, end.month):
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        months = month_index(end, start) + 1
         if months == 1:
             return "month"
         if months == 3 and start.month % 3 == 1:

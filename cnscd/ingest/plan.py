@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 import queries
+from cnscd import fmt
 from cnscd.ingest import guard, read
 from cnscd.ingest.extract import Context, extract
 from cnscd.ingest.problems import CONFLICT, ERROR, INFO, Problem, short
@@ -90,7 +91,7 @@ def prepare(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, *, scop
         n_rows = sum(len(s.rows) for s in sheets)
         if n_rows > limits.max_rows:
             raise guard.Refused(Problem(ERROR, "too_many_rows", file=file_name,
-                                        detail={"limit": f"{limits.max_rows:,}".replace(",", ".")}))
+                                        detail={"limit": fmt.neutral(limits.max_rows)}))
     except guard.Refused as exc:
         plan.problems = [exc.problem]
         return plan

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from cnscd.fmt import neutral as _fmt
 from cnscd.ingest.normalize import NotANumber, key, parse_number
 from cnscd.ingest.problems import ERROR, Problem, short
 from cnscd.ingest.read import col_letter
 from cnscd.ingest.resolve import Unit
 from cnscd.ingest.rows import Context, Extracted, _col_label, _first, _get, _Row
-
-def _fmt(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".").replace(",", " ")
 
 
 def _check_value(meta: dict, v: float, is_target: bool) -> tuple[str, dict] | None:

@@ -1,5 +1,5 @@
-"""Frame helpers the page views share: boundary version by date, targets covering a period,
-population by nearest year. Pure Polars; `query(name, **params)` is passed in (cached in the app,
+"""Frame helpers the page views share: boundary version by date, and the joins that attach the target
+in force and the population of a period (the rules themselves are the out_* views in queries/schema.sql). Pure Polars; `query(name, **params)` is passed in (cached in the app,
 direct in tests), so nothing here needs Streamlit."""
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ Query = Callable[..., pl.DataFrame]
 
 
 def version_at(query: Query, day: dt.date) -> str:
+    """The boundary version in force on `day`: legacy to 30/6/2025, 2025 from 1/7/2025 (the validity
+    dates of core_boundary_version); ValueError for a day no version covers."""
     for row in query("boundary_versions").to_dicts():
         lo, hi = row["valid_from_date"], row["valid_to_date"]
         if (lo is None or lo <= day) and (hi is None or day <= hi):
@@ -30,36 +32,26 @@ def break_date(query: Query) -> dt.date | None:
     return bv["valid_from_date"][0] if bv.height else None
 
 
-def with_targets(frame: pl.DataFrame, targets: pl.DataFrame, indicator: str) -> pl.DataFrame:
-    """Add target_value: the target of the same unit/version/indicator whose period covers period_end
-    (the earliest-ending such target: the one the unit is working towards)."""
-    tg = (targets.filter(pl.col("indicator_code") == indicator)
-          .select("unit_code", "boundary_version", pl.col("period_start").alias("t_start"),
-                  pl.col("period_end").alias("t_end"), "target_value", pl.col("is_demo").alias("target_is_demo")))
-    if tg.height == 0:
-        return frame.with_columns(target_value=pl.lit(None, pl.Float64), target_end=pl.lit(None, pl.Date),
-                                  target_is_demo=pl.lit(None, pl.Boolean))
-    keys = frame.select("unit_code", "boundary_version", "period_end").unique()
-    matched = (keys.join(tg, on=["unit_code", "boundary_version"])
-               .filter((pl.col("t_start") <= pl.col("period_end")) & (pl.col("period_end") <= pl.col("t_end")))
-               .sort("t_end").group_by("unit_code", "boundary_version", "period_end", maintain_order=True)
-               .first().select("unit_code", "boundary_version", "period_end", "target_value",
-                               pl.col("t_end").alias("target_end"), "target_is_demo"))
-    return frame.join(matched, on=["unit_code", "boundary_version", "period_end"], how="left")
+def with_targets(frame: pl.DataFrame, in_force: pl.DataFrame, indicator: str) -> pl.DataFrame:
+    """Add target_value, target_end, target_is_demo: the target in force at each row's period_end, as
+    `targets_in_force` (out_target_in_force) picked it. The rule lives in that view only; this is a join."""
+    tg = (in_force.filter(pl.col("indicator_code") == indicator)
+          .select("unit_code", "boundary_version", "period_end", "target_value",
+                  pl.col("target_period_end").alias("target_end"), pl.col("is_demo").alias("target_is_demo")))
+    return frame.join(tg, on=["unit_code", "boundary_version", "period_end"], how="left")
 
 
 def with_population(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
-    """Add population: the unit's figure for the latest year <= the period's year (else its earliest)."""
-    pop = population.select("unit_code", "boundary_version", "year", "population", "is_estimate").sort("year")
-    f = frame.with_columns(year=pl.col("period_end").dt.year().cast(pl.Int64)).sort("year")
-    pop = pop.with_columns(pl.col("year").cast(pl.Int64))
-    back = f.join_asof(pop, on="year", by=["unit_code", "boundary_version"], strategy="backward", check_sortedness=False)
-    fwd = f.join_asof(pop.rename({"population": "pop_f", "is_estimate": "est_f"}), on="year",
-                      by=["unit_code", "boundary_version"], strategy="forward", check_sortedness=False).select("pop_f", "est_f")
-    out = pl.concat([back, fwd], how="horizontal")
-    return out.with_columns(population=pl.coalesce("population", "pop_f"),
-                            population_is_estimate=pl.coalesce("is_estimate", "est_f")).drop(
-        "pop_f", "est_f", "is_estimate", "year")
+    """Add population and population_is_estimate: the figure `unit_population` (out_population) says is
+    used for the period's year (the nearest year, the later one on a tie). The rule lives in that view."""
+    pop = population.select("unit_code", "boundary_version", "from_year", "to_year", "population",
+                            pl.col("is_estimate").alias("population_is_estimate"))
+    keys = frame.select("unit_code", "boundary_version", "period_end").unique().with_columns(
+        _year=pl.col("period_end").dt.year().cast(pl.Int64))
+    hit = (keys.join(pop, on=["unit_code", "boundary_version"])
+           .filter((pl.col("from_year") <= pl.col("_year")) & (pl.col("_year") <= pl.col("to_year")))
+           .select("unit_code", "boundary_version", "period_end", "population", "population_is_estimate"))
+    return frame.join(hit, on=["unit_code", "boundary_version", "period_end"], how="left")
 
 
 def rank_within(frame: pl.DataFrame, column: str, higher_is_better: bool) -> pl.DataFrame:

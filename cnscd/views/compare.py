@@ -9,7 +9,7 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd.views.common import Query, rank_within, today_version, with_population, with_targets
+from cnscd.views.common import Query, break_date, rank_within, today_version, with_population, with_targets
 
 MEASURES = ("abs", "per1000", "index", "pct_target")
 MODES = ("reported", "today")
@@ -22,10 +22,14 @@ def measures_for(aggregation: str, has_targets: bool) -> list[str]:
 
 def crosswalk_targets(query: Query, indicator: str, aggregation: str) -> pl.DataFrame:
     """Targets in today's provinces: today's own, plus older-version targets summed through the crosswalk
-    for counts, only where every predecessor has one (ratios cannot be summed, so they are left out)."""
+    for counts, only where every predecessor has one (ratios cannot be summed, so they are left out);
+    the nation keeps its older targets (without them its % of target vanished before July 2025)."""
     tg = query("unit_targets").filter(pl.col("indicator_code") == indicator)
     today = today_version(query)
-    own = tg.filter(pl.col("boundary_version") == today)
+    # the nation is one unit across versions: its older targets hold as they are (counts and rates)
+    own = pl.concat([tg.filter(pl.col("boundary_version") == today),
+                     tg.filter((pl.col("boundary_version") != today) & (pl.col("unit_code") == "VN"))
+                     .with_columns(boundary_version=pl.lit(today))], how="vertical")
     if aggregation != "sum":
         return own
     cw = query("province_crosswalk")
@@ -43,6 +47,35 @@ def crosswalk_targets(query: Query, indicator: str, aggregation: str) -> pl.Data
     return pl.concat([own, summed.cast(own.schema)], how="vertical")
 
 
+def today_targets_in_force(query: Query, indicator: str, aggregation: str) -> pl.DataFrame:
+    """The target in force at each month in today's provinces: from 1/7/2025 today's own; before, the
+    predecessors' targets in force that month summed with the crosswalk weights (counts only, and only
+    where every predecessor has one); the nation keeps its older targets (counts and rates)."""
+    tf = query("targets_in_force").filter(pl.col("indicator_code") == indicator)
+    today, start = today_version(query), break_date(query)
+    cols = ["unit_code", "boundary_version", "indicator_code", "period_end", "target_value",
+            "target_period_end", "is_demo"]
+    parts = [tf.filter((pl.col("boundary_version") == today) & (pl.col("period_end") >= start)).select(cols),
+             tf.filter((pl.col("boundary_version") != today) & (pl.col("unit_code") == "VN")
+                       & (pl.col("period_end") < start)).with_columns(boundary_version=pl.lit(today)).select(cols)]
+    if aggregation == "sum":
+        cw = query("province_crosswalk")
+        need = cw.group_by("to_code").agg(n_from=pl.len())
+        old = tf.filter((pl.col("boundary_version") != today) & (pl.col("period_end") < start)).join(
+            cw.select(pl.col("from_version").alias("boundary_version"), pl.col("from_code").alias("unit_code"),
+                      "to_code", "weight"), on=["boundary_version", "unit_code"])
+        summed = (old.group_by("to_code", "period_end")
+                  .agg(target_value=(pl.col("target_value") * pl.col("weight")).sum(), n=pl.len(),
+                       target_period_end=pl.col("target_period_end").min(), is_demo=pl.col("is_demo").any())
+                  .join(need, on="to_code").filter(pl.col("n") == pl.col("n_from"))
+                  .select(pl.col("to_code").alias("unit_code"), pl.lit(today).alias("boundary_version"),
+                          pl.lit(indicator).alias("indicator_code"), "period_end", "target_value",
+                          "target_period_end", "is_demo"))
+        parts.append(summed)
+    schema = parts[0].schema
+    return pl.concat([p.cast(schema) for p in parts], how="vertical")
+
+
 def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base: str) -> dict[str, pl.DataFrame]:
     """series: unit_code, unit_level, short_name, boundary_version, period_end, value, shown, is_demo,
     target_value, target_shown, rank, n_units. targets: the target rows (for lines). seeds: article points."""
@@ -50,7 +83,9 @@ def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base
     s = query("province_series", indicator=indicator, mode=mode)
     targets = (crosswalk_targets(query, indicator, ind["aggregation"]) if mode == "today"
                else query("unit_targets").filter(pl.col("indicator_code") == indicator))
-    s = with_targets(s, targets, indicator)
+    in_force = (today_targets_in_force(query, indicator, ind["aggregation"]) if mode == "today"
+                else query("targets_in_force"))
+    s = with_targets(s, in_force, indicator)
     if measure == "per1000":
         s = with_population(s, query("unit_population"))
         factor = 1000.0 / pl.col("population")
@@ -80,16 +115,18 @@ def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base
 def select(bundle: dict[str, pl.DataFrame], query: Query, codes: list[str], mode: str,
            nation_label: str, old_suffix: str) -> dict[str, pl.DataFrame]:
     """Cut the chosen today's provinces (and the nation) out. In 'reported' mode a chosen province's
-    predecessors are shown before the break, in the same colour, labelled with `old_suffix`."""
+    predecessors are shown before the break, labelled with `old_suffix` (legacy Đồng Tháp 87 and
+    today's Đồng Tháp 82 share a name, never a label). Lines, colours and legend entries are keyed
+    by (boundary version, code); a predecessor takes the colour of the province it is named like."""
     today = today_version(query)
     s = bundle["series"]
     names = query("unit_list").filter(pl.col("boundary_version") == today)
-    name_of = dict(zip(names["unit_code"], names["short_name"]))
-    pairs = [(c, today, name_of.get(c, c), name_of.get(c, c)) for c in codes] + [("VN", None, nation_label, nation_label)]
+    name_of = dict(zip(names["unit_code"], names["display_name"]))
+    pairs = [(c, today, name_of.get(c, c), f"{today}:{c}") for c in codes] + [("VN", None, nation_label, "VN")]
     if mode == "reported":
         cw = query("province_crosswalk").filter(pl.col("to_code").is_in(codes))
-        # a predecessor shares its colour with today's province of the same name, others get their own
-        pairs += [(r["from_code"], r["from_version"], f"{r['from_name']} {old_suffix}", r["from_name"])
+        pairs += [(r["from_code"], r["from_version"], f"{r['from_name']} {old_suffix}",
+                   f"{today}:{r['to_code']}" if r["from_name"] == r["to_name"] else f"{r['from_version']}:{r['from_code']}")
                   for r in cw.iter_rows(named=True)]
     keys = pl.DataFrame(pairs, schema={"unit_code": pl.String, "bv": pl.String, "label": pl.String,
                                        "colour_key": pl.String}, orient="row")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd import fmt
+from cnscd import fmt, months
 from cnscd.i18n import t
 from cnscd.views.common import Query, version_at, with_targets
 
@@ -15,20 +15,13 @@ HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activatio
 SPARK_MONTHS = 12
 
 
-def months_back(day: dt.date, n: int) -> dt.date:
-    """Month end n months before the month ending `day`."""
-    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
-    first_next = dt.date(y + (m == 11), (m + 1) % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
-
-
 def snapshot(query: Query, *, period: str) -> pl.DataFrame:
     """One row per (unit, headline indicator) for the units of the version in force at `period`
     (ISO month end): value, prev, delta, delta_pct, target_value, pct_target, spark (list), is_demo."""
     end = dt.date.fromisoformat(period)
-    prev_end = months_back(end, 1)
+    prev_end = months.back(end, 1)
     version = version_at(query, end)
-    s = query("recent_series", start_date=months_back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
+    s = query("recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
     s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
     units = query("unit_list").select("boundary_version", "unit_code", "unit_level", "short_name")
     s = s.join(units, on=["boundary_version", "unit_code"])
@@ -41,7 +34,7 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
                                                               pl.col("value").alias("prev"))
     out = (now.join(prev, on=["unit_code", "indicator_code"], how="left")
            .join(spark, on=["unit_code", "indicator_code"], how="left"))
-    targets = query("unit_targets")
+    targets = query("targets_in_force")
     parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in HEADLINE]
     out = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) else out
     if "target_value" not in out.columns:
@@ -58,7 +51,7 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
 def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date) -> list[str]:
     """Sentences from the data: the nation's teams, the largest gains, the furthest behind target."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
-    prev_label = fmt.month(months_back(period, 1), lang)
+    prev_label = fmt.month(months.back(period, 1), lang)
     out: list[str] = []
 
     def name(code: str) -> str:
@@ -119,26 +112,26 @@ def unit_options(snap: pl.DataFrame, nation_label: str) -> dict[str, str]:
 def cards(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date, unit: str = "VN") -> list[dict]:
     """One unit's headline cards as plain dicts (label, value, delta text, help, spark, demo)."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
-    prev_label = fmt.month(months_back(period, 1), lang)
+    prev_label = fmt.month(months.back(period, 1), lang)
     out = []
     for r in snap.filter(pl.col("unit_code") == unit).iter_rows(named=True):
         c = cat.get(r["indicator_code"])
         if c is None:
             continue
-        unit = c["unit_of_measure_en"] if lang == "en" else c["unit_of_measure"]
+        uom = c["unit_of_measure_en"] if lang == "en" else c["unit_of_measure"]
         dec = fmt.decimals_for(c["unit_of_measure"])
-        value = fmt.pct(r["value"], lang, dec) if unit == "%" else fmt.number(r["value"], lang, dec)
+        value = fmt.pct(r["value"], lang, dec) if uom == "%" else fmt.number(r["value"], lang, dec)
         delta = None
         if r["delta"] is not None:
             d = (fmt.number(r["delta"], lang, dec, signed=True) + (" đ.%" if lang == "vi" else " pp")
-                 if unit == "%" else f"{fmt.number(r['delta'], lang, dec, signed=True)} "
+                 if uom == "%" else f"{fmt.number(r['delta'], lang, dec, signed=True)} "
                                      f"({fmt.pct(r['delta_pct'], lang, 1, signed=True)})")
             delta = d
         target = (t("of_target", lang, pct=fmt.pct(r["pct_target"], lang)) if r["pct_target"] is not None else None)
         out.append({"code": r["indicator_code"], "label": c["name_en"] if lang == "en" else c["name_vi"],
                     "value": value, "delta": delta, "delta_help": t("change_vs_prev", lang, period=prev_label),
                     "target": target, "spark": r["spark"] or [], "is_demo": bool(r["is_demo"]),
-                    "unit": "" if unit == "%" else unit,
+                    "unit": "" if uom == "%" else uom,
                     "help": " · ".join(x for x in (c["description_en" if lang == "en" else "description_vi"],
                                                    t("demo_tag", lang) if r["is_demo"] else None) if x),
                     "higher_is_better": bool(c["higher_is_better"])})

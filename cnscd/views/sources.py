@@ -44,3 +44,29 @@ def merger_text(crosswalk: pl.DataFrame, limit: int = 40) -> str:
     moved = crosswalk.filter(pl.col("from_name") != pl.col("to_name")).head(limit)
     pairs = ", ".join(f"{r['from_name']} → {r['to_name']}" for r in moved.iter_rows(named=True))
     return f"{crosswalk['from_code'].n_unique()} → {crosswalk['to_code'].n_unique()} · {pairs}"
+
+
+RECORD = {"observation": ("kết quả", "result"), "target": ("mục tiêu", "target")}
+DERIVED = ("suy ra", "derived")
+
+
+def article_figures(query, lang: str = "vi") -> pl.DataFrame:
+    """Every figure and target read from an article, the number as the article words it ("hơn 74.422"
+    via fmt.qualified), a back-calculated target marked "(suy ra / derived)", the % of target the article
+    states, the sentence and the source."""
+    from cnscd import fmt
+
+    f = query("article_figures")
+    en = lang == "en"
+    texts = []
+    for r in f.iter_rows(named=True):
+        uom = r["unit_of_measure_en" if en else "unit_of_measure"] or ""
+        is_pct = "%" in (r["unit_of_measure"] or "")
+        text = fmt.qualified(r["value"], r["value_qualifier"], lang, fmt.decimals_of(r["value"]), is_pct)
+        text = text if is_pct else f"{text} {uom}"
+        if r["target_is_derived"]:
+            text += f" ({DERIVED[en]})"
+        texts.append(text)
+    return f.with_columns(value_text=pl.Series(texts, dtype=pl.String),
+                          record_text=pl.col("record").replace_strict({k: v[en] for k, v in RECORD.items()}),
+                          indicator_name=pl.col("name_en" if en else "name_vi"))

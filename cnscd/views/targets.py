@@ -1,11 +1,13 @@
-"""Targets: each province's progress against its target for one indicator at one month, and the
-achievements reported in articles (computed from the stored figure and target, never typed in)."""
+"""Targets: each province's progress against its target for one indicator at one month, the
+achievements reported in articles (computed from the stored figure and target, never typed in, beside
+the % the article states), and a province's own DTI rank goals against its published ranks."""
 from __future__ import annotations
 
 import datetime as dt
 
 import polars as pl
 
+from cnscd import dti, fmt
 from cnscd.views.common import Query, version_at, with_targets
 
 
@@ -15,8 +17,13 @@ def progress(query: Query, *, indicator: str, period: str, nation_label: str = "
     end = dt.date.fromisoformat(period)
     version = version_at(query, end)
     s = query("province_series", indicator=indicator, mode="reported")
+    ind = query("indicator_catalogue").filter(pl.col("indicator_code") == indicator)
+    if ind.height and not ind["higher_is_better"][0]:
+        # a rank goal is met when rank <= goal: value / target is no "% of target" (39/25 is not 156 %);
+        # such goals are shown by dti_goals instead
+        s = s.head(0)
     s = s.filter((pl.col("period_end") == end) & (pl.col("boundary_version") == version))
-    s = with_targets(s, query("unit_targets"), indicator)
+    s = with_targets(s, query("targets_in_force"), indicator)
     s = s.filter(pl.col("target_value").is_not_null() & (pl.col("target_value") > 0))
     return (s.with_columns(pct=100.0 * pl.col("value") / pl.col("target_value"),
                            label=pl.when(pl.col("unit_level") == "nation").then(pl.lit(nation_label))
@@ -29,9 +36,40 @@ def below(progress_frame: pl.DataFrame, threshold: float) -> pl.DataFrame:
     return progress_frame.filter((pl.col("unit_level") == "province") & (pl.col("pct") < threshold))
 
 
-def achievements(query: Query) -> pl.DataFrame:
-    """Article figures matched with an article target: achieved_pct = value / target × 100."""
+DERIVED = {"vi": "suy ra", "en": "derived"}
+
+
+def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
+    """Article figures matched with an article target: achieved_pct = value / target × 100 (only where
+    higher is better), stated_pct_of_target as the article prints it, and the texts a table shows:
+    value_text as the article words it ("hơn 74.422"), target_text marked "(suy ra / derived)" when the
+    target is back-calculated from the stated %."""
     a = query("article_achievements")
     cat = query("indicator_catalogue").select("indicator_code", "name_vi", "name_en", "unit_of_measure",
                                               "unit_of_measure_en")
-    return a.join(cat, on="indicator_code", how="left").sort("unit_code", "indicator_code")
+    a = a.join(cat, on="indicator_code", how="left").sort("unit_code", "indicator_code")
+    dec = [fmt.decimals_of(v) for v in a["value"]]  # as the article prints it
+    pct = ["%" in (u or "") for u in a["unit_of_measure"]]
+    value_text = [fmt.qualified(v, q, lang, d, p) for v, q, d, p in
+                  zip(a["value"], a["value_qualifier"], dec, pct)]
+    target_text = [(fmt.pct if p else fmt.number)(v, lang, d) + (f" ({DERIVED[lang]})" if derived else "")
+                   for v, derived, d, p in zip(a["target_value"], a["target_is_derived"], dec, pct)]
+    return a.with_columns(value_text=pl.Series(value_text, dtype=pl.String),
+                          target_text=pl.Series(target_text, dtype=pl.String))
+
+
+def dti_goals(query: Query, lang: str = "vi") -> pl.DataFrame:
+    """Every province's own DTI rank goals (targets of dti_rank from an article) against its published
+    ranks, one row per unit and year (cnscd.dti.rank_goals), with the province's name."""
+    goals = query("unit_targets").filter((pl.col("indicator_code") == "dti_rank") & ~pl.col("is_demo"))
+    parts = []
+    for code, version in goals.select("unit_code", "boundary_version").unique().sort("unit_code").iter_rows():
+        g = dti.rank_goals(query, unit_code=code, boundary_version=version, lang=lang)
+        names = query("unit_list").filter((pl.col("unit_code") == code) & (pl.col("boundary_version") == version))
+        name = names["short_name"][0] if names.height else code
+        in_34 = dti.TEXT["in_34"][lang == "en"].format(name=name)
+        parts.append(g.with_columns(goal_unit=pl.lit(name), unit=pl.col("unit").fill_null(
+            pl.when(pl.col("in_other_version")).then(pl.lit(in_34)).otherwise(pl.lit(name)))))
+    # years as text: a table would print the number 2022 as "2.022"
+    return (pl.concat(parts).with_columns(pl.col("year").cast(pl.String), pl.col("goal_year").cast(pl.String))
+            if parts else pl.DataFrame())

@@ -7,47 +7,45 @@ file names ("Muc_tieu"), not our url paths ("muc-tieu"), and sends "Page not fou
 clicks). The project keeps `pages/` and starts the server with `python -m cnscd.serve`, which declares
 st.navigation mode before any session. This test starts its OWN server (not the warmed session one) so
 it sees that first run.
+
+Streamlit 1.67 has no public way to say "st.navigation app" before the first run (no config option; the
+check is `pages/` beside the entry script), so the launcher sets `PagesManager.uses_pages_directory`.
+`test_plain_streamlit_run_still_needs_the_launcher` proves that is still needed: it fails on the day a
+Streamlit upgrade serves the first deep link right with plain `streamlit run app.py`, and then the
+launcher's patch can go.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, ROOT, _free_port, _wait_healthy, query_of, wait_idle
+from tests.browser.conftest import query_of, serve, wait_idle
 
 pytestmark = pytest.mark.browser
 
+PLAIN = [sys.executable, "-m", "streamlit", "run", "app.py", "--browser.gatherUsageStats", "false"]
+
 
 @pytest.fixture
-def fresh_url(warehouse_file, tmp_path):
-    """A new server process (started the way scripts/setup.sh does) no browser has talked to yet."""
-    port = _free_port()
-    env = os.environ | {"CNSCD_WAREHOUSE": str(warehouse_file), "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "cnscd.serve", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
-    with open(tmp_path / "server.log", "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)   # /_stcore/health only: it runs no script, the server stays cold
+def fresh_url(warehouse_file, tmp_path, chromium):
+    """A new server process (started the way scripts/setup.sh does) no browser has talked to yet:
+    `serve` waits on /_stcore/health only, which runs no script, so the server stays cold."""
+    with serve({"CNSCD_WAREHOUSE": str(warehouse_file)}, tmp_path / "server.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
-def test_first_request_deep_link(page, fresh_url):
-    """`page` (tests/browser/conftest.py) aborts and records every request outside localhost."""
-    # Record what the server says on the websocket: a page_not_found message is the bug itself,
-    # whether or not the modal has been drawn yet when we look.
+@pytest.fixture
+def plain_url(warehouse_file, tmp_path, chromium):
+    """The same, started by plain `streamlit run app.py`."""
+    with serve({"CNSCD_WAREHOUSE": str(warehouse_file)}, tmp_path / "server.log", launcher=PLAIN) as url:
+        yield url
+
+
+def _record_messages(page) -> list[str]:
+    """The ForwardMsg kinds the server sends on the websocket: a page_not_found message is the bug
+    itself, whether or not the modal has been drawn yet when we look."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     kinds: list[str] = []
@@ -61,6 +59,12 @@ def test_first_request_deep_link(page, fresh_url):
         kinds.append(msg.WhichOneof("type") or "")
 
     page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    return kinds
+
+
+def test_first_request_deep_link(page, fresh_url):
+    """`page` (tests/browser/conftest.py) aborts and records every request outside localhost."""
+    kinds = _record_messages(page)
     page.goto(f"{fresh_url}/muc-tieu?lang=en&ind=members&period=2026-06")
     wait_idle(page, timeout=90_000)
     assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
@@ -77,3 +81,12 @@ def test_first_request_deep_link(page, fresh_url):
     assert nav.get_by_text("Muc tieu").count() == 0
     assert page.blocked == []
 
+
+def test_plain_streamlit_run_still_needs_the_launcher(page, plain_url):
+    """Without the launcher the first visitor of a deep link gets "Page not found" (Streamlit 1.67)."""
+    kinds = _record_messages(page)
+    page.goto(f"{plain_url}/muc-tieu?lang=en&ind=members&period=2026-06")
+    wait_idle(page, timeout=90_000)
+    assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
+    assert "page_not_found" in kinds, ("plain `streamlit run app.py` now serves the first deep link right: "
+                                       "drop the PagesManager patch in cnscd/serve.py")

@@ -4,6 +4,7 @@ hover and a click still work (the click drills into the commune's province)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cnscd.charts import maps
 
@@ -26,7 +27,7 @@ def test_national_communes_from_static_file(ui, con):
     ui.open("ban-do", period="2026-03", level="child", unit="VN", ind="teams_total")
     layer = maps.layer_for("commune", "2025")
     n = len(layer.feature_codes)
-    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}", timeout=30_000)
+    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}")
     assert len(fetched) == 1, fetched
     url, status, ctype = fetched[0]
     assert status == 200 and "json" in ctype, fetched
@@ -35,11 +36,10 @@ def test_national_communes_from_static_file(ui, con):
 
     # A rerun with a new period: the figure changes, the outlines are not fetched or sent again.
     ui.page.get_by_role("button", name="Chạy").click()
-    ui.page.wait_for_function("() => new URLSearchParams(location.search).get('period') > '2026-03'", timeout=15_000)
-    ui.page.get_by_role("button", name="Dừng").click()
-    ui.wait()
+    ui.page.wait_for_function("() => new URLSearchParams(location.search).get('period') > '2026-03'")
+    ui.rerun(ui.page.get_by_role("button", name="Dừng").click)
     assert ui.query()["period"] > "2026-03"
-    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}", timeout=30_000)
+    ui.page.wait_for_function(f"() => ({N_COMMUNES_JS})() === {n}")
     assert len(fetched) == 1, fetched
     assert len(specs) >= 2 and max(specs) < 600_000, specs
 
@@ -59,15 +59,12 @@ def test_national_communes_from_static_file(ui, con):
     }""")
     assert hit, "no commune found under its own centre"
     ui.page.mouse.move(hit["x"], hit["y"])
-    ui.page.wait_for_timeout(500)
-    assert "Thứ hạng" in (ui.page.locator(".hoverlayer").text_content() or "")
+    expect(ui.page.locator(".hoverlayer")).to_contain_text("Thứ hạng")
     code = layer.feature_codes[int(hit["loc"])]
     province = con.execute("select province_code from core_unit where boundary_version = '2025' and unit_code = ?",
                            [code]).fetchone()[0]
-    ui.page.mouse.click(hit["x"], hit["y"])
-    ui.page.wait_for_timeout(800)
-    ui.wait()
-    assert ui.query().get("unit") == province, (code, province, ui.query())
-    assert ui.page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path').count() == \
-        len(maps.layer_for("commune", "2025", province).feature_codes)
+    ui.rerun(lambda: ui.page.mouse.click(hit["x"], hit["y"]))
+    assert ui.query().get("unit") == f"2025:{province}", (code, province, ui.query())
+    expect(ui.page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path')).to_have_count(
+        len(maps.layer_for("commune", "2025", province).feature_codes))
     assert ui.page.blocked == []

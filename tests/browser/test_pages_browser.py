@@ -25,8 +25,7 @@ def pick(ui, label: str, option: str) -> None:
     """Choose `option` in the selectbox labelled `label`, then wait for the rerun."""
     box = ui.page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
     box.click()
-    ui.page.get_by_role("option", name=option, exact=True).click()
-    ui.wait()
+    ui.rerun(ui.page.get_by_role("option", name=option, exact=True).click)
 
 
 def test_every_page_opens_with_its_charts(ui):
@@ -45,8 +44,7 @@ def test_copied_link_reopens_the_same_view(ui):
     ui.open("so-sanh-tinh")
     pick(ui, "Chỉ tiêu", "Thành viên Tổ CNSCĐ")
     pick(ui, "Thước đo", "Trên 1.000 dân")
-    ui.page.get_by_text("Theo 34 tỉnh hiện nay", exact=True).click()
-    ui.wait()
+    ui.rerun(ui.page.get_by_text("Theo 34 tỉnh hiện nay", exact=True).click)
     copied = ui.page.url
     before = ui.query()
     assert before["ind"] == "members" and before["measure"] == "per1000" and before["mode"] == "today"
@@ -66,21 +64,18 @@ def test_copied_link_reopens_the_same_view(ui):
 
 def test_view_parameters_survive_navigation(ui):
     ui.open("so-sanh-tinh", ind="members", mode="today")
-    ui.page.locator('[data-testid="stSidebarNav"]').get_by_text("Mục tiêu", exact=True).click()
-    ui.wait()
+    ui.rerun(ui.page.locator('[data-testid="stSidebarNav"]').get_by_text("Mục tiêu", exact=True).click)
     assert title(ui) == "Mục tiêu"
     q = ui.query()
     assert q.get("ind") == "members" and q.get("mode") == "today" and q.get("lang") == "vi"
-    ui.page.locator('[data-testid="stSidebarNav"]').get_by_text("So sánh tỉnh", exact=True).click()
-    ui.wait()
+    ui.rerun(ui.page.locator('[data-testid="stSidebarNav"]').get_by_text("So sánh tỉnh", exact=True).click)
     assert ui.query().get("ind") == "members"
     assert "Thành viên Tổ CNSCĐ" in ui.page.locator(".js-plotly-plot .gtitle").first.text_content()
 
 
 def test_language_switch(ui):
     ui.open("muc-tieu")
-    ui.page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
-    ui.wait()
+    ui.rerun(ui.page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click)
     no_exception(ui)
     assert title(ui) == "Targets" and ui.query()["lang"] == "en"
     nav = ui.page.locator('[data-testid="stSidebarNav"]').inner_text()
