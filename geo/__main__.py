@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 import geopandas as gpd
 
-from geo import layers, store
+from geo import fit, layers, store
 
 
 def build(offline: bool, out_dir: Path = layers.GEO_DIR / "layers") -> None:
@@ -22,17 +23,24 @@ def build(offline: bool, out_dir: Path = layers.GEO_DIR / "layers") -> None:
                             "moved from Sóc Trăng to Bà Rịa–Vũng Tàu; Paracel Islands added to Đà Nẵng, Spratly "
                             f"Islands to Khánh Hòa (geo/source.py). Fetched {prov['date']}.",
                             {"url_or_package": f"{prov['package']} (tarball sha256 {prov['tarball_sha256']})"})
-    built = build_layers(gpd.read_parquet(ne_path))
+    started = time.monotonic()
+    info: dict = {}
+    built = build_layers(gpd.read_parquet(ne_path), info=info)
+    summary = fit.summary(built, info)
+    print(summary)
     for (level, version) in LAYERS:
         path = layers.layer_path(level, version, out_dir)
         store.atomic_parquet(built[level, version], path)
-        title, desc = store.describe(level, version, len(built[level, version]), TOLERANCES[level])
+        title, desc = store.describe(level, version, len(built[level, version]), TOLERANCES[level],
+                                     "" if level == "province" else summary.replace("\n", "; "))
         extra = {} if level == "province" else {
             "licence": "Public domain (Natural Earth outlines); MIT (vietnamadminunits centre points and names)",
             "url_or_package": store.NE_PROVENANCE["url_or_package"] + "; pypi:vietnamadminunits"}
         store.write_sidecar(path, title, desc, extra)
-        print(f"{path.relative_to(layers.GEO_DIR.parent)}: {len(built[level, version])} units, "
+        shown = path.relative_to(layers.GEO_DIR.parent) if path.is_relative_to(layers.GEO_DIR.parent) else path
+        print(f"{shown}: {len(built[level, version])} units, "
               f"{path.stat().st_size / 1e3:.0f} kB")
+    print(f"built in {time.monotonic() - started:.0f} s")
 
 
 def export(level: str, version: str, out: Path) -> None:

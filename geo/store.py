@@ -43,7 +43,7 @@ def write_sidecar(path: Path, title: str, description: str, extra: dict | None =
     side.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def describe(level: str, version: str, n: int, tolerance: float) -> tuple[str, str]:
+def describe(level: str, version: str, n: int, tolerance: float, fit: str = "") -> tuple[str, str]:
     """Title and description for a built layer's sidecar."""
     names = {"province": "provinces", "district": "districts", "commune": "communes"}
     title = f"Viet Nam {names[level]} ({version} boundaries), simplified"
@@ -53,8 +53,12 @@ def describe(level: str, version: str, n: int, tolerance: float) -> tuple[str, s
         if version == "2025":
             how += "; dissolved along the 63 -> 34 mapping (geo/provinces_63_to_34.csv)"
     else:
-        how = ("APPROXIMATE (is_approximate = true, 'ranh giới gần đúng'): Voronoi cells around commune centre "
-               "points clipped to their province" + ("; districts are dissolved commune cells" if level == "district" else "")
-               + "; " + UNITS_PROVENANCE)
+        how = ("APPROXIMATE (is_approximate = true, 'ranh giới gần đúng'): legacy communes grown on a pixel grid "
+               "from their geocoded extents (vietnamadminunits wardBounds; implausible ones dropped, the Voronoi cell "
+               "of the centre point used instead), inside their province; 2025 communes are the unions of their "
+               "legacy parts along the official crosswalk (divided communes split towards the new communes' "
+               "centres), with weights iterated so each approaches its official area"
+               + ("; districts are dissolved communes" if level == "district" else "")
+               + "; " + UNITS_PROVENANCE + (f". How close: {fit}" if fit else ""))
     return title, (f"{n} features, EPSG:4326, GeoParquet. {how}. Coverage-simplified with tolerance "
                    f"{tolerance} degrees (shared edges kept). Rebuild: python -m geo build.")

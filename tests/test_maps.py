@@ -257,8 +257,47 @@ def test_real_layers_match_warehouse_units(con, level, version, period):
     fig = maps.choropleth(layer, f, classes, meta(), measure_unit="tổ", value_unit="tổ")
     assert sum(len(tr.locations) for tr in fig.data) == len(layer.feature_codes)
     size = len(fig.to_json())
-    # issue 3: the national district map ≤ 1.5 MB; 3,321 communes get the same budget
+    # issue 3: the national district map ≤ 1.5 MB; 3,321 communes get the same budget (their national
+    # outlines are coarsened: charts.maplayer.NATIONAL_TOLERANCE)
     assert size < 1_500_000, size
+
+
+def test_national_commune_outlines_are_coarsened_as_one_coverage():
+    """The national commune map (3,321 units, over its 1.5 MB budget at full detail) draws outlines
+    coarsened together: still one tiling (no gap, no overlap, shared edges identical), every unit
+    kept, close to its committed outline; a province's map keeps the committed outlines."""
+    import shapely
+    from geo import layers
+    from cnscd.charts import maplayer
+
+    raw = np.asarray(layers.layer("commune", "2025").geometry.values)
+    assert shapely.coverage_is_valid(raw)
+    coarse = maplayer.national_outlines(raw, maplayer.NATIONAL_TOLERANCE["commune"])
+    assert len(coarse) == len(raw) and not shapely.is_empty(coarse).any() and shapely.is_valid(coarse).all()
+    assert shapely.coverage_is_valid(coarse)
+    assert shapely.get_num_coordinates(coarse).sum() < 0.5 * shapely.get_num_coordinates(raw).sum()
+    assert abs(shapely.area(coarse).sum() / shapely.area(raw).sum() - 1) < 0.01
+    iou = shapely.area(shapely.intersection(coarse, raw)) / shapely.area(shapely.union(coarse, raw))
+    assert np.median(iou) > 0.8
+    national = maps.layer_for("commune", "2025")
+    assert national.feature_codes == tuple(layers.layer("commune", "2025")["unit_code"])
+    part = layers.layer("commune", "2025", province_code="01")
+    assert maps.layer_for("commune", "2025", "01").geojson == maps.prepare_layer(part, "commune", "2025", "01").geojson
+
+
+def test_national_outlines_of_a_non_coverage_are_simplified_unit_by_unit():
+    """Accepted official outlines beside approximate ones need not share edges: each unit is then
+    simplified alone (coverage simplification of overlapping polygons may give invalid ones)."""
+    import shapely
+
+    from cnscd.charts import maplayer
+
+    wavy = [shapely.Polygon([(x / 10, 0.01 * (x % 2)) for x in range(11)] + [(1, 1), (0, 1)]),
+            shapely.box(0.5, 0.5, 1.5, 1.5)]                      # overlaps the first
+    assert not shapely.coverage_is_valid(np.array(wavy))
+    out = maplayer.national_outlines(wavy, 0.05)
+    assert shapely.is_valid(out).all() and shapely.get_num_coordinates(out[0]) < shapely.get_num_coordinates(wavy[0])
+    assert shapely.equals(out[1], wavy[1])
 
 
 def test_real_drill_into_every_2025_province(con):

@@ -25,6 +25,12 @@ STATIC_MIN_BYTES = 250_000
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"   # Streamlit serves it at app/static/
 STALE_AFTER_S = 86_400                                         # older versions of a layer file kept a day
 STATIC_SUB = "geo"                                             # generated, git-ignored (static/.gitignore)
+# National maps only (no province given): outlines coarsened to this tolerance in degrees (~2 km,
+# about a pixel of a national map: Vietnam's 15° of latitude over ~700 px), shared edges kept
+# (coverage_simplify), on a 1e-3° grid (~110 m), so the 3,321 communes of 2025 fit the 1.5 MB
+# budget (issue 3). A province's map keeps the committed outlines on the 1e-4° grid.
+NATIONAL_TOLERANCE = {"commune": 0.02}
+NATIONAL_DECIMALS = 3
 
 
 @dataclass(frozen=True)
@@ -44,15 +50,16 @@ class MapLayer:
         return [str(i) for i in range(len(self.feature_codes))]
 
 
-def prepare_layer(gdf, level: str, version: str, province: str | None = None) -> MapLayer:
-    """GeoJSON for a GeoDataFrame (EPSG:4326), coordinates rounded, properties kept minimal."""
+def prepare_layer(gdf, level: str, version: str, province: str | None = None,
+                  decimals: int = COORD_DECIMALS) -> MapLayer:
+    """GeoJSON for a GeoDataFrame (EPSG:4326), coordinates rounded to `decimals`, properties kept minimal."""
     import shapely
 
     raw = np.asarray(gdf.geometry.values)
     # Snap to the grid with shapely (not a bare rounding): it drops the slivers that collapse
     # to zero area, which d3-geo could not orient and would fill as the whole globe. A unit too
     # small for the grid keeps its exact outline.
-    geoms = shapely.set_precision(raw, 10.0 ** -COORD_DECIMALS)
+    geoms = shapely.set_precision(raw, 10.0 ** -decimals)
     geoms = np.where(shapely.is_empty(geoms), raw, geoms)
     # plotly.js draws with d3-geo, which reads a counter-clockwise ring (the GeoJSON RFC's order)
     # as "the whole globe but this": exterior rings must run clockwise for it.
@@ -70,7 +77,24 @@ def layer_for(level: str, version: str, province: str | None = None) -> MapLayer
     """The prepared layer from the geo package, once per process (layers are committed files)."""
     from geo import layers
 
-    return prepare_layer(layers.layer(level, version, province_code=province), level, version, province)
+    gdf = layers.layer(level, version, province_code=province)
+    if province is None and level in NATIONAL_TOLERANCE:
+        gdf["geometry"] = national_outlines(gdf.geometry.values, NATIONAL_TOLERANCE[level])
+        return prepare_layer(gdf, level, version, province, NATIONAL_DECIMALS)
+    return prepare_layer(gdf, level, version, province)
+
+
+def national_outlines(geoms, tolerance: float) -> np.ndarray:
+    """Outlines coarsened for a national map. A valid coverage (the committed layers: no gaps, no
+    overlaps, shared edges vertex for vertex) is simplified as a whole, so neighbours keep one
+    common edge and the tiling stays exact; anything else (e.g. accepted official outlines beside
+    approximate ones) is simplified unit by unit, topology of each kept."""
+    import shapely
+
+    geoms = np.asarray(geoms)
+    if shapely.coverage_is_valid(geoms):
+        return shapely.coverage_simplify(geoms, tolerance)
+    return shapely.simplify(geoms, tolerance, preserve_topology=True)
 
 
 def island_labels(version: str, province: str | None, lang: str) -> list[tuple[str, float, float]]:

@@ -1,0 +1,147 @@
+"""Approximate outlines respect what is known (issue 13): geocoded extents of legacy communes,
+official areas of 2025 communes, the crosswalk; exact tiling; the pieces of the method.
+
+Figures are measured on the committed layers (what the app draws) against the registry data,
+recomputed here, not read from the build's printout.
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import polars as pl
+import pytest
+import shapely
+
+from data.units import load_crosswalk
+from geo import extents, fit, layers, outlines, raster
+
+# Before this work (Voronoi cells around centre points): IoU median 0.54, p10 0.20; inside p10
+# 0.45; 2025 areas within ±10 % 28.9 %, within ±25 % 61.8 %. Floors below are what the grown
+# outlines reach, a little under the measured figure so a rebuild's noise does not fail them.
+# Measured after (geo/README.md): IoU median 0.63, p10 0.37; inside p10 0.74; areas 86.5 % / 92.9 %.
+FLOORS = {"iou_median": 0.60, "iou_p10": 0.34, "inside_p10": 0.70, "area_10": 0.84, "area_25": 0.90}
+
+
+@pytest.fixture(scope="module")
+def legacy_fit():
+    com = gpd.read_parquet(layers.layer_path("commune", "legacy"))
+    used = com[com["outline_basis"] == "extent"]
+    boxes, _ = extents.raw_extents()
+    return fit.extent_fit(dict(zip(used["unit_code"], used.geometry)), {c: boxes[c] for c in used["unit_code"]}), com
+
+
+@pytest.fixture(scope="module")
+def area_fit():
+    new = layers.layer("commune", "2025")
+    return fit.area_fit(dict(zip(new["unit_code"], new.geometry)), fit.official_areas())
+
+
+def test_extents_are_used_for_most_communes(legacy_fit):
+    figures, com = legacy_fit
+    assert set(com["outline_basis"]) == {"extent", "centre"}
+    assert figures["n"] >= 9500            # of 10,035: the rest were dropped as implausible
+
+
+def test_legacy_communes_follow_their_extents(legacy_fit):
+    figures, _ = legacy_fit
+    assert figures["iou_median"] >= FLOORS["iou_median"] > 0.54
+    assert figures["iou_p10"] >= FLOORS["iou_p10"] > 0.20
+    assert figures["inside_p10"] >= FLOORS["inside_p10"] > 0.45
+
+
+def test_2025_communes_approach_their_official_area(area_fit):
+    assert area_fit["n"] >= 3300
+    assert area_fit["area_10"] >= FLOORS["area_10"]
+    assert area_fit["area_25"] >= FLOORS["area_25"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 goal not reached yet: bbox IoU median >= 0.8, p10 >= 0.6, "
+                                       "inside p10 >= 0.85 (see geo/README.md for the measured figures)")
+def test_issue_goal_for_extents(legacy_fit):
+    figures, _ = legacy_fit
+    assert figures["iou_median"] >= fit.GOALS["iou_median"] and figures["iou_p10"] >= fit.GOALS["iou_p10"]
+    assert figures["inside_p10"] >= fit.GOALS["inside_p10"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 goal not reached yet: within ±10 % for >= 90 %, ±25 % for >= 98 % "
+                                       "(official areas that do not add up to the province's land; see geo/README.md)")
+def test_issue_goal_for_areas(area_fit):
+    assert area_fit["area_10"] >= fit.GOALS["area_10"] and area_fit["area_25"] >= fit.GOALS["area_25"]
+
+
+def test_2025_communes_are_their_legacy_parts():
+    """A legacy commune the crosswalk sends whole to one 2025 commune lies inside it."""
+    old = layers.layer("commune", "legacy").set_index("unit_code").geometry
+    new = layers.layer("commune", "2025").set_index("unit_code").geometry
+    cw = load_crosswalk().filter((pl.col("unit_level") == "commune") & (pl.col("weight") == 1.0))
+    rows = cw.select("from_code", "to_code").rows()
+    outside = shapely.area(shapely.difference(old.reindex([f for f, _ in rows]).values,
+                                              new.reindex([t for _, t in rows]).values))
+    share = outside / shapely.area(old.reindex([f for f, _ in rows]).values)
+    # simplification moves shared edges a little; nothing more
+    assert np.median(share) < 0.01 and np.mean(share < 0.1) > 0.97
+
+
+def test_province_discrepancy_goes_to_few_communes():
+    official = np.array([10.0, 10.0, 10.0, 10.0, np.nan])
+    first = np.array([5.0, 10.0, 12.0, 13.0, 7.0])
+    more = outlines.targets(official, first, 52.0)        # 5 km² more land than the figures say
+    assert more.sum() == pytest.approx(52.0)
+    assert list(np.round(more, 6)) == [10, 10, 12, 13, 7]  # the two whose layout is largest take it
+    less = outlines.targets(official, first, 43.0)
+    assert list(np.round(less, 6)) == [6, 10, 10, 10, 7]   # the one whose layout is smallest gives it
+    assert list(outlines.targets(official, first, 47.0)) == [10, 10, 10, 10, 7]
+
+
+def test_extent_checks_drop_implausible_boxes(monkeypatch):
+    province = {"01": shapely.box(105.0, 21.0, 106.0, 22.0)}
+    boxes = {"a": (105.1, 21.1, 105.2, 21.2), "b": (105.3, 21.3, 105.3001, 21.3001),
+             "c": (104.5, 20.5, 104.6, 20.6), "d": (105.5, 21.5, 105.6, 21.6), "e": (105.5, 21.5, 105.6, 21.6),
+             "f": (105.7, 21.7, 105.72, 21.72)}
+    monkeypatch.setattr(extents, "raw_extents", lambda: (boxes, {}))
+    pts = {"a": (105.15, 21.15), "b": (105.3, 21.3), "c": (104.55, 20.55), "d": (105.55, 21.55),
+           "e": (105.55, 21.55), "f": (105.1, 21.1), "g": (105.9, 21.9)}
+    frame = pl.DataFrame({"unit_code": list(pts), "parent_code": ["001"] * len(pts), "province_code": ["01"] * len(pts),
+                          "lon": [p[0] for p in pts.values()], "lat": [p[1] for p in pts.values()]})
+    ok, dropped = extents.check(frame, province)
+    assert set(ok) == {"a"}
+    assert dropped == {"point": 1, "outside": 1, "shared": 2, "far": 1, "missing": 1}
+
+
+def test_land_mask_and_polygons_tile_the_grid_exactly():
+    poly = shapely.Polygon([(105.0, 21.0), (105.3, 21.05), (105.2, 21.3), (105.05, 21.25)]).difference(
+        shapely.box(105.1, 21.1, 105.15, 21.15))
+    g = raster.Grid.around(poly.bounds, 0.2)
+    mask = raster.land_mask(poly, g)
+    land = (mask * g.row_km2()[:, None]).sum()
+    assert land == pytest.approx(extents.km2([poly])[0], rel=0.01)
+    labels = (np.add.outer(np.arange(g.height) // 7, np.arange(g.width) // 11) % 5).astype(np.int32)
+    polys = raster.polygons(labels, 5, g)
+    assert shapely.coverage_is_valid(np.array(polys, dtype=object))
+    assert shapely.union_all(polys).area == pytest.approx(g.width * g.dx * g.height * g.dy, rel=1e-9)
+
+
+def test_a_province_is_tiled_and_rebuilt_identically():
+    """Grown outlines tile their province, every unit present, the same bytes on a second run."""
+    geom = shapely.Polygon([(0, 0), (0.3, 0), (0.3, 0.2), (0.15, 0.25), (0, 0.2)])
+    boxes = np.array([[0, 0, 0.12, 0.1], [0.1, 0, 0.3, 0.12], [0, 0.08, 0.16, 0.25], [0.14, 0.1, 0.3, 0.22]])
+    pts = np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
+    parts = [["v1"], ["v1"], ["v2", "v3"], ["v3"]]
+    sites = {"v1": (0.1, 0.05), "v2": (0.03, 0.2), "v3": (0.2, 0.18)}
+
+    def run():
+        p = outlines.Province("zz", geom, list("abcd"), boxes, pts, parts, sites)
+        p.prepare()
+        land = float(p.land_km2.sum())
+        (state,), goal = outlines.calibrate([p], {"v1": land * 0.5, "v2": land * 0.2, "v3": land * 0.3}, {})
+        return p.final(*state), goal
+    first, goal = run()
+    again, _ = run()
+    assert [g.wkb for g in first] == [g.wkb for g in again]
+    assert all(not g.is_empty and g.is_valid for g in first)
+    union = shapely.union_all(first)
+    assert union.symmetric_difference(geom).area < 1e-9
+    assert sum(g.area for g in first) == pytest.approx(geom.area, rel=1e-6)   # no overlap beyond snapping
+    v = {"v1": first[0].union(first[1]), "v2": first[2], "v3": first[3].union(first[4])}
+    got = {k: extents.km2([g])[0] for k, g in v.items()}
+    assert all(abs(got[k] / goal[k] - 1) < 0.1 for k in v), (got, goal)
