@@ -78,12 +78,15 @@ def _render(browser, base: str, page_name: str, drawn: int | None = None) -> tup
         page.route("**/*", route)
         paths = page.locator("path.choroplethlocation")
         if drawn is None:
+            # the plain choropleth keeps asking for the CDN file (the network never goes idle): once the
+            # first world_110m request has been aborted it can draw nothing
             with page.expect_event("requestfailed", predicate=lambda req: "world_110m" in req.url):
                 page.goto(f"{base}/{page_name}.html")
+            page.wait_for_load_state("load")
         else:
             page.goto(f"{base}/{page_name}.html")
             expect(paths).to_have_count(drawn)
-        page.wait_for_load_state("networkidle")
+            page.wait_for_load_state("networkidle")
         return paths.count(), blocked
     finally:
         page.close()
