@@ -67,6 +67,11 @@ def pair(query: Query, *, x: str, y: str, period_end: dt.date, version: str, pro
             .filter(pl.col("x").is_not_null() & pl.col("y").is_not_null()))
 
 
+def series_of(trend: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
+    """The monthly rows of the units `codes` (the small multiples' own data, for its export)."""
+    return trend.filter(pl.col("unit_code").is_in(codes))
+
+
 def top_units(rank_frame: pl.DataFrame, n: int) -> list[str]:
     """The n best-ranked units, for small multiples (a province can have 100+ communes)."""
     return rank_frame.filter(pl.col("rank").is_not_null()).sort(["rank", "unit_code"]).head(n)["unit_code"].to_list()

@@ -3,7 +3,6 @@ the communes of the 34 provinces (from July 2025): ranking bars against the prov
 table with sparklines, a scatter of two indicators, small multiples of the monthly trend."""
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from cnscd import data, districtdata, fmt, months, state, ui, unit_ui
@@ -86,7 +85,7 @@ ui.chart(f_sc, m_sc, key="d_scatter")
 n = state.select("nmult", t("multiples_n", lang), [4, 8, 12, 16, 24], 12, kind="segmented")
 order = districtdata.top_units(rank, n)
 m_sm = ui.chart_meta(rank, lambda lg: t("multiples_title", lg, ind=pick(ind, "name", lg)), lang,
-                     data=trend.filter(pl.col("unit_code").is_in(order)), unit=unit_of(ind),
+                     data=districtdata.series_of(trend, order), unit=unit_of(ind),
                      name=f"multiples_{ind_code}_{version}_{province}",
                      column_labels=districtdata.column_labels(trend, lang),
                      **(common | {"period": f"{fmt.month(months.back(period, 11), lang)} – {common['period']}"}))

@@ -2,7 +2,6 @@
 report, choose replace/skip for conflicts, confirm; roll a batch back. Logic is in cnscd.ingest."""
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from cnscd import auth, data, fmt, ingest, login_ui, text, ui
@@ -78,7 +77,7 @@ else:
             edited = st.data_editor(pk.conflict_table(plan, lang, policy == "replace"), hide_index=True,
                                     disabled=[c for c in pk.conflict_table(plan, lang, False).columns
                                               if c != t("import_replace_col", lang)], key=f"conf_{policy}")
-            replace, skip = pk.decisions(pl.DataFrame(edited), lang)
+            replace, skip = pk.decisions(edited, lang)
         if plan.ok and st.button(t("import_confirm", lang), type="primary"):
             try:
                 auth.check(st.session_state.get(login_ui.SESSION_KEY))

@@ -78,3 +78,15 @@ def test_every_sql_file_has_a_header():
         if path.stem != "schema":
             assert any(re.match(r"--\s*(params:|takes no parameters)", line) for line in head), \
                 f"{path.name}: header must say '-- params: …' or '-- takes no parameters'"
+
+
+def test_pages_import_only_cnscd_and_streamlit():
+    """Pages are widgets and calls: no data, database or geometry library (docs/design.md)."""
+    import ast
+
+    banned = {"duckdb", "polars", "pandas", "shapely", "geopandas", "queries"}
+    for page in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        tree = ast.parse(page.read_text(encoding="utf-8"))
+        names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert not names & banned, f"{page.name} imports {sorted(names & banned)}"

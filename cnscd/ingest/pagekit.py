@@ -2,6 +2,8 @@
 and the calls it makes, so pages/6_Nhap_lieu.py stays widgets only and this part is testable."""
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from cnscd.text import column, t
@@ -27,7 +29,9 @@ def conflict_table(plan: Plan, lang: str, replace_all: bool) -> pl.DataFrame:
     }, schema_overrides={"row": pl.Int64})
 
 
-def decisions(edited: pl.DataFrame, lang: str) -> tuple[list[str], list[str]]:
+def decisions(edited: Any, lang: str) -> tuple[list[str], list[str]]:
+    """Keys to replace and to skip, from the conflicts table as st.data_editor returns it."""
+    edited = edited if isinstance(edited, pl.DataFrame) else pl.DataFrame(edited)
     col = t("import_replace_col", lang)
     rep = edited.filter(pl.col(col))["key"].to_list()
     return rep, edited.filter(~pl.col(col))["key"].to_list()
