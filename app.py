@@ -10,9 +10,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnscd import data, fmt, months, role, state, ui
+from cnscd import fmt, months
+from cnscd.store import role
+from cnscd.ui import cache, state, widgets
 from cnscd.text import t
-from cnscd.warehouse import WarehouseError
+from cnscd.store.warehouse import WarehouseError
 
 ROOT = Path(__file__).resolve().parent
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -47,7 +49,7 @@ lang = state.select("lang", "Ngôn ngữ / Language", list(LANG_NAMES), "vi", fo
 # ---- navigation ---------------------------------------------------------------------------------
 # A viewer replica (CNSCD_ROLE=viewer) does not offer the import and boundary pages: their URLs say
 # where the editor is (cnscd/role.py).
-pages = [st.Page(f if role.offered(path) else role.editor_elsewhere(path), title=t(key, lang), url_path=path,
+pages = [st.Page(f if role.offered(path) else widgets.editor_elsewhere(path), title=t(key, lang), url_path=path,
                  default=(i == 0), visibility="visible" if role.offered(path) else "hidden")
          for i, (f, key, path) in enumerate(PAGES) if (ROOT / f).is_file()]
 nav = st.navigation(pages)
@@ -55,30 +57,31 @@ nav = st.navigation(pages)
 # ---- header: title, badges, demo banner ---------------------------------------------------------
 st.sidebar.caption(t("app_title", lang))
 try:
-    data.reader().pin()     # a viewer following published snapshots reads one snapshot for this whole rerun
-    latest = data.latest_period()
+    cache.reader().pin()     # a viewer following published snapshots reads one snapshot for this whole rerun
+    latest = cache.latest_period()
 except WarehouseError as exc:
     st.error(t("no_warehouse", lang, msg=str(exc)))
     st.stop()
 if latest is not None:
-    # The boundary badge follows the period being viewed (if the URL has one), the date badge the data.
+    # The boundary badge follows the period being viewed (if the URL has one), the date badge the cache.
     try:
         viewed = min(months.from_key(state.raw("period") or ""), latest)
     except ValueError:
         viewed = latest
-    version = data.version_at(viewed)
+    version = cache.version_at(viewed)
     with st.container(horizontal=True, key="badges"):
-        st.badge(t("boundary_word", lang, label=data.version_label(version, lang)), icon=":material/map:",
+        st.badge(t("boundary_word", lang, label=cache.version_label(version, lang)), icon=":material/map:",
                  color="blue")
         st.badge(t("badge_latest", lang, date=fmt.date(latest, lang)), icon=":material/event:", color="gray")
         st.badge(t("demo_tag", lang).upper(), icon=":material/science:", color="red", help=t("demo_banner", lang))
 st.sidebar.warning(t("demo_banner", lang), icon=":material/science:")
-role.snapshot_note(data.reader(), lang)   # a viewer following published snapshots says how old its data is
+widgets.snapshot_note(cache.reader(), lang)   # a viewer following published snapshots says how old its data is
 
 # ---- optional: viewing needs a login (config/editors.toml: viewing_requires_login = true) ----------
-from cnscd import auth, login_ui  # noqa: E402
+from cnscd.store import auth  # noqa: E402
+from cnscd.ui import login  # noqa: E402
 
-if auth.viewing_requires_login() and login_ui.editor_login(lang) is None:
+if auth.viewing_requires_login() and login.editor_login(lang) is None:
     st.info(t("login_to_view", lang))
     st.stop()
 

@@ -6,7 +6,7 @@ Figures: the national district map's figure JSON (target ≤ 1.5 MB), the larges
 commune map (≤ 0.5 MB), and the median time to build a map figure for a new indicator or period
 (≤ 150 ms; the prepared layer is cached, only values change). Baseline: the same figure over
 the unsimplified layer (prepared the same way).
-The app's own map path (cnscd.mapdata + cnscd.charts.maps.choropleth on the national commune layer,
+The app's own map path (cnscd.views.mapdata + cnscd.charts.maps.choropleth on the national commune layer,
 formerly a wall-clock assert in tests/test_maps.py) against re-preparing the layer for every figure.
 Run alone: `.venv/bin/python -m bench.bench_geo` (or through bench/benchmark.py).
 """
@@ -89,7 +89,7 @@ def app_map_rows() -> list[dict]:
     figure. The prepared layer is reused (layer_for caches it); the baseline prepares it again."""
     import polars as pl
 
-    from cnscd import mapdata
+    from cnscd.views import mapdata
     from cnscd.charts import maps
     from cnscd.charts.meta import ChartMeta
 

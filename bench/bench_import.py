@@ -73,7 +73,7 @@ def _import(data: bytes, name: str) -> tuple[float, float, int]:
     import duckdb
 
     from cnscd import ingest
-    from cnscd.warehouse import path
+    from cnscd.store.warehouse import path
 
     t0 = time.perf_counter()
     con = duckdb.connect(str(path()), read_only=True)

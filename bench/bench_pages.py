@@ -23,7 +23,7 @@ PAGES = ["pages/1_Tong_quan.py", "pages/2_Ban_do.py", "pages/3_So_sanh_tinh.py",
 def _naive_query_seconds() -> float:
     import duckdb
 
-    from cnscd import warehouse
+    from cnscd.store import warehouse
 
     con = duckdb.connect(str(warehouse.path()), read_only=True)
     try:

@@ -178,7 +178,7 @@ def _streamlit(port: int, extra: list[str]) -> list[str]:
 
 def up(viewers: int = 2, port: int = 8501, host: str = "127.0.0.1", rdir: Path | None = None,
        snapshot_dir: Path | None = None, timeout: float = 120.0) -> dict:
-    from cnscd import snapshot, warehouse
+    from cnscd.store import snapshot, warehouse
 
     if viewers < 1:
         raise ClusterError("--viewers phải ≥ 1. / --viewers must be at least 1.")
@@ -276,7 +276,7 @@ def _wait_healthy(state: dict, timeout: float) -> None:
 
 
 def status(port: int = 8501, rdir: Path | None = None) -> dict:
-    from cnscd import snapshot
+    from cnscd.store import snapshot
 
     state_file = run_dir(port, rdir) / "cluster.json"
     if not state_file.is_file():

@@ -1,14 +1,14 @@
 """A unit is (boundary version, code): code 82 is legacy Tiền Giang and also 2025 Đồng Tháp.
 
 `UnitRef` is the one place a unit reference is parsed and written: URL text `2025:82`, `legacy:87`
-(the editor scopes of cnscd.auth write 2025 provinces the same way) and `VN` for the nation, which
+(the editor scopes of cnscd.store.auth write 2025 provinces the same way) and `VN` for the nation, which
 needs no version. An old link's bare code (`unit=87`) is read in the version the caller names (the
 version of the page's period).
 
 `cross` moves a unit to another boundary version through the province crosswalk (the rule is in
 queries/map_province_successor.sql); `lineage` says what a province is made of or became, for the
 caption a page shows beside a merged province. Both take a `query(name, **params)` callable, so they
-run cached in the app (`cnscd.data.view`) and plain in tests. No Streamlit here.
+run cached in the app (`cnscd.ui.cache.view`) and plain in tests. No Streamlit here.
 """
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def _split_global(argv: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _reader():
-    from cnscd import warehouse
+    from cnscd.store import warehouse
 
     return warehouse.Reader().connection()
 
@@ -111,7 +111,7 @@ def cmd_export(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from cnscd.warehouse import WarehouseError
+    from cnscd.store.warehouse import WarehouseError
 
     import os
 

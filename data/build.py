@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 import queries
-from cnscd import warehouse
+from cnscd.store import warehouse
 from cnscd.ingest import replay_batches
 from data import checks, dti, fingerprint, population, seeds, units
 

@@ -17,7 +17,7 @@ MAX_PRINTED = 60
 
 
 def _user_and_scope(name: str | None) -> tuple[str, list[str] | None]:
-    from cnscd import auth
+    from cnscd.store import auth
 
     if not name:
         return f"{getpass.getuser()} (cli)", None
@@ -54,7 +54,7 @@ def _period(text: str | None):
 
 
 def main_import(argv: list[str]) -> int:
-    from cnscd import auth, warehouse
+    from cnscd.store import auth, warehouse
     from cnscd.ingest import BatchError, commit, conflict_key, prepare, to_csv_bytes
 
     ap = _parser("python -m data import")
@@ -116,7 +116,7 @@ def main_import(argv: list[str]) -> int:
 
 
 def main_rollback(argv: list[str]) -> int:
-    from cnscd import auth
+    from cnscd.store import auth
     from cnscd.ingest import BatchError, rollback
 
     ap = _parser("python -m data rollback")

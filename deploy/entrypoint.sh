@@ -5,7 +5,7 @@
 set -eu
 if [ "${CNSCD_ROLE:-viewer}" = "editor" ]; then
   [ -f "${CNSCD_WAREHOUSE:?set CNSCD_WAREHOUSE for the editor}" ] || python -m data build
-  [ -z "${CNSCD_SNAPSHOT_DIR:-}" ] || python -m cnscd.snapshot publish
+  [ -z "${CNSCD_SNAPSHOT_DIR:-}" ] || python -m cnscd.store.snapshot publish
   CNSCD_BASE_PATH="${CNSCD_BASE_PATH:-/editor}"
 fi
 set -- --server.port 8501 --server.address 0.0.0.0 --server.headless true --server.fileWatcherType none "$@"

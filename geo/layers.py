@@ -10,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from cnscd import statedir
+from cnscd.store import statedir
 
 GEO_DIR = Path(__file__).resolve().parent
 # Overridable so tests can point at freshly built layers and a scratch user directory.

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import charts, data, fmt, ui, unit_ui
+from cnscd import charts, fmt
+from cnscd.ui import cache, unit_picker, widgets
 from cnscd.text import column, t
 from cnscd.views import overview
 
 # ---- set-up and widgets ---------------------------------------------------------------------------
-lang = ui.lang()
-ui.warehouse_or_stop(lang)
+lang = widgets.lang()
+widgets.warehouse_or_stop(lang)
 st.title(t("page_overview", lang))
 left, right = st.columns([3, 1])
-period = ui.period_select(lang, container=left)
+period = widgets.period_select(lang, container=left)
 if period is None:
     st.info(t("no_data", lang))
     st.stop()
-version_label = data.version_label(data.version_at(period), lang)
+version_label = cache.version_label(cache.version_at(period), lang)
 period_label = fmt.month(period, lang)
 
 # ---- data ---------------------------------------------------------------------------------------------
-snap = data.view(overview.snapshot, period=period.isoformat())
-catalogue = data.indicators()
+snap = cache.view(overview.snapshot, period=period.isoformat())
+catalogue = cache.indicators()
 
 # ---- headline cards of the nation or one province (the map's drill-down sets the same `unit`) ------
-version = data.version_at(period)
+version = cache.version_at(period)
 names = overview.unit_options(snap, t("nation", lang))
-unit = unit_ui.unit_select(lang, version, {c: n for c, n in names.items() if c != "VN"}, t("unit_col", lang),
+unit = unit_picker.unit_select(lang, version, {c: n for c, n in names.items() if c != "VN"}, t("unit_col", lang),
                            nation_label=names["VN"], container=right)
-st.subheader(t("overview_unit", lang, unit=unit_ui.place(lang, unit, names[unit.code]), period=period_label))
-unit_ui.lineage_block(lang, unit)
+st.subheader(t("overview_unit", lang, unit=unit_picker.place(lang, unit, names[unit.code]), period=period_label))
+unit_picker.lineage_block(lang, unit)
 cards = overview.cards(snap, catalogue, lang, period, unit=unit.code)
 cols = st.columns(4)
 for i, card in enumerate(cards):
@@ -49,13 +50,13 @@ trend = overview.headline_frame(snap, catalogue, lang)
 if trend.height:
     start = fmt.month(trend["period_end"].min(), lang)
     # the sources of the whole snapshot (the headline lines are the nation's sums of them)
-    meta = ui.chart_meta(snap, lambda lg: t("headline_title", lg), lang, data=trend,
+    meta = widgets.chart_meta(snap, lambda lg: t("headline_title", lg), lang, data=trend,
                          is_demo=bool(trend["is_demo"].any()),
                          period=t("period_range", lang, start=start, end=period_label), boundary_version=version_label,
-                         name="tong-quan-chi-tieu", column_labels=ui.export_labels(trend, lang, label=t("indicator", lang)))
-    fig = data.figure("overview_headline", lambda: charts.headline(trend, meta), meta, period=period, lang=lang)
-    ui.chart(fig, meta, key="overview_headline")
-    ui.view_downloads("overview_view", [(fig, meta)], t("page_overview", lang), {t("period", lang): period_label}, lang)
+                         name="tong-quan-chi-tieu", column_labels=widgets.export_labels(trend, lang, label=t("indicator", lang)))
+    fig = cache.figure("overview_headline", lambda: charts.headline(trend, meta), meta, period=period, lang=lang)
+    widgets.chart(fig, meta, key="overview_headline")
+    widgets.view_downloads("overview_view", [(fig, meta)], t("page_overview", lang), {t("period", lang): period_label}, lang)
 
 # ---- provinces table -----------------------------------------------------------------------------------
 st.subheader(t("overview_provinces", lang, period=period_label))
@@ -66,6 +67,6 @@ if table.height:
         "short_name": t("unit_col", lang), "teams_delta": f"Δ {names['teams_total']}",
         "teams_pct_target": f"{names['teams_total']}: % {t('target', lang).lower()}", "teams_trend": t("trend", lang)}
     decimals = {c: 1 for c in table.columns if c.endswith("_pct") or c == "teams_pct_target"}
-    ui.table(table.drop("unit_code"), lang, labels=labels, decimals=decimals, key="overview_table",
+    widgets.table(table.drop("unit_code"), lang, labels=labels, decimals=decimals, key="overview_table",
              column_config={labels["teams_trend"]: st.column_config.AreaChartColumn(labels["teams_trend"])})
-    ui.demo_caption(bool(snap["is_demo"].any()), lang)
+    widgets.demo_caption(bool(snap["is_demo"].any()), lang)

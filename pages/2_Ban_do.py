@@ -5,51 +5,54 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import data, dti, fmt, map_ui, mapdata, months, state, text, ui, unit_ui
+from cnscd import fmt, months, text
+from cnscd.ui import cache, map_panel, state, unit_picker, widgets
+from cnscd.views import dti, mapdata
 from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
+from cnscd.views.view import View
 
 # --- set-up -------------------------------------------------------------------------------------
-lang = ui.lang()
-ui.warehouse_or_stop(lang)
+lang = widgets.lang()
+widgets.warehouse_or_stop(lang)
 st.title(t("page_map", lang))
 
 # --- what to show -------------------------------------------------------------------------------
 c1, c2, c3, c4 = st.columns([3, 3, 2, 1])
 # the core indicators and the provincial DTI (a yearly index: a month shows its year's DTI)
-indicator_code = ui.indicator_select(lang, container=c1, core_only=False,
-                                     codes=dti.map_indicator_codes(data.indicators()))
-indicator = data.indicator(indicator_code)
+indicator_code = widgets.indicator_select(lang, container=c1, core_only=False,
+                                     codes=dti.map_indicator_codes(cache.indicators()))
+indicator = cache.indicator(indicator_code)
 measures = mapdata.measures_for(indicator["aggregation"])
 with c2:
-    measure = ui.choice("measure", t("measure", lang),
+    measure = widgets.choice("measure", t("measure", lang),
                         {m: text.word(text.MEASURE_KEYS, m, lang) for m in measures}, "abs", kind="selectbox")
 with c3:
-    scheme = ui.choice("scheme", t("scheme", lang), {s: text.word(text.SCHEME_KEYS, s, lang) for s in mapdata.SCHEMES},
+    scheme = widgets.choice("scheme", t("scheme", lang), {s: text.word(text.SCHEME_KEYS, s, lang) for s in mapdata.SCHEMES},
                        "quantiles", kind="selectbox")
 k = state.select("k", t("n_classes", lang), [3, 4, 5, 6, 7], 5, container=c4)
 
 # --- when: period slider with play --------------------------------------------------------------
 p1, p2 = st.columns([8, 1], vertical_alignment="bottom")
-period = ui.period_select(lang, container=p1)
+period = widgets.period_select(lang, container=p1)
 with p2:
-    keys = [months.key(d) for d in data.month_ends()]
-    map_ui.play_button(lang, keys, months.key(period))
-version = data.version_at(period)
+    keys = [months.key(d) for d in cache.month_ends()]
+    map_panel.play_button(lang, keys, months.key(period))
+version = cache.version_at(period)
 base = None
 if measure == "change":
-    base = ui.period_select(lang, name="base", versions=[version], label=t("base_period", lang),
-                            default=data.periods().filter(boundary_version=version)["period_end"].min(),
+    base = widgets.period_select(lang, name="base", versions=[version], label=t("base_period", lang),
+                            default=cache.periods().filter(boundary_version=version)["period_end"].min(),
                             kind="selectbox")
 
 # --- where: nation or one province, and the level drawn -----------------------------------------
 a1, a2, a3, a4 = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
 with a1:
-    province = map_ui.area_select(lang, version)
+    province = map_panel.area_select(lang, version)
 child = mapdata.CHILD_LEVEL[version]
 if province is None:
     with a2:
-        level_choice = ui.choice("level", t("map_level", lang),
+        level_choice = widgets.choice("level", t("map_level", lang),
                                  {"province": t("level_province", lang),
                                   "child": t("map_level_child_2025" if version == "2025"
                                              else "map_level_child_legacy", lang)}, "province")
@@ -57,41 +60,34 @@ if province is None:
 else:
     level = child
     with a2:
-        map_ui.back_button(lang, province)
+        map_panel.back_button(lang, province)
 with a3:
     two = state.toggle("cmp", t("compare_two", lang), False)
-unit_ui.lineage_block(lang, UnitRef(version, province) if province else None)  # what a merged province is made of
+unit_picker.lineage_block(lang, UnitRef(version, province) if province else None)  # what a merged province is made of
 
-# --- the map(s) ---------------------------------------------------------------------------------
+# --- the map(s): one view, read once from the controls above ---------------------------------
+view = View(lang=lang, period=period, version=version, indicator=indicator_code, level=level, measure=measure,
+            base=base, scheme=scheme, k=k, unit=UnitRef(version, province) if province else None)
 views: list = []  # every map drawn, for the view's slides / PDF report
-args = dict(indicator=indicator, measure=measure, scheme=scheme, k=k, collect=views)
 if level == "province" and province is None:
     st.caption(t("click_hint", lang))
 if not two:
-    hit = map_ui.map_block(lang, side="one", period_end=period, base=base, level=level, version=version,
-                           province=province, **args)
+    hit = map_panel.map_block(view, side="one", collect=views)
 else:
     # the right-hand month defaults to the latest under the other boundaries (the reform side by side)
-    other = [d for d in data.month_ends() if data.version_at(d) != version]
-    period2 = ui.period_select(lang, name="period2", label=t("period_right", lang), kind="selectbox", container=a4,
-                              default=other[-1] if other and other[-1] > period else data.latest_period())
-    version2 = data.version_at(period2)
-    province2 = province if version2 == version or province is None else \
-        mapdata.successor(data.query, province, version, version2)
-    level2 = level if level == "province" else mapdata.CHILD_LEVEL[version2]
-    base2 = base if version2 == version else None
-    measure2 = measure if (measure != "change" or base2 is not None) else "abs"
+    other = [d for d in cache.month_ends() if cache.version_at(d) != version]
+    period2 = widgets.period_select(lang, name="period2", label=t("period_right", lang), kind="selectbox", container=a4,
+                                    default=other[-1] if other and other[-1] > period else cache.latest_period())
+    view2 = map_panel.beside(view, period2)
     left, right = st.columns(2)
     with left:
-        hit = map_ui.map_block(lang, side="left", period_end=period, base=base, level=level, version=version,
-                               province=province, **args)
+        hit = map_panel.map_block(view, side="left", collect=views)
     with right:
-        hit2 = map_ui.map_block(lang, side="right", period_end=period2, base=base2, level=level2,
-                                version=version2, province=province2, **(args | {"measure": measure2}))
+        hit2 = map_panel.map_block(view2, side="right", collect=views)
         if hit2 and hit is None:
-            hit = hit2 if version2 == version else mapdata.successor(data.query, hit2, version2, version)
+            hit = hit2 if view2.version == version else mapdata.successor(cache.query, hit2, view2.version, version)
 
-ui.view_downloads("map_view", views, t("page_map", lang),
+widgets.view_downloads("map_view", views, t("page_map", lang),
                   {t("indicator", lang): pick(indicator, "name", lang),
                    t("period", lang): fmt.month(period, lang)}, lang)
 

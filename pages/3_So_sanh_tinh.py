@@ -5,79 +5,80 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import charts, data, fmt, months, ui
+from cnscd import charts, fmt, months
+from cnscd.ui import cache, widgets
 from cnscd.text import MEASURE_KEYS, MODE_KEYS, t, word
 from cnscd.views import compare
 from cnscd.views.common import break_date, today_version
 
 # ---- set-up and widgets ---------------------------------------------------------------------------
-lang = ui.lang()
-ui.warehouse_or_stop(lang)
+lang = widgets.lang()
+widgets.warehouse_or_stop(lang)
 st.title(t("page_compare_provinces", lang))
-today = data.view(today_version)
+today = cache.view(today_version)
 left, mid, right = st.columns([2, 2, 3])
-indicator = ui.indicator_select(lang, container=left)
-measures = compare.measures_for(data.indicator(indicator)["aggregation"], data.has_targets(indicator))
-measure = ui.choice("measure", t("measure", lang), {m: word(MEASURE_KEYS, m, lang) for m in measures}, "abs",
+indicator = widgets.indicator_select(lang, container=left)
+measures = compare.measures_for(cache.indicator(indicator)["aggregation"], cache.has_targets(indicator))
+measure = widgets.choice("measure", t("measure", lang), {m: word(MEASURE_KEYS, m, lang) for m in measures}, "abs",
                     kind="selectbox", container=mid)
-mode = ui.choice("mode", t("boundary_mode", lang), {m: word(MODE_KEYS, m, lang) for m in compare.MODES}, "reported",
+mode = widgets.choice("mode", t("boundary_mode", lang), {m: word(MODE_KEYS, m, lang) for m in compare.MODES}, "reported",
                  kind="segmented", container=right)
-codes = ui.province_select(lang, today, data.default_provinces(today))
-base = ui.period_select(lang, name="base", label=t("base_period", lang), default=data.month_ends()[0],
+codes = widgets.province_select(lang, today, cache.default_provinces(today))
+base = widgets.period_select(lang, name="base", label=t("base_period", lang), default=cache.month_ends()[0],
                         kind="selectbox") if measure == "index" else None
 base_key = months.key(base) if base else ""
 
 # ---- data -------------------------------------------------------------------------------------------------
-bundle = data.view(compare.all_provinces, indicator=indicator, mode=mode, measure=measure, base=base_key)
+bundle = cache.view(compare.all_provinces, indicator=indicator, mode=mode, measure=measure, base=base_key)
 nation = t("nation", lang)
-sel = compare.select(bundle, data.query, codes, mode, nation, t("all_63_provinces", lang))
+sel = compare.select(bundle, cache.query, codes, mode, nation, t("all_63_provinces", lang))
 series = sel["series"]
 if series.height == 0:
     st.info(t("no_data", lang))
     st.stop()
-ind_name, uom = data.indicator_name(indicator, lang), data.unit_of_measure(indicator, lang)
+ind_name, uom = cache.indicator_name(indicator, lang), cache.unit_of_measure(indicator, lang)
 shown_unit = {"abs": uom, "per1000": t("unit_per1000", lang, unit=uom),
               "index": t("measure_index", lang), "pct_target": "%"}[measure]
 decimals = 0 if measure == "abs" and "%" not in uom else 1
 about = compare.describe(series)
 period_txt = t("period_range", lang, start=fmt.month(about["start"], lang), end=fmt.month(about["end"], lang))
-bv_txt = data.mode_label(mode, lang)
+bv_txt = cache.mode_label(mode, lang)
 plotted = about["plotted"]
-meta = ui.chart_meta(series, lambda lg: f"{data.indicator_name(indicator, lg)} · {word(MEASURE_KEYS, measure, lg)}",
+meta = widgets.chart_meta(series, lambda lg: f"{cache.indicator_name(indicator, lg)} · {word(MEASURE_KEYS, measure, lg)}",
                      lang, data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
                      name=f"so-sanh-tinh-{indicator}",
-                     column_labels=ui.export_labels(plotted, lang,
+                     column_labels=widgets.export_labels(plotted, lang,
                                                     shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})"))
 
-# ---- charts: each built once per view and snapshot (data.figure), shown and exported as is -----------
+# ---- charts: each built once per view and snapshot (cache.figure), shown and exported as is -----------
 view = dict(indicator=indicator, mode=mode, measure=measure, base=base_key, codes=codes, lang=lang)
 lines = compare.lines(series)
 targets = sel["targets"] if measure == "abs" else None
 seeds = sel["seeds"] if measure == "abs" else None
-brk = data.view(break_date) if mode == "reported" else None
-fig = data.figure("compare_series", lambda: charts.time_series(
+brk = cache.view(break_date) if mode == "reported" else None
+fig = cache.figure("compare_series", lambda: charts.time_series(
     lines, meta, targets=targets, seeds=seeds, break_date=brk, decimals=decimals,
     ref_line=100.0 if measure in ("pct_target", "index") else None), meta, **view)
-ui.chart(fig, meta, key="compare_series")
+widgets.chart(fig, meta, key="compare_series")
 views = [(fig, meta)]
 
 ranks = compare.ranks(series)
 if ranks.height:
-    rank_meta = ui.chart_meta(series, lambda lg: t("rank_title", lg, ind=data.indicator_name(indicator, lg)), lang,
+    rank_meta = widgets.chart_meta(series, lambda lg: t("rank_title", lg, ind=cache.indicator_name(indicator, lg)), lang,
                               data=about["rank_data"], unit=t("rank", lang), period=period_txt,
                               boundary_version=bv_txt, name=f"xep-hang-{indicator}",
-                              column_labels=ui.export_labels(about["rank_data"], lang))
-    rank_fig = data.figure("compare_rank", lambda: charts.rank_chart(ranks, rank_meta), rank_meta, **view)
-    ui.chart(rank_fig, rank_meta, key="compare_rank")
+                              column_labels=widgets.export_labels(about["rank_data"], lang))
+    rank_fig = cache.figure("compare_rank", lambda: charts.rank_chart(ranks, rank_meta), rank_meta, **view)
+    widgets.chart(rank_fig, rank_meta, key="compare_rank")
     views.append((rank_fig, rank_meta))
 
 # ---- numbers under the chart --------------------------------------------------------------------------
 st.subheader(t("table_title", lang))
 wide = compare.table(series)
-ui.table(wide, lang, labels={"period_end": t("period", lang)}, dates=("period_end",),
+widgets.table(wide, lang, labels={"period_end": t("period", lang)}, dates=("period_end",),
          decimals={c: decimals for c in wide.columns}, key="compare_table", height=320)
-ui.demo_caption(meta.is_demo, lang)
-ui.view_downloads("compare_view", views, t("page_compare_provinces", lang),
+widgets.demo_caption(meta.is_demo, lang)
+widgets.view_downloads("compare_view", views, t("page_compare_provinces", lang),
                   {t("indicator", lang): ind_name, t("measure", lang): word(MEASURE_KEYS, measure, lang),
                    t("boundary_mode", lang): word(MODE_KEYS, mode, lang),
                    t("provinces", lang): ", ".join(compare.labels(series))}, lang)

@@ -4,44 +4,45 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import charts, data, fmt, state, ui
+from cnscd import charts, fmt
+from cnscd.ui import cache, state, widgets
 from cnscd.text import column, t
 from cnscd.views import targets as tv
 
 # ---- set-up and widgets ---------------------------------------------------------------------------
-lang = ui.lang()
-ui.warehouse_or_stop(lang)
+lang = widgets.lang()
+widgets.warehouse_or_stop(lang)
 st.title(t("page_targets", lang))
 left, mid, right = st.columns([3, 3, 2])
-indicator = ui.indicator_select(lang, container=left, codes=data.core_and_target_indicators(), core_only=False)
-period = ui.period_select(lang, container=mid)
+indicator = widgets.indicator_select(lang, container=left, codes=cache.core_and_target_indicators(), core_only=False)
+period = widgets.period_select(lang, container=mid)
 threshold = state.number("thr", t("threshold", lang), 80, min_value=0, max_value=200, step=5, container=right,
                          format="%.0f")
 
 # ---- data ---------------------------------------------------------------------------------------------
-progress = (data.view(tv.progress, indicator=indicator, period=period.isoformat(), nation_label=t("nation", lang))
+progress = (cache.view(tv.progress, indicator=indicator, period=period.isoformat(), nation_label=t("nation", lang))
             if period else None)
 
 # ---- progress chart -----------------------------------------------------------------------------------
 if progress is None or progress.height == 0:
     st.info(t("no_data", lang))
 else:
-    uom = data.unit_of_measure(indicator, lang)
+    uom = cache.unit_of_measure(indicator, lang)
     year = progress["target_end"].max().year
-    bv = data.version_at(period)
+    bv = cache.version_at(period)
     shown = progress.select("label", "unit_code", "value", "target_value", "pct", "is_demo")
-    meta = ui.chart_meta(progress, lambda lg: t("progress_title", lg, year=year, ind=data.indicator_name(indicator, lg)),
+    meta = widgets.chart_meta(progress, lambda lg: t("progress_title", lg, year=year, ind=cache.indicator_name(indicator, lg)),
                          lang, data=shown, unit=uom, period=fmt.month(period, lang),
-                         boundary_version=data.version_label(bv, lang), name=f"muc-tieu-{indicator}",
-                         column_labels=ui.export_labels(shown, lang))
-    decimals = fmt.decimals_for(data.indicator(indicator)["unit_of_measure"])
-    # built once per view and snapshot (data.figure), shown and exported as is
-    fig = data.figure("targets_progress", lambda: charts.progress_bars(shown, meta, threshold=threshold,
+                         boundary_version=cache.version_label(bv, lang), name=f"muc-tieu-{indicator}",
+                         column_labels=widgets.export_labels(shown, lang))
+    decimals = fmt.decimals_for(cache.indicator(indicator)["unit_of_measure"])
+    # built once per view and snapshot (cache.figure), shown and exported as is
+    fig = cache.figure("targets_progress", lambda: charts.progress_bars(shown, meta, threshold=threshold,
                                                                        decimals=decimals), meta,
                       indicator=indicator, period=period, threshold=threshold, lang=lang)
-    ui.chart(fig, meta, key="targets_progress")
-    ui.view_downloads("targets_view", [(fig, meta)], t("page_targets", lang),
-                      {t("indicator", lang): data.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)},
+    widgets.chart(fig, meta, key="targets_progress")
+    widgets.view_downloads("targets_view", [(fig, meta)], t("page_targets", lang),
+                      {t("indicator", lang): cache.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)},
                       lang)
 
     # ---- units below the threshold ----------------------------------------------------------------
@@ -50,21 +51,21 @@ else:
     if below.height == 0:
         st.success(t("targets_none_below", lang))
     else:
-        ui.table(below.select("label", "value", "target_value", "pct"), lang, key="targets_below",
+        widgets.table(below.select("label", "value", "target_value", "pct"), lang, key="targets_below",
                  labels={"label": t("unit_col", lang), "value": t("value", lang), "target_value": t("target", lang),
                          "pct": f"% {t('target', lang).lower()}"}, decimals={"pct": 1, "value": decimals,
                                                                             "target_value": decimals})
-    ui.demo_caption(meta.is_demo, lang)
+    widgets.demo_caption(meta.is_demo, lang)
 
 # ---- achievements reported in articles ----------------------------------------------------------------
 st.subheader(t("achievements", lang))
 st.caption(t("achievements_note", lang))
-ach = data.view(tv.achievements, lang=lang)
+ach = cache.view(tv.achievements, lang=lang)
 if ach.height:
     name_col = column("name", lang)
     # value as the article words it ("hơn 74.422"), a back-calculated target marked "(suy ra)", and the
     # computed % beside the one the article states
-    ui.table(ach.select("short_name", name_col, "period_end", "value_text", "target_text", "achieved_pct",
+    widgets.table(ach.select("short_name", name_col, "period_end", "value_text", "target_text", "achieved_pct",
                         "stated_pct_of_target", "quote_vi", "source_url"), lang, key="targets_achievements",
              dates=("period_end",),
              labels={"short_name": t("unit_col", lang), name_col: t("indicator", lang), "period_end": t("period", lang),
@@ -77,11 +78,11 @@ else:
     st.info(t("no_data", lang))
 
 # ---- the province's own DTI rank goals against its published ranks -----------------------------------
-goals = data.view(tv.dti_goals, lang=lang)
+goals = cache.view(tv.dti_goals, lang=lang)
 if goals.height:
     st.subheader(t("dti_goals", lang))
     st.caption(t("dti_goals_note", lang))
-    ui.table(goals.select("unit", "year", "rank_text", "goal_rank", "goal_year", "status", "goal_quote_vi",
+    widgets.table(goals.select("unit", "year", "rank_text", "goal_rank", "goal_year", "status", "goal_quote_vi",
                           "source_url"), lang, key="targets_dti_goals",
              labels={"unit": t("unit_col", lang), "year": t("col_year", lang), "rank_text": t("col_rank", lang),
                      "goal_rank": t("col_goal", lang), "goal_year": t("col_goal_year", lang),

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import auth, data, fmt, ingest, login_ui, text, ui
+from cnscd import fmt, ingest, text
+from cnscd.store import auth
+from cnscd.ui import cache, login, widgets
 from cnscd.text import t
 from cnscd.ingest import pagekit as pk
 from cnscd.ingest.templates import template
 
 # ---- set-up ---------------------------------------------------------------------------------------
-lang = ui.lang()
-ui.warehouse_or_stop(lang)
+lang = widgets.lang()
+widgets.warehouse_or_stop(lang)
 st.title(t("page_import", lang))
 st.caption(t("import_intro", lang))
 limits = ingest.Limits.from_env()
 
 # ---- login (viewing needs none; importing and rolling back do) -------------------------------------
-session = login_ui.editor_login(lang)
+session = login.editor_login(lang)
 
 # ---- templates ------------------------------------------------------------------------------------
 with st.expander(t("import_templates", lang)):
@@ -25,13 +27,13 @@ with st.expander(t("import_templates", lang)):
     level = c1.selectbox(t("level", lang), ["province", "district", "commune", "village"],
                          format_func=lambda v: text.level(v, lang))
     version = "legacy" if level == "district" else c2.selectbox(t("boundary_mode", lang), ["2025", "legacy"],
-                                                                 format_func=lambda v: data.version_label(v, lang))
+                                                                 format_func=lambda v: cache.version_label(v, lang))
     prov = None
     if level != "province":
-        plist = data.provinces(version)
+        plist = cache.provinces(version)
         names = dict(zip(plist["unit_code"], plist["unit_name"]))
         prov = c3.selectbox(t("level_province", lang), list(names), format_func=names.get)
-    st.download_button(t("import_download_template", lang), template(data.connection(), level, version, prov),
+    st.download_button(t("import_download_template", lang), template(cache.connection(), level, version, prov),
                        file_name=f"mau_{level}_{version}{'_' + prov if prov else ''}.xlsx", icon=":material/download:")
 
 if session is None:
@@ -50,7 +52,7 @@ else:
         cache_key = (up.file_id, session.user)
         if st.session_state.get("plan_key") != cache_key:
             with st.spinner("…"):
-                st.session_state["plan"] = ingest.prepare(up.getvalue(), up.name, data.connection(),
+                st.session_state["plan"] = ingest.prepare(up.getvalue(), up.name, cache.connection(),
                                                           scope=list(session.provinces), limits=limits)
             st.session_state["plan_key"] = cache_key
         plan = st.session_state["plan"]
@@ -80,7 +82,7 @@ else:
             replace, skip = pk.decisions(edited, lang)
         if plan.ok and st.button(t("import_confirm", lang), type="primary"):
             try:
-                auth.check(st.session_state.get(login_ui.SESSION_KEY))
+                auth.check(st.session_state.get(login.SESSION_KEY))
                 m = ingest.commit(plan, session.user, policy="ask", replace=replace, skip=skip)
             except (auth.AuthError, ingest.BatchError) as exc:
                 st.error(str(exc))
@@ -94,18 +96,18 @@ else:
 
 # ---- batches and rollback --------------------------------------------------------------------------
 st.subheader(t("import_batches", lang))
-batches = data.query("ingest_batches")
+batches = cache.query("ingest_batches")
 if batches.height == 0:
     st.caption(t("import_no_batches", lang))
 else:
-    ui.table(batches.drop("file_sha256"), lang, key="batches")
+    widgets.table(batches.drop("file_sha256"), lang, key="batches")
     labels = pk.batch_labels(batches)
     if session is not None and labels:
         pick = st.selectbox(t("import_rollback_pick", lang), list(labels), format_func=labels.get)
         sure = st.checkbox(t("import_rollback_sure", lang))
         if st.button(t("import_rollback", lang), disabled=not sure):
             try:
-                auth.check(st.session_state.get(login_ui.SESSION_KEY))
+                auth.check(st.session_state.get(login.SESSION_KEY))
                 ingest.rollback(pick, session.user, list(session.provinces))
                 st.success(t("import_rolled_back", lang, batch_id=pick))
                 st.rerun()

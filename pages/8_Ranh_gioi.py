@@ -1,23 +1,22 @@
 """Ranh giới / Boundaries: which outlines are approximate, packaged or official; editors load an
 official boundary file, read the match report, and confirm the units within their provinces.
-Logic is in cnscd.boundary_ui and geo.load."""
+Logic is in cnscd.views.boundaries and geo.load."""
 from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import boundary_ui as bu
-from cnscd import auth, data, ui
+from cnscd.views import boundaries as bu
+from cnscd.store import auth
+from cnscd.ui import cache, login, widgets
 from cnscd import text
 from cnscd.text import t
-from cnscd.ingest.plan import expand_scope
-from geo.load import load_bytes
 
 # ---- set-up -----------------------------------------------------------------------------------------
-lang = ui.lang()
-ui.warehouse_or_stop(lang)
+lang = widgets.lang()
+widgets.warehouse_or_stop(lang)
 st.title(t("page_boundaries", lang))
 st.caption(t("geo_intro", lang))
-session = bu.editor_login(lang)      # viewing needs no login; loading boundaries does
+session = login.editor_login(lang)      # viewing needs no login; loading boundaries does
 
 # ---- load a file (editors) ------------------------------------------------------------------------------
 if session is None:
@@ -27,7 +26,7 @@ else:
         st.success(st.session_state.pop("boundary_done"))
     c1, c2 = st.columns(2)
     version = c1.selectbox(t("boundary_mode", lang), ["2025", "legacy"], key="bnd_version",
-                           format_func=lambda v: data.version_label(v, lang))
+                           format_func=lambda v: cache.version_label(v, lang))
     level = c2.selectbox(t("level", lang), bu.levels(version), key=f"bnd_level_{version}",
                          format_func=lambda v: text.level(v, lang))
     gen = st.session_state.setdefault("boundary_gen", 0)
@@ -39,9 +38,8 @@ else:
         key = (up.file_id, level, version, session.user)
         if st.session_state.get("boundary_key") != key:
             with st.spinner("…"):
-                full = load_bytes(up.getvalue(), up.name, level, version)
-                scoped, out = bu.split_scope(full, expand_scope(data.connection(), list(session.provinces)))
-            st.session_state["boundary_report"] = (full, scoped, out)
+                st.session_state["boundary_report"] = bu.match_upload(
+                    up.getvalue(), up.name, level, version, cache.connection(), session.provinces)
             st.session_state["boundary_key"] = key
         full, scoped, out = st.session_state["boundary_report"]
 
@@ -64,7 +62,7 @@ else:
                 st.info(t("geo_nothing_in_scope", lang))
             elif st.button(t("geo_confirm", lang, n=len(scoped.matched)), type="primary"):
                 try:
-                    n = bu.confirm(scoped, st.session_state.get(bu.SESSION_KEY))
+                    n = bu.confirm(scoped, st.session_state.get(login.SESSION_KEY))
                 except (auth.AuthError, ValueError) as exc:
                     st.error(str(exc))
                 else:
@@ -72,15 +70,15 @@ else:
                         st.session_state.pop(k, None)
                     st.session_state["boundary_gen"] = gen + 1
                     st.session_state["boundary_done"] = t("geo_stored", lang, n=n, level=text.level(level, lang),
-                                                              version=data.version_label(version, lang), file=up.name)
+                                                              version=cache.version_label(version, lang), file=up.name)
                     st.rerun()
 
 # ---- status and loaded layers (everyone) -------------------------------------------------------------------
 st.subheader(t("geo_status", lang))
-ui.table(bu.status_table(lang, data.version_label), lang, key="boundary_status")
+widgets.table(bu.status_table(lang, cache.version_label), lang, key="boundary_status")
 st.subheader(t("geo_loaded", lang))
-loaded = bu.loaded_table(lang, data.version_label)
+loaded = bu.loaded_table(lang, cache.version_label)
 if loaded.height:
-    ui.table(loaded, lang, key="boundary_loaded")
+    widgets.table(loaded, lang, key="boundary_loaded")
 else:
     st.caption(t("geo_none_loaded", lang))

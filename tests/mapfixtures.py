@@ -151,7 +151,7 @@ def app_opener(page: str, timeout: float = 30):
 def random_map(layer, rng, lang: str = "vi"):
     """The app's own map path (mapdata measure, rank and classes -> charts.maps.choropleth) over `layer`
     with a random value per unit: what the geo tests and bench/bench_geo.py measure."""
-    from cnscd import mapdata
+    from cnscd.views import mapdata
     from cnscd.charts import maps
     from cnscd.charts.meta import ChartMeta
 

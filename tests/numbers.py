@@ -117,7 +117,7 @@ def frames(at) -> list:
 def csv_rows(meta) -> list[dict[str, str]]:
     """The rows of the CSV the chart's download menu hands out (the export code path), as text, keyed by
     the frame's column names (the CSV headers are the labels of `meta.column_labels`)."""
-    from cnscd.export import menu
+    from cnscd.ui import downloads as menu
 
     raw = menu.make("csv", lambda: None, meta).decode("utf-8-sig")
     reader = csv.reader(io.StringIO(raw))
@@ -135,7 +135,7 @@ class Downloads:
 
     @classmethod
     def install(cls, monkeypatch) -> "Downloads":
-        from cnscd.export import menu
+        from cnscd.ui import downloads as menu
 
         rec = cls()
         original = menu.download_menu

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cnscd import auth
+from cnscd.store import auth
 from tests.ingest_fixtures import codes, dry, small_base, wh, xlsx  # noqa: F401
 
 T0 = dt.datetime(2026, 3, 1, 9, 0)
@@ -116,11 +116,11 @@ def test_scope_dong_thap_cannot_write_binh_phuoc(wh):
 
 
 def test_command_line_creates_the_config(cfg):
-    r = subprocess.run([sys.executable, "-m", "cnscd.auth", "add-editor", "dongthap", "--provinces", "87,70",
+    r = subprocess.run([sys.executable, "-m", "cnscd.store.auth", "add-editor", "dongthap", "--provinces", "87,70",
                         "--password-stdin"], input="mat-khau-rat-dai\n", capture_output=True, text=True,
                        env={**__import__("os").environ, "CNSCD_EDITORS": str(cfg)}, cwd=auth.ROOT)
     assert r.returncode == 0, r.stderr
     assert auth.load().editors["dongthap"].provinces == ["87", "70"]
-    r = subprocess.run([sys.executable, "-m", "cnscd.auth", "list"], capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "cnscd.store.auth", "list"], capture_output=True, text=True,
                        env={**__import__("os").environ, "CNSCD_EDITORS": str(cfg)}, cwd=auth.ROOT)
     assert "dongthap\t87,70" in r.stdout

@@ -18,7 +18,8 @@ def _session(**params) -> AppTest:
 
 
 def test_one_figure_per_view_shared_by_sessions_and_exports(warehouse_env, monkeypatch):
-    from cnscd import charts, ui
+    from cnscd import charts
+    from cnscd.ui import widgets
 
     built: list[go.Figure] = []
     real = charts.progress_bars
@@ -28,8 +29,8 @@ def test_one_figure_per_view_shared_by_sessions_and_exports(warehouse_env, monke
         return built[-1]
     monkeypatch.setattr(charts, "progress_bars", counting)
     views: list = []
-    real_views = ui.view_downloads
-    monkeypatch.setattr(ui, "view_downloads", lambda key, figs, *a: (views.append(figs), real_views(key, figs, *a)))
+    real_views = widgets.view_downloads
+    monkeypatch.setattr(widgets, "view_downloads", lambda key, figs, *a: (views.append(figs), real_views(key, figs, *a)))
     downloads = nb.Downloads.install(monkeypatch)
 
     at = nb.open_page("targets", ind="teams_total", thr="80")   # clears the caches

@@ -22,7 +22,8 @@ import duckdb
 import pytest
 
 from bench.bench_load import Client
-from cnscd import cluster, snapshot
+from cnscd import cluster
+from cnscd.store import snapshot
 from tests.ingest_fixtures import district_report
 
 pytestmark = [pytest.mark.slow,

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import queries
-from cnscd import districtdata, mapdata
+from cnscd.views import districtdata, mapdata
 from cnscd.charts import maps
 from cnscd.charts.meta import ChartMeta
 from data import population, units

@@ -160,6 +160,6 @@ def test_k8s_ingress_has_cookie_affinity_websocket_timeouts_and_the_editor_path(
 
 def test_entrypoint_serves_the_editor_under_its_path():
     text = (DEPLOY / "entrypoint.sh").read_text()
-    assert "--server.baseUrlPath" in text and "cnscd.snapshot publish" in text and "exec python -m cnscd.serve" in text
+    assert "--server.baseUrlPath" in text and "cnscd.store.snapshot publish" in text and "exec python -m cnscd.serve" in text
     proc = subprocess.run(["sh", "-n", str(DEPLOY / "entrypoint.sh")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -7,7 +7,8 @@ import io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cnscd.export import images, menu
+from cnscd.export import images
+from cnscd.ui import downloads as menu
 from cnscd.export.sample import bar_chart, sample_meta
 
 
@@ -15,7 +16,7 @@ def _page():
     import streamlit as st
 
     from cnscd.export import images as imgs
-    from cnscd.export import menu as m
+    from cnscd.ui import downloads as m
     from cnscd.export.sample import bar_chart as chart, sample_meta as meta_of
 
     calls = st.session_state.setdefault("fig_calls", [])

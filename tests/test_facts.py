@@ -15,7 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import queries
-from cnscd import dti, fmt, mapdata
+from cnscd import fmt
+from cnscd.views import dti, mapdata
 from cnscd.charts.series import time_series
 from cnscd.export.sample import sample_meta
 from cnscd.views import compare, sources, targets

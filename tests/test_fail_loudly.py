@@ -75,7 +75,7 @@ def test_runtime_state_lives_under_one_directory(tmp_path, monkeypatch):
     import subprocess
     import sys
 
-    from cnscd import auth, statedir, warehouse
+    from cnscd.store import auth, statedir, warehouse
     from cnscd.ingest import batches
 
     for var in ("CNSCD_WAREHOUSE", "CNSCD_IMPORTS_DIR", "CNSCD_GEO_USER_DIR"):
@@ -95,7 +95,7 @@ def test_state_left_in_its_old_place_is_not_ignored(tmp_path, monkeypatch):
     """Imports still in data/imports would silently drop out of the next build; refuse instead."""
     import pytest
 
-    from cnscd import statedir
+    from cnscd.store import statedir
     from cnscd.ingest import batches
 
     monkeypatch.delenv("CNSCD_IMPORTS_DIR", raising=False)

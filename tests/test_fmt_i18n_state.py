@@ -58,7 +58,7 @@ def test_table_styler_keeps_numbers_numeric_but_shows_vietnamese():
 def _state_app():
     import streamlit as st
 
-    from cnscd import state
+    from cnscd.ui import state
 
     lang = state.lang()
     ind = state.select("ind", "Indicator", ["teams_total", "members"], "teams_total")

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from cnscd import warehouse
+from cnscd.store import warehouse
 from cnscd.ingest import BatchError, commit, conflict_key, replay_batches, rollback
 from data.import_cli import main_import, main_rollback
 from tests.ingest_fixtures import build_small, codes, district_report, dry, export_all, small_base, wh, xlsx  # noqa: F401
@@ -157,7 +157,7 @@ def test_cli_import_dry_run_and_rollback(wh, tmp_path, capsys):
 
 
 def test_cli_scope_from_editor_config(wh, tmp_path):
-    from cnscd import auth
+    from cnscd.store import auth
 
     auth.add_editor("dongthap", "mat-khau-dai", ["87"])
     f = tmp_path / "bp.xlsx"

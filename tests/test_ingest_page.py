@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cnscd import auth
+from cnscd.store import auth
 from cnscd.ingest import commit, read_manifest
 from tests.ingest_fixtures import district_report, dry, small_base, wh  # noqa: F401
 
@@ -71,9 +71,9 @@ def test_editor_rolls_back_a_batch(page_env):
 def test_rollback_rechecks_the_login_under_the_shared_session_key(page_env, monkeypatch):
     """The page re-checked `st.session_state["editor_session"]` by hand: under another SESSION_KEY the
     logged-in editor was refused at the last step."""
-    from cnscd import login_ui
+    from cnscd.ui import login
 
-    monkeypatch.setattr(login_ui, "SESSION_KEY", "editor_session_renamed")
+    monkeypatch.setattr(login, "SESSION_KEY", "editor_session_renamed")
     m = commit(dry(page_env, district_report(), "dt.xlsx"), "dongthap")
     at = _run(AppTest.from_file(PAGE))
     at.sidebar.text_input[0].input("dongthap")

@@ -11,7 +11,8 @@ import pytest
 import streamlit as st
 
 import queries
-from cnscd import map_ui, mapdata
+from cnscd.ui import map_panel
+from cnscd.views import mapdata
 from cnscd.charts import maplayer, maps
 from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf
@@ -73,9 +74,9 @@ def test_geojson_url_only_when_static_serving_is_on(tmp_path, monkeypatch):
     monkeypatch.setattr(maplayer, "STATIC_DIR", tmp_path)
     monkeypatch.setattr(maps, "static_url", lambda lay: maplayer.static_url(lay, tmp_path))
     monkeypatch.setattr(st, "get_option", lambda name: False)
-    assert map_ui.geojson_url(layer()) is None
+    assert map_panel.geojson_url(layer()) is None
     monkeypatch.setattr(st, "get_option", lambda name: name == "server.enableStaticServing")
-    assert map_ui.geojson_url(layer()).startswith("app/static/geo/")
+    assert map_panel.geojson_url(layer()).startswith("app/static/geo/")
 
 
 def test_figure_names_the_file(tmp_path):

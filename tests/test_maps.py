@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import queries
-from cnscd import mapdata
-from cnscd.classes import ClassesError
+from cnscd.views import mapdata
+from cnscd.charts.classes import ClassesError
 from cnscd.charts import maps
 from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf

@@ -48,7 +48,7 @@ def test_ends_and_index_agree():
 
 
 def test_version_at_both_edges_of_the_boundary_change(tmp_path):
-    """One version_at (views.common; the app's data.version_at calls it): 30/6/2025 is legacy, 1/7/2025 is
+    """One version_at (views.common; the app's cache.version_at calls it): 30/6/2025 is legacy, 1/7/2025 is
     2025, and a day no version covers is refused, not silently the newest version."""
     import polars as pl
 
@@ -67,17 +67,17 @@ def test_version_at_both_edges_of_the_boundary_change(tmp_path):
 
 
 def test_app_version_at_is_the_views_one(monkeypatch):
-    """cnscd.data.version_at reads the app's cached query and gives the same answers at both edges."""
+    """cnscd.ui.cache.version_at reads the app's cached query and gives the same answers at both edges."""
     import polars as pl
 
-    from cnscd import data
+    from cnscd.ui import cache
 
     versions = pl.DataFrame({"boundary_version": ["legacy", "2025"],
                              "valid_from_date": [None, D(2025, 7, 1)],
                              "valid_to_date": [D(2025, 6, 30), None]})
-    monkeypatch.setattr(data, "query", lambda name, **_: versions)
-    assert data.version_at(D(2025, 6, 30)) == "legacy" and data.version_at(D(2025, 7, 1)) == "2025"
+    monkeypatch.setattr(cache, "query", lambda name, **_: versions)
+    assert cache.version_at(D(2025, 6, 30)) == "legacy" and cache.version_at(D(2025, 7, 1)) == "2025"
     gap = versions.with_columns(valid_to_date=pl.Series([D(2025, 5, 31), None]))
-    monkeypatch.setattr(data, "query", lambda name, **_: gap)
+    monkeypatch.setattr(cache, "query", lambda name, **_: gap)
     with pytest.raises(ValueError):
-        data.version_at(D(2025, 6, 15))
+        cache.version_at(D(2025, 6, 15))

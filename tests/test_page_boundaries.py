@@ -14,7 +14,8 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from cnscd import auth, boundary_ui
+from cnscd.store import auth
+from cnscd.views import boundaries
 from geo import layers
 from geo.load import accept, load_bytes
 from tests.ingest_fixtures import small_base, wh  # noqa: F401
@@ -54,7 +55,7 @@ def _run(at: AppTest) -> AppTest:
 
 def _editor_page(provinces=("35",), lang="vi") -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state[boundary_ui.SESSION_KEY] = auth.Session("hanam", tuple(provinces),
+    at.session_state[boundaries.SESSION_KEY] = auth.Session("hanam", tuple(provinces),
                                                              dt.datetime.now() + dt.timedelta(hours=1))
     if lang != "vi":
         at.query_params["lang"] = lang

@@ -9,7 +9,8 @@ import pytest
 import streamlit as st
 
 import queries
-from cnscd import districtdata, months
+from cnscd import months
+from cnscd.views import districtdata
 from cnscd.charts import districts
 from cnscd.charts.meta import ChartMeta
 from tests import mapfixtures as mf

@@ -7,7 +7,7 @@ import json
 import pytest
 import streamlit as st
 
-from cnscd import map_ui
+from cnscd.ui import map_panel
 from cnscd.charts import maps
 from tests import mapfixtures as mf
 
@@ -146,12 +146,12 @@ def test_play_button_toggles_and_steps(app):
     at = app(period="2025-06")
     at.button(key="map_play").click().run()
     assert not at.exception, at.exception
-    assert at.session_state[map_ui.PLAYING] is True
+    assert at.session_state[map_panel.PLAYING] is True
     assert at.button(key="map_play").label.startswith("⏸")
     at.button(key="map_play").click().run()
-    assert at.session_state[map_ui.PLAYING] is False
+    assert at.session_state[map_panel.PLAYING] is False
     keys = ["2025-05", "2025-06", "2025-07"]
-    assert map_ui.next_period(keys, "2025-05") == "2025-06" and map_ui.next_period(keys, "2025-07") is None
+    assert map_panel.next_period(keys, "2025-05") == "2025-06" and map_panel.next_period(keys, "2025-07") is None
 
 
 def test_bad_link_values_warn_in_both_languages(app):
@@ -164,12 +164,12 @@ def test_bad_link_values_warn_in_both_languages(app):
 def test_clicked_reads_customdata_or_location():
     layer = maps.prepare_layer(mf.layer("province", "legacy"), "province", "legacy")
     ev = {"selection": {"points": [{"location": "1"}]}}
-    assert map_ui.clicked(ev, layer) == "02"
+    assert map_panel.clicked(ev, layer) == "02"
     ev = {"selection": {"points": [{"customdata": ["x", 1, 1, None, None, "s", 1, "03", "", "03"]}]}}
-    assert map_ui.clicked(ev, layer) == "03"
+    assert map_panel.clicked(ev, layer) == "03"
     ev = {"selection": {"points": [{"customdata": ["x", 1, 1, None, None, "s", 1, "005", "", "03"]}]}}
-    assert map_ui.clicked(ev, layer, province_of_unit=True) == "03"  # a district drills into its province
-    assert map_ui.clicked({"selection": {"points": []}}, layer) is None
+    assert map_panel.clicked(ev, layer, province_of_unit=True) == "03"  # a district drills into its province
+    assert map_panel.clicked({"selection": {"points": []}}, layer) is None
 
 
 def test_real_warehouse_and_layers(warehouse_env):

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 import queries
-from cnscd import districtdata, mapdata
+from cnscd.views import districtdata, mapdata
 from cnscd.charts import districts, maps
 from cnscd.charts.meta import ChartMeta
 from cnscd.export import tables

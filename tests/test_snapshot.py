@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cnscd import role, snapshot, warehouse
+from cnscd.store import role, snapshot, warehouse
 from tests.ingest_fixtures import district_report, dry, export_all, small_base, wh  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,7 +262,7 @@ def test_a_publisher_killed_mid_copy_publishes_nothing(warehouse_file, tmp_path)
     snapdir = tmp_path / "snapshots"
     small = tiny(tmp_path / "w.duckdb", 1)
     first = snapshot.publish(small, snapdir)
-    cmd = [sys.executable, "-m", "cnscd.snapshot", "publish", "--from", str(warehouse_file), "--dir", str(snapdir)]
+    cmd = [sys.executable, "-m", "cnscd.store.snapshot", "publish", "--from", str(warehouse_file), "--dir", str(snapdir)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert _kill_when(proc, snapdir, ".incoming-*.tmp"), proc.communicate()
     assert snapshot.read_pointer(snapdir) == first

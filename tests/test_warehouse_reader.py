@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from cnscd import warehouse
+from cnscd.store import warehouse
 
 
 @pytest.fixture

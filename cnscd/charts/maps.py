@@ -19,7 +19,7 @@ import polars as pl
 from cnscd import fmt
 from cnscd.charts.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
-from cnscd.classes import Classes
+from cnscd.charts.classes import Classes
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 

@@ -4,7 +4,7 @@ A chart function returns the finished figure — title, subtitle, source line an
 already on it (cnscd.charts.base.finish, from its `ChartMeta`, cnscd/charts/meta.py). Export only
 resizes and restyles it for a meeting room (`restyle()`): fonts and margins scaled to the
 export width, the footer moved into the bottom margin, no basemap request. Nothing here
-imports Streamlit (see menu.py).
+imports Streamlit (the download menus are cnscd/ui/downloads.py).
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 import queries
-from cnscd import statedir, warehouse
+from cnscd.store import statedir, warehouse
 from cnscd.ingest.plan import KEY, Plan, compare, conflict_key, expand_scope, prepare
 from cnscd.ingest.problems import short
 

@@ -16,9 +16,9 @@ from cnscd.ingest.normalize import NotANumber, key, parse_number, parse_period, 
 from cnscd.ingest.problems import ERROR, INFO, WARNING, Problem, short
 from cnscd.ingest.read import Sheet, col_letter
 from cnscd.ingest.resolve import TOTAL_KEYS, Unit, narrow
-from cnscd.ingest.rows import (OTHER, VERSION_LABEL, Context, Extracted, _col_label, _first, _get, _name_col,
-                               _province_label, _Row)
-from cnscd.ingest.values import _check_totals, _emit_villages, _values, _village
+from cnscd.ingest.rows import (OTHER, VERSION_LABEL, Context, Extracted, column_label, first_column, cell_value, name_column,
+                               province_label, Row)
+from cnscd.ingest.values import check_totals, emit_villages, read_values, add_village
 
 __all__ = ["Context", "Extracted", "extract"]
 
@@ -50,25 +50,25 @@ def extract(sheets: list[Sheet], ctx: Context, problems: list[Problem]) -> Extra
         where = {"file": ctx.file_name, "sheet": row.sheet.name, "row": row.r_no}
         if len(row.cands) > 1:
             labels = ", ".join(u.label() for u in row.cands[:4]) + (" …" if len(row.cands) > 4 else "")
-            problems.append(Problem(ERROR, "ambiguous_unit", column=_col_label(row.layout, _name_col(row.layout)),
+            problems.append(Problem(ERROR, "ambiguous_unit", column=column_label(row.layout, name_column(row.layout)),
                                     value=short(row.name), detail={"candidates": labels}, **where))
             continue
         unit = row.cands[0]
         if ctx.allowed is not None and (unit.version, unit.province or "*") not in ctx.allowed:
-            problems.append(Problem(ERROR, "out_of_scope", column=_col_label(row.layout, _name_col(row.layout)),
-                                    value=short(row.name or unit.code), detail={"province": _province_label(ctx, unit)}, **where))
+            problems.append(Problem(ERROR, "out_of_scope", column=column_label(row.layout, name_column(row.layout)),
+                                    value=short(row.name or unit.code), detail={"province": province_label(ctx, unit)}, **where))
             continue
         out.data_rows += 1
-        if _first(row.layout, "village") is not None:
-            _village(row, unit, ctx, problems, villages)
+        if first_column(row.layout, "village") is not None:
+            add_village(row, unit, ctx, problems, villages)
         else:
-            _values(row, unit, ctx, problems, out, seen, sums)
-    _emit_villages(villages, out, seen, ctx, problems)
+            read_values(row, unit, ctx, problems, out, seen, sums)
+    emit_villages(villages, out, seen, ctx, problems)
     # a sheet with refused rows cannot be compared with its totals row: the errors say why already
     failed_sheets = {p.sheet for p in problems if p.severity == ERROR and p.row is not None}
     for sheet, layout, r_no, values, period in totals:
         if sheet.name not in failed_sheets:
-            _check_totals(sheet, layout, r_no, values, period, ctx, problems, sums)
+            check_totals(sheet, layout, r_no, values, period, ctx, problems, sums)
     out.totals_rows = len(totals)
     return out
 
@@ -80,7 +80,7 @@ def _check_unknown_columns(sheet: Sheet, layout: Layout, ctx: Context, problems:
             continue
         numeric = False
         for _, values in sheet.rows[layout.first_data_index:]:
-            v = _get(values, idx)
+            v = cell_value(values, idx)
             try:
                 numeric = parse_number(v) is not None
             except NotANumber:
@@ -95,8 +95,8 @@ def _check_unknown_columns(sheet: Sheet, layout: Layout, ctx: Context, problems:
 def _row_period(layout: Layout, values: list, ctx: Context) -> tuple[dt.date, dt.date] | None:
     """Raises ValueError (with the column index in args[1]) when a period cell cannot be read."""
     def parse(kind):
-        idx = _first(layout, kind)
-        v = _get(values, idx)
+        idx = first_column(layout, kind)
+        v = cell_value(values, idx)
         try:
             return parse_period(v), idx
         except ValueError:
@@ -108,12 +108,12 @@ def _row_period(layout: Layout, values: list, ctx: Context) -> tuple[dt.date, dt
     (s, _), (e, _) = parse("start"), parse("end")
     if s and e:
         return s[0], e[1]
-    year_idx = _first(layout, "year")
-    y = _get(values, year_idx)
+    year_idx = first_column(layout, "year")
+    y = cell_value(values, year_idx)
     if y is not None:
         for kind, fmt in (("month", "{}/{}"), ("quarter", "quy {} {}")):
-            idx = _first(layout, kind)
-            v = _get(values, idx)
+            idx = first_column(layout, kind)
+            v = cell_value(values, idx)
             if v is not None:
                 try:
                     return parse_period(fmt.format(str(v).replace("Quý", "").replace("quý", "").strip(), str(y).replace(".0", "")))
@@ -134,25 +134,25 @@ def _has_values(layout: Layout, values: list) -> bool:
     return False
 
 
-def _first_pass(sheet: Sheet, layout: Layout, ctx: Context, problems: list[Problem], totals: list) -> list[_Row]:
-    code_i, name_i = _first(layout, "unit_code"), _name_col(layout)
-    prov_i = _first(layout, "province") if layout.columns[name_i or 0].kind != "province" else None
-    dist_i = _first(layout, "district") if name_i is not None and layout.columns[name_i].kind not in ("district", "province") else None
+def _first_pass(sheet: Sheet, layout: Layout, ctx: Context, problems: list[Problem], totals: list) -> list[Row]:
+    code_i, name_i = first_column(layout, "unit_code"), name_column(layout)
+    prov_i = first_column(layout, "province") if layout.columns[name_i or 0].kind != "province" else None
+    dist_i = first_column(layout, "district") if name_i is not None and layout.columns[name_i].kind not in ("district", "province") else None
     rows, no_period_reported = [], False
     for r_no, values in sheet.rows[layout.first_data_index:]:
         where = {"file": ctx.file_name, "sheet": sheet.name, "row": r_no}
-        name = str(_get(values, name_i) or "").strip()
-        code = str(_get(values, code_i) or "").strip()
+        name = str(cell_value(values, name_i) or "").strip()
+        code = str(cell_value(values, code_i) or "").strip()
         if not _has_values(layout, values):
             continue
         try:
             period = _row_period(layout, values, ctx)
         except ValueError as exc:
-            problems.append(Problem(ERROR, "bad_period", column=_col_label(layout, exc.args[1]), value=short(exc.args[0]), **where))
+            problems.append(Problem(ERROR, "bad_period", column=column_label(layout, exc.args[1]), value=short(exc.args[0]), **where))
             continue
         if name and TOTAL_KEYS.match(key(name)) and not code:
             totals.append((sheet, layout, r_no, values, period))
-            problems.append(Problem(INFO, "totals_row", column=_col_label(layout, name_i), value=short(name), **where))
+            problems.append(Problem(INFO, "totals_row", column=column_label(layout, name_i), value=short(name), **where))
             continue
         if period is None:
             if not no_period_reported:
@@ -163,9 +163,9 @@ def _first_pass(sheet: Sheet, layout: Layout, ctx: Context, problems: list[Probl
         if version is None:
             problems.append(Problem(ERROR, "period_straddles", detail={"start": f"{period[0]:%d/%m/%Y}", "end": f"{period[1]:%d/%m/%Y}"}, **where))
             continue
-        cands = _resolve(ctx, version, code, name, _get(values, prov_i), _get(values, dist_i), layout, code_i, name_i, where, problems, period)
+        cands = _resolve(ctx, version, code, name, cell_value(values, prov_i), cell_value(values, dist_i), layout, code_i, name_i, where, problems, period)
         if cands:
-            rows.append(_Row(sheet, layout, r_no, values, period[0], period[1], version, cands, name or code))
+            rows.append(Row(sheet, layout, r_no, values, period[0], period[1], version, cands, name or code))
     return rows
 
 
@@ -177,7 +177,7 @@ def _resolve(ctx, version, code, name, prov, dist, layout, code_i, name_i, where
             _not_found(ctx, version, code, None, layout, code_i, where, problems, period)
             return []
         if name and key(name) != key(u.name) and u not in units.candidates(version, name):
-            problems.append(Problem(ERROR, "code_name_mismatch", column=_col_label(layout, code_i), value=short(code),
+            problems.append(Problem(ERROR, "code_name_mismatch", column=column_label(layout, code_i), value=short(code),
                                     detail={"code": u.code, "code_name": u.name, "name": short(name, 60)}, **where))
             return []
         return [u]
@@ -185,7 +185,7 @@ def _resolve(ctx, version, code, name, prov, dist, layout, code_i, name_i, where
         refused = any(p.row == where["row"] and p.sheet == where["sheet"] and p.code in ("html", "cell_too_long", "formula")
                       for p in problems)
         if not refused:   # a name cell refused for its content has its own message already
-            problems.append(Problem(ERROR, "unknown_unit", column=_col_label(layout, name_i), value="",
+            problems.append(Problem(ERROR, "unknown_unit", column=column_label(layout, name_i), value="",
                                     detail=VERSION_LABEL[version], **where))
         return []
     cands = units.candidates(version, name)
@@ -202,11 +202,11 @@ def _not_found(ctx, version, code, name, layout, col, where, problems, period) -
     hit = ctx.units.by_code_text(other, code) if code else (ctx.units.candidates(other, name) or [None])[0]
     value = short(code or name)
     if hit is not None and hit.level == "district" and version == "2025":
-        problems.append(Problem(ERROR, "district_in_2025", column=_col_label(layout, col), value=value, **where))
+        problems.append(Problem(ERROR, "district_in_2025", column=column_label(layout, col), value=value, **where))
     elif hit is not None:
-        problems.append(Problem(ERROR, "wrong_version", column=_col_label(layout, col), value=value,
+        problems.append(Problem(ERROR, "wrong_version", column=column_label(layout, col), value=value,
                                 detail={"unit_version": other, "period_version": version,
                                         "start": f"{period[0]:%d/%m/%Y}", "end": f"{period[1]:%d/%m/%Y}"}, **where))
     else:
-        problems.append(Problem(ERROR, "unknown_unit", column=_col_label(layout, col), value=value,
+        problems.append(Problem(ERROR, "unknown_unit", column=column_label(layout, col), value=value,
                                 detail=VERSION_LABEL[version], **where))

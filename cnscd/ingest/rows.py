@@ -42,7 +42,7 @@ class Extracted:
 
 
 @dataclass
-class _Row:
+class Row:
     sheet: Sheet
     layout: Layout
     r_no: int
@@ -54,11 +54,11 @@ class _Row:
     name: str
 
 
-def _get(values: list, idx: int | None):
+def cell_value(values: list, idx: int | None):
     return values[idx] if idx is not None and idx < len(values) else None
 
 
-def _first(layout: Layout, *kinds: str) -> int | None:
+def first_column(layout: Layout, *kinds: str) -> int | None:
     for kind in kinds:
         if kind in layout.first_of:
             return layout.first_of[kind]
@@ -66,16 +66,16 @@ def _first(layout: Layout, *kinds: str) -> int | None:
 
 
 
-def _name_col(layout: Layout) -> int | None:
-    return _first(layout, "unit_name", "commune", "district", "province")
+def name_column(layout: Layout) -> int | None:
+    return first_column(layout, "unit_name", "commune", "district", "province")
 
 
-def _col_label(layout: Layout, idx: int | None) -> str:
+def column_label(layout: Layout, idx: int | None) -> str:
     if idx is None:
         return ""
     return layout.labels[idx] if idx < len(layout.labels) else col_letter(idx)
 
 
-def _province_label(ctx: Context, unit: Unit) -> str:
+def province_label(ctx: Context, unit: Unit) -> str:
     p = ctx.units.by_code.get((unit.version, unit.province or ""))
     return p.name if p else (unit.province or "toàn quốc / the nation")

@@ -110,7 +110,7 @@ def template(con, level: str, version: str = "2025", province: str | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
-    from cnscd import warehouse
+    from cnscd.store import warehouse
 
     ap = argparse.ArgumentParser(prog="python -m cnscd.ingest.templates")
     ap.add_argument("level", choices=LEVELS)

@@ -9,7 +9,7 @@ from cnscd.ingest.normalize import NotANumber, key, parse_number
 from cnscd.ingest.problems import ERROR, Problem, short
 from cnscd.ingest.read import col_letter
 from cnscd.ingest.resolve import Unit
-from cnscd.ingest.rows import Context, Extracted, _col_label, _first, _get, _Row
+from cnscd.ingest.rows import Context, Extracted, column_label, first_column, cell_value, Row
 
 
 def _check_value(meta: dict, v: float, is_target: bool) -> tuple[str, dict] | None:
@@ -24,7 +24,7 @@ def _check_value(meta: dict, v: float, is_target: bool) -> tuple[str, dict] | No
     return None
 
 
-def _values(row: _Row, unit: Unit, ctx: Context, problems, out: Extracted, seen: dict, sums: dict) -> None:
+def read_values(row: Row, unit: Unit, ctx: Context, problems, out: Extracted, seen: dict, sums: dict) -> None:
     layout, sheet, values = row.layout, row.sheet, row.values
     parsed: dict[tuple[str, bool], tuple[float, int]] = {}
     n = len(values)
@@ -59,11 +59,11 @@ def _values(row: _Row, unit: Unit, ctx: Context, problems, out: Extracted, seen:
         (out.targets if is_target else out.observations).append(rec)
 
 
-def _where(ctx: Context, row: _Row, idx: int) -> dict:
-    return {"file": ctx.file_name, "sheet": row.sheet.name, "row": row.r_no, "column": _col_label(row.layout, idx)}
+def _where(ctx: Context, row: Row, idx: int) -> dict:
+    return {"file": ctx.file_name, "sheet": row.sheet.name, "row": row.r_no, "column": column_label(row.layout, idx)}
 
 
-def _ratios(row: _Row, unit: Unit, ctx: Context, problems, parsed: dict, seen: dict) -> None:
+def _ratios(row: Row, unit: Unit, ctx: Context, problems, parsed: dict, seen: dict) -> None:
     """A rate next to its numerator and denominator must agree with them (to rounding); it is then
     stored as the exact ratio, and derived when the row has the two parts but not the rate."""
     for code, meta in ctx.ratios:
@@ -75,7 +75,7 @@ def _ratios(row: _Row, unit: Unit, ctx: Context, problems, parsed: dict, seen: d
         if given is not None:
             if abs(given[0] - computed) > 0.1:
                 problems.append(Problem(ERROR, "ratio_mismatch", file=ctx.file_name, sheet=row.sheet.name, row=row.r_no,
-                                        column=_col_label(row.layout, given[1]), value=_fmt(given[0]),
+                                        column=column_label(row.layout, given[1]), value=_fmt(given[0]),
                                         detail={"value": _fmt(given[0]), "computed": f"{computed:.2f}"}))
                 del parsed[(code, False)]
                 continue
@@ -85,59 +85,59 @@ def _ratios(row: _Row, unit: Unit, ctx: Context, problems, parsed: dict, seen: d
             seen[(unit.code, unit.version, code, row.start, row.end, False)] = row.r_no
 
 
-def _check_totals(sheet, layout, r_no, values, period, ctx, problems, sums) -> None:
+def check_totals(sheet, layout, r_no, values, period, ctx, problems, sums) -> None:
     if period is None:
         return
     for idx, col in enumerate(layout.columns):
         if col.kind != "indicator" or ctx.indicators[col.indicator]["aggregation"] != "sum":
             continue
-        raw = _get(values, idx)
+        raw = cell_value(values, idx)
         try:
             total = parse_number(raw)
         except NotANumber:
             problems.append(Problem(ERROR, "not_a_number", file=ctx.file_name, sheet=sheet.name, row=r_no,
-                                    column=_col_label(layout, idx), value=short(raw)))
+                                    column=column_label(layout, idx), value=short(raw)))
             continue
         computed = sums.get((sheet.name, idx, period[0], period[1]))
         if total is not None and computed is not None and abs(total - computed) > 0.5:
             problems.append(Problem(ERROR, "totals_mismatch", file=ctx.file_name, sheet=sheet.name, row=r_no,
-                                    column=_col_label(layout, idx), value=short(raw),
+                                    column=column_label(layout, idx), value=short(raw),
                                     detail={"total": _fmt(total), "computed": _fmt(computed)}))
 
 
-def _village(row: _Row, unit: Unit, ctx: Context, problems, acc: dict) -> None:
+def add_village(row: Row, unit: Unit, ctx: Context, problems, acc: dict) -> None:
     """A village team register: one row per thôn/tổ dân phố, summed per commune and period."""
     layout = row.layout
-    v_idx = _first(layout, "village")
-    name = key(_get(row.values, v_idx) or "")
+    v_idx = first_column(layout, "village")
+    name = key(cell_value(row.values, v_idx) or "")
     k = (unit.code, unit.version, row.start, row.end)
     entry = acc.setdefault(k, {"sheet": row.sheet.name, "row": row.r_no, "names": {}, "sums": defaultdict(float)})
     where = {"file": ctx.file_name, "sheet": row.sheet.name, "row": row.r_no}
     if name:
         if name in entry["names"]:
-            problems.append(Problem(ERROR, "duplicate", column=_col_label(layout, v_idx), value=short(_get(row.values, v_idx)),
+            problems.append(Problem(ERROR, "duplicate", column=column_label(layout, v_idx), value=short(cell_value(row.values, v_idx)),
                                     detail={"other_row": entry["names"][name]}, **where))
             return
         entry["names"][name] = row.r_no
     for idx, col in enumerate(layout.columns):
         if col.kind != "indicator":
             continue
-        raw = _get(row.values, idx)
+        raw = cell_value(row.values, idx)
         try:
             v = parse_number(raw)
         except NotANumber:
-            problems.append(Problem(ERROR, "not_a_number", column=_col_label(layout, idx), value=short(raw), **where))
+            problems.append(Problem(ERROR, "not_a_number", column=column_label(layout, idx), value=short(raw), **where))
             continue
         if v is None:
             continue
         bad = _check_value(ctx.indicators[col.indicator], v, False)
         if bad:
-            problems.append(Problem(ERROR, bad[0], column=_col_label(layout, idx), value=short(raw), detail=bad[1], **where))
+            problems.append(Problem(ERROR, bad[0], column=column_label(layout, idx), value=short(raw), detail=bad[1], **where))
             continue
         entry["sums"][col.indicator] += v
 
 
-def _emit_villages(acc: dict, out: Extracted, seen: dict, ctx: Context, problems) -> None:
+def emit_villages(acc: dict, out: Extracted, seen: dict, ctx: Context, problems) -> None:
     for (code, version, start, end), e in acc.items():
         values = dict(e["sums"])
         if e["names"]:

@@ -185,7 +185,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Tệp {size} MB vượt giới hạn {limit} MB; không đọc.",
         "The file is {size} MB, over the {limit} MB limit; not read.",
     ),
-    # provincial DTI (cnscd.dti)
+    # provincial DTI (cnscd.views.dti)
     "dti_not_published": ("chưa công bố", "not published"),
     "dti_others": ("; tỉnh khác: chưa công bố (màu xám)", "; other provinces: not published (grey)"),
     "dti_this_year": ("năm của tháng đang xem", "the year of the month shown"),
@@ -202,7 +202,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "dti_in_34": ("{name} (34 tỉnh, từ 1/7/2025)", "{name} (34 provinces, from 1 July 2025)"),
     "dti_met": ("đạt (hạng ≤ {goal})", "met (rank ≤ {goal})"),
     "dti_not_met": ("chưa đạt (hạng {rank} > {goal})", "not met (rank {rank} > {goal})"),
-    # viewer / editor servers (cnscd.role)
+    # viewer / editor servers (cnscd.store.role)
     "role_bad_role": (
         "CNSCD_ROLE={value!r} không hợp lệ: dùng viewer hoặc editor.",
         "CNSCD_ROLE={value!r} is not valid: use viewer or editor.",

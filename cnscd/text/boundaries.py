@@ -1,4 +1,4 @@
-"""The boundaries page (cnscd.boundary_ui)."""
+"""The boundaries page (cnscd.views.boundaries)."""
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {

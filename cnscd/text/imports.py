@@ -1,4 +1,4 @@
-"""The import page and the editor login (cnscd.ingest.pagekit, cnscd.login_ui)."""
+"""The import page and the editor login (cnscd.ingest.pagekit, cnscd.ui.login)."""
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -23,8 +23,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Logged in: **{user}** — provinces {provinces} — expires at {until}",
     ),
     "import_no_editors": (
-        "Chưa có biên tập viên. Quản trị tạo bằng lệnh: `python -m cnscd.auth add-editor TEN --provinces 87,70`",
-        "No editors yet. An administrator creates one with `python -m cnscd.auth add-editor NAME --provinces "
+        "Chưa có biên tập viên. Quản trị tạo bằng lệnh: `python -m cnscd.store.auth add-editor TEN --provinces 87,70`",
+        "No editors yet. An administrator creates one with `python -m cnscd.store.auth add-editor NAME --provinces "
         "87,70`",
     ),
     "import_templates": ("Mẫu nhập liệu", "Templates"),

@@ -7,7 +7,8 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd import dti, fmt
+from cnscd import fmt
+from cnscd.views import dti
 from cnscd.text import t
 from cnscd.views.common import Query, version_at, with_targets
 
@@ -58,7 +59,7 @@ def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
 
 def dti_goals(query: Query, lang: str = "vi") -> pl.DataFrame:
     """Every province's own DTI rank goals (targets of dti_rank from an article) against its published
-    ranks, one row per unit and year (cnscd.dti.rank_goals), with the province's name."""
+    ranks, one row per unit and year (cnscd.views.dti.rank_goals), with the province's name."""
     goals = query("unit_targets").filter((pl.col("indicator_code") == "dti_rank") & ~pl.col("is_demo"))
     parts = []
     for code, version in goals.select("unit_code", "boundary_version").unique().sort("unit_code").iter_rows():

@@ -15,7 +15,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cnscd import auth
+from cnscd.store import auth
 from tests.browser.conftest import Browse, serve
 from tests.ingest_fixtures import district_report, dry
 
@@ -116,13 +116,13 @@ def test_import_dry_run_then_commit(ed, editor_site):
 
 def test_boundaries_status_and_a_refused_upload(ed, warehouse_env):
     # the expected table is read in this process, from the same data the editor server was given
-    from cnscd import boundary_ui as bu
-    from cnscd import data
+    from cnscd.views import boundaries as bu
+    from cnscd.ui import cache
 
     ed.open("ranh-gioi")
     no_exception(ed)
     expect(ed.page.get_by_role("heading", name="Trạng thái ranh giới")).to_be_visible()
-    expected = bu.status_table("vi", data.version_label)
+    expected = bu.status_table("vi", cache.version_label)
     table = ed.page.locator('[data-testid="stDataFrame"]').first
     table.scroll_into_view_if_needed()
     cells = table.locator("[id^='glide-cell-']")

@@ -2,7 +2,7 @@
 
 Chromium: the figure's HTML and plotly.min.js are served from 127.0.0.1 and every other request is
 aborted and recorded. A plain GeoJSON choropleth (the control) asks cdn.plot.ly for
-world_110m.json and draws nothing; the app's map (charts.maps.choropleth with map_ui.plotly_config,
+world_110m.json and draws nothing; the app's map (charts.maps.choropleth with map_panel.plotly_config,
 whose topojsonURL is an inline empty topology) asks for nothing and draws every unit.
 Kaleido: the app's export engine, run in a network namespace with no interfaces at all (`unshare -n`).
 """
@@ -21,7 +21,7 @@ import plotly
 import plotly.graph_objects as go
 import pytest
 
-from cnscd import map_ui
+from cnscd.ui import map_panel
 from cnscd.charts import maps
 from tests.mapfixtures import random_map
 
@@ -39,7 +39,7 @@ def site(tmp_path_factory):
     """Pages in a temp dir, served on localhost."""
     root = tmp_path_factory.mktemp("offline_site")
     shutil.copy(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", root / "plotly.min.js")
-    rng, config = np.random.default_rng(0), map_ui.plotly_config("vi")   # the map page's own config
+    rng, config = np.random.default_rng(0), map_panel.plotly_config("vi")   # the map page's own config
     g = maps.layer_for("district", "legacy")
     random_map(g, rng).write_html(root / "ours.html", include_plotlyjs="plotly.min.js", config=config)
     p = maps.layer_for("commune", "2025", "48")

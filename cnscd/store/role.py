@@ -50,24 +50,6 @@ def read_only_message() -> str:
     return both("role_read_only", where=f" ({url})" if url else "")
 
 
-def editor_elsewhere(url_path: str):
-    """A page that stands in for an editor-only page on a viewer: a shared link says where to go
-    (the same page on the editor, when CNSCD_EDITOR_URL is set)."""
-    def page() -> None:
-        import streamlit as st
-
-        from cnscd import ui
-
-        lang = ui.lang()
-        url = editor_url()
-        target = f"{url.rstrip('/')}/{url_path}" if url else ""
-        st.title(t("role_elsewhere_title", lang))
-        st.info(t("role_elsewhere", lang, url=target or t("role_elsewhere_unknown", lang)))
-        if target:
-            st.link_button(target, target)
-    page.__name__ = f"editor_elsewhere_{url_path.replace('-', '_')}"
-    return page
-
 def _age(seconds: float, lang: str) -> str:
     minutes = int(seconds // 60)
     if minutes < 60:
@@ -87,16 +69,3 @@ def snapshot_lines(status: dict, lang: str) -> tuple[str | None, str | None]:
     caption = t("role_snapshot", lang, sha=status["sha256"][:10], when=when, age=age)
     warning = t("role_snapshot_stale", lang, age=age, why=status["error"]) if status.get("error") else None
     return caption, warning
-
-
-def snapshot_note(reader, lang: str) -> None:
-    """In the sidebar of a snapshot-following viewer: the snapshot's age, and a warning when stale."""
-    if getattr(reader, "follower", None) is None:
-        return
-    import streamlit as st
-
-    caption, warning = snapshot_lines(reader.follower.status(), lang)
-    if caption:
-        st.sidebar.caption(caption)
-    if warning:
-        st.sidebar.warning(warning, icon=":material/history:")

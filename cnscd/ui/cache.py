@@ -17,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from cnscd import warehouse
+from cnscd.store import warehouse
 from cnscd.text import pick, t
 from cnscd.views import common
 

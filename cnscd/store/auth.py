@@ -1,6 +1,6 @@
 """Editor logins: argon2 password hashes in config/editors.toml, scoped to provinces.
 
-Create the file with `python -m cnscd.auth add-editor NAME --provinces 87,70` (asks for the
+Create the file with `python -m cnscd.store.auth add-editor NAME --provinces 87,70` (asks for the
 password twice; `--provinces '*'` = every province; '2025:82' = a 2025 province only; a plain
 code is a legacy province and also covers the 2025 province it became). The file is gitignored.
 Viewing needs no login unless `[settings] viewing_requires_login = true`. Sessions expire after
@@ -28,9 +28,9 @@ import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from cnscd import statedir
+from cnscd.store import statedir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULTS = {"viewing_requires_login": False, "session_minutes": 60, "max_failures": 5, "lockout_minutes": 15}
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 PROVINCE = re.compile(r"^(\*|\d{2}|2025:\d{2})$")
@@ -95,7 +95,7 @@ def save(cfg: Config, p: Path | None = None) -> None:
     doc = {"settings": dict(cfg.settings),
            "editors": {e.name: {"password_hash": e.password_hash, "provinces": list(e.provinces),
                                 "created_at": e.created_at} for e in cfg.editors.values()}}
-    text = "# CNSCĐ editors: written by `python -m cnscd.auth`. Do not commit (gitignored).\n\n" + tomli_w.dumps(doc)
+    text = "# CNSCĐ editors: written by `python -m cnscd.store.auth`. Do not commit (gitignored).\n\n" + tomli_w.dumps(doc)
     tmp = p.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -199,7 +199,7 @@ def viewing_requires_login(p: Path | None = None) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m cnscd.auth", description="Manage editor logins (config/editors.toml).")
+    ap = argparse.ArgumentParser(prog="python -m cnscd.store.auth", description="Manage editor logins (config/editors.toml).")
     sub = ap.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("add-editor", help="add or reset an editor (asks for the password)")
     a.add_argument("name")

@@ -3,7 +3,7 @@
 Shared names: `lang`, `ind` (indicator code), `period` (YYYY-MM), `units` (comma list of unit
 references), `unit` (one unit, e.g. a drilled-into province), `measure`, `mode`, `base`, `level`.
 A unit reference carries its boundary version: `2025:82`, `legacy:87`, `VN` (cnscd.unitref parses and
-writes it; cnscd.unit_ui reads an old link's bare code and carries a unit across the reform).
+writes it; cnscd.ui.unit_picker reads an old link's bare code and carries a unit across the reform).
 A page may add its own names. The page itself is the URL path (st.navigation).
 
 Reading order: URL > this session's last value > default. Every value a page shows is

@@ -1,6 +1,6 @@
 """The download menu under every chart, and the slide-deck / PDF-report buttons of a view.
 
-The only export module that imports Streamlit. Nothing is rendered on a page rerun: every
+cnscd.export itself imports no Streamlit. Nothing is rendered on a page rerun: every
 `st.download_button` gets a zero-argument callable, which Streamlit runs only when the user
 clicks (on its own thread; images.Engine is thread-safe), and `on_click="ignore"` keeps the
 click from rerunning the page.
@@ -16,7 +16,7 @@ import streamlit as st
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
-from . import images, report, slides, tables
+from cnscd.export import images, report, slides, tables
 
 FigSource = Union[go.Figure, Callable[[], go.Figure]]
 

@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from cnscd import data, fmt, months, state
+from cnscd import fmt, months
+from cnscd.store import role
+from cnscd.ui import cache, state
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import column, t
 
@@ -23,7 +25,7 @@ def lang() -> str:
 def indicator_select(lang: str, *, default: str = DEFAULT_INDICATOR, core_only: bool = True,
                      name: str = "ind", container: Any = None, label: str | None = None,
                      codes: Sequence[str] | None = None) -> str:
-    cat = data.indicators()
+    cat = cache.indicators()
     if core_only:
         cat = cat.filter(pl.col("is_core"))
     if codes is not None:
@@ -37,7 +39,7 @@ def period_select(lang: str, *, name: str = "period", default: dt.date | None = 
                   versions: Sequence[str] | None = None, container: Any = None,
                   label: str | None = None, kind: str = "select_slider") -> dt.date | None:
     """A month picker over the months with data (URL value 'YYYY-MM'); returns the month's end date."""
-    p = data.periods()
+    p = cache.periods()
     if versions is not None:
         p = p.filter(pl.col("boundary_version").is_in(list(versions)))
     ends = p["period_end"].unique().sort().to_list()
@@ -61,12 +63,12 @@ def province_select(lang: str, version: str, default: Sequence[str], *, name: st
                     container: Any = None, max_selections: int | None = 8) -> list[str]:
     """Provinces of `version` bound to URL `name` as `2025:82,2025:01` (cnscd.unitref; an old link's bare
     codes and provinces of another version are carried across); returns their codes."""
-    from cnscd import unit_ui
+    from cnscd.ui import unit_picker
     from cnscd.unitref import UnitRef
 
-    prov = data.provinces(version).sort("short_name")
+    prov = cache.provinces(version).sort("short_name")
     names = {UnitRef(version, c): n for c, n in zip(prov["unit_code"], prov["short_name"])}
-    unit_ui.resolve_list(name, version, set(names))
+    unit_picker.resolve_list(name, version, set(names))
     chosen = state.multiselect(name, t("provinces", lang), list(names), [UnitRef(version, c) for c in default],
                                container=container, max_selections=max_selections,
                                format_func=lambda r: names.get(UnitRef.of(r, version), str(r)))
@@ -89,7 +91,7 @@ def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str
 def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
     """Draw the finished `fig` and the download menu under it: its PNG/SVG/PDF are this same figure,
     restyled for print on click (cnscd.export.restyle)."""
-    from cnscd.export.menu import download_menu
+    from cnscd.ui.downloads import download_menu
 
     # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
@@ -101,14 +103,14 @@ def view_downloads(key: str, charts: list[tuple[go.Figure, ChartMeta]], title: s
                    filters: dict[str, str], lang: str) -> None:
     """Slide deck (PPTX) and PDF report of all charts of a view (the figures the page shows),
     rendered only on click."""
-    from cnscd.export.menu import view_buttons
+    from cnscd.ui.downloads import view_buttons
 
     view_buttons(key, lambda: list(charts), title, filters, lang)
 
 
 def chart_meta(frame: pl.DataFrame, title: Callable[[str], str], lang: str, **fields) -> ChartMeta:
     """ChartMeta.of with the warehouse's source titles: the words of a chart drawn from `frame`."""
-    return ChartMeta.of(frame, title=title, lang=lang, source_titles=data.source_titles(), **fields)
+    return ChartMeta.of(frame, title=title, lang=lang, source_titles=cache.source_titles(), **fields)
 
 
 def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = None,
@@ -130,10 +132,36 @@ def demo_caption(is_demo: bool, lang: str) -> None:
 
 def warehouse_or_stop(lang: str) -> None:
     """Stop the page with a bilingual message when there is no warehouse to read."""
-    from cnscd.warehouse import WarehouseError
+    from cnscd.store.warehouse import WarehouseError
 
     try:
-        data.connection()
+        cache.connection()
     except WarehouseError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def editor_elsewhere(url_path: str):
+    """A page that stands in for an editor-only page on a viewer: a shared link says where to go
+    (the same page on the editor, when CNSCD_EDITOR_URL is set)."""
+    def page() -> None:
+        lg = lang()
+        url = role.editor_url()
+        target = f"{url.rstrip('/')}/{url_path}" if url else ""
+        st.title(t("role_elsewhere_title", lg))
+        st.info(t("role_elsewhere", lg, url=target or t("role_elsewhere_unknown", lg)))
+        if target:
+            st.link_button(target, target)
+    page.__name__ = f"editor_elsewhere_{url_path.replace('-', '_')}"
+    return page
+
+
+def snapshot_note(reader, lang: str) -> None:
+    """In the sidebar of a snapshot-following viewer: the snapshot's age, and a warning when stale."""
+    if getattr(reader, "follower", None) is None:
+        return
+    caption, warning = role.snapshot_lines(reader.follower.status(), lang)
+    if caption:
+        st.sidebar.caption(caption)
+    if warning:
+        st.sidebar.warning(warning, icon=":material/history:")

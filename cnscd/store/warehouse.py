@@ -19,9 +19,9 @@ from typing import Iterator
 
 import duckdb
 
-from cnscd import statedir
+from cnscd.store import statedir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class WarehouseError(RuntimeError):
@@ -66,7 +66,7 @@ class Reader:
     """A read-only connection that follows the file when a writer replaces it."""
 
     def __init__(self, p: Path | None = None):
-        from cnscd import role, snapshot
+        from cnscd.store import role, snapshot
 
         # A viewer with CNSCD_SNAPSHOT_DIR serves the published snapshot the pointer names
         # (content-addressed, verified; cnscd/snapshot.py) instead of a local file; the editor
@@ -176,7 +176,7 @@ def write_transaction(p: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
     On normal exit the transaction commits and the copy replaces the live file; on an
     exception nothing is replaced and the live file is untouched.
     """
-    from cnscd import role, snapshot
+    from cnscd.store import role, snapshot
 
     if not role.can_write():
         raise WarehouseError(role.read_only_message())

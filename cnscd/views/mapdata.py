@@ -1,7 +1,7 @@
 """The frame behind a choropleth: one row per unit with the chosen measure, its rank and class.
 
 `map_frame(query, ...)` takes a query callable (`query(name, **params) -> pl.DataFrame`, i.e.
-`cnscd.data.query` in the app or `queries.run` bound to a connection in tests), so the same
+`cnscd.ui.cache.query` in the app or `queries.run` bound to a connection in tests), so the same
 code runs cached in Streamlit and plain in tests and the benchmark. Units with no figure stay
 in the frame with `has_report = False`: the map greys them and labels them "chưa báo cáo".
 """
@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import polars as pl
 
-from cnscd import dti
-from cnscd.classes import SCHEMES, Classes, add_class, classify, fisher_jenks  # noqa: F401 (re-exported)
+from cnscd.views import dti
+from cnscd.charts.classes import SCHEMES, Classes, add_class, classify, fisher_jenks  # noqa: F401 (re-exported)
 from cnscd.text import t
 
 Query = Callable[..., pl.DataFrame]

@@ -1,7 +1,7 @@
 """Streamlit glue of the map page: area picker with drill-down, play button, one map panel.
 
 Kept out of pages/2_Ban_do.py so the page stays a list of controls and calls. State that a
-link must carry lives in the URL through cnscd.state: `unit` (the province drilled into),
+link must carry lives in the URL through cnscd.ui.state: `unit` (the province drilled into),
 `level`, `period`, `period2`, `cmp`, `measure`, `base`, `scheme`, `k`.
 """
 from __future__ import annotations
@@ -12,11 +12,14 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cnscd import data, dti, fmt, mapdata, state, unit_ui
+from cnscd import fmt
+from cnscd.ui import cache, state, unit_picker
+from cnscd.views import dti, mapdata
 from cnscd.charts import maps
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
+from cnscd.views.view import View
 
 PLAYING = "_map_playing"
 FULL_RUN = "_map_full_run"
@@ -29,10 +32,10 @@ def plotly_config(lang: str) -> dict[str, Any]:
 
 def area_select(lang: str, version: str) -> str | None:
     """Nation or one province of `version` (URL `unit` = `2025:82` / `legacy:87`, absent for the nation;
-    a unit of the other version or an old link's bare code is carried across, cnscd.unit_ui)."""
-    prov = data.provinces(version).sort("short_name")
+    a unit of the other version or an old link's bare code is carried across, cnscd.ui.unit_picker)."""
+    prov = cache.provinces(version).sort("short_name")
     names = dict(zip(prov["unit_code"], prov["short_name"]))
-    chosen = unit_ui.unit_select(lang, version, names, t("area", lang), nation_label=t("whole_country", lang))
+    chosen = unit_picker.unit_select(lang, version, names, t("area", lang), nation_label=t("whole_country", lang))
     if chosen.is_nation:
         state.put("unit", None)
         return None
@@ -77,30 +80,30 @@ def _ticker(keys: list[str]) -> None:
     st.rerun()
 
 
-def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, measure: str,
-              base: dt.date | None, scheme: str, k: int, level: str, version: str,
-              province: str | None, collect: list | None = None) -> str | None:
-    """Draw one map with its caption and download menu; return a clicked province code.
+def map_block(view: View, *, side: str, collect: list | None = None) -> str | None:
+    """Draw one map of `view` with its caption and download menu; return a clicked province code.
 
     `collect`, when given, receives (figure, meta) for the view's slide deck / PDF report."""
-    code = indicator["indicator_code"]
+    lang, code, level, version, province = view.lang, view.indicator, view.level, view.version, view.province
+    period_end, measure = view.period, view.measure
+    indicator = cache.indicator(code)
     try:
         layer = maps.layer_for(level, version, province)
     except (ValueError, FileNotFoundError) as exc:
         st.warning(t("no_layer", lang, msg=exc))
         return None
-    frame, classes = data.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
-                               level=level, province=province, measure=measure, base_period=base,
-                               scheme=scheme, k=k, higher_is_better=bool(indicator["higher_is_better"]))
+    frame, classes = cache.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
+                                level=level, province=province, measure=measure, base_period=view.base,
+                                scheme=view.scheme, k=view.k, higher_is_better=bool(indicator["higher_is_better"]))
     uom = pick(indicator, "unit_of_measure", lang)
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
     ind_name = pick(indicator, "name", lang)
-    area = t("whole_country", lang) if province is None else unit_ui.place(
-        lang, UnitRef(version, province),
-        data.provinces(version).filter(pl.col("unit_code") == province)["short_name"].first())
+    area = t("whole_country", lang) if view.unit is None else unit_picker.place(
+        lang, view.unit,
+        cache.provinces(version).filter(pl.col("unit_code") == province)["short_name"].first())
     period_txt = fmt.month(period_end, lang)
-    boundary = data.version_label(version, lang)
+    boundary = cache.version_label(version, lang)
     source = ", ".join(flags["sources"]) or "–"
     meta = ChartMeta(title_vi=t("map_chart_title", "vi", ind=indicator["name_vi"], area=area, period=fmt.month(period_end, "vi")),
                      title_en=t("map_chart_title", "en", ind=indicator["name_en"], area=area, period=fmt.month(period_end, "en")),
@@ -116,30 +119,42 @@ def map_block(lang: str, *, side: str, period_end: dt.date, indicator: dict, mea
         decimals = 0 if code.endswith("_rank") else 4  # ranks as integers, scores (0–1) as published
 
     url = geojson_url(layer)
-    # built once per view and snapshot (data.figure), shown and exported as is
-    fig = data.figure("map", lambda: maps.choropleth(
+    # built once per view and snapshot (cache.figure), shown and exported as is
+    fig = cache.figure("map", lambda: maps.choropleth(
         layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom, decimals=decimals,
         show_raw=measure != "abs", labels=maps.island_labels(version, province, lang), geojson_url=url,
         no_report_label=t("dti_not_published", lang) if annual else None,
         higher_is_better=bool(indicator["higher_is_better"])), meta,
-        indicator=code, period=period_end, base=base, measure=measure, scheme=scheme, k=k, level=level,
-        version=version, province=province, geojson_url=url)
+        geojson_url=url, **view.params())
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]
     st.caption(" · ".join([t("map_caption", lang, unit=m_unit, period=period_txt, boundary=boundary, source=source), *notes]))
     if annual:
-        st.caption(data.view(dti.caption, indicator=code, version=version, period_end=period_end, lang=lang))
+        st.caption(cache.view(dti.caption, indicator=code, version=version, period_end=period_end, lang=lang))
     missing = int((~frame["has_report"] & frame["is_reporting"].fill_null(True)).sum())  # Hoàng Sa: "no data"
     if missing and not annual:
         st.caption(t("no_report_count", lang, n=missing))
-    from cnscd.export.menu import download_menu
+    from cnscd.ui.downloads import download_menu
 
     download_menu(key, fig, meta)
     if collect is not None:
         collect.append((fig, meta))
     return clicked(event, layer, province_of_unit=level != "province") if province is None else None
+
+
+def beside(view: View, period: dt.date) -> View:
+    """The view of the right-hand map at `period`: the same indicator, measure and classes; the unit
+    carried across the reform when the month is under the other boundaries (its level with it); a
+    'change' measure only where its base month exists under those boundaries."""
+    version = cache.version_at(period)
+    if version == view.version:
+        return view.replace(period=period)
+    unit = None if view.unit is None else UnitRef(version, mapdata.successor(cache.query, view.province, view.version, version))
+    level = view.level if view.level == "province" else mapdata.CHILD_LEVEL[version]
+    return view.replace(period=period, version=version, unit=unit, level=level, base=None,
+                        measure="abs" if view.measure == "change" else view.measure)
 
 
 def geojson_url(layer: maps.MapLayer) -> str | None:

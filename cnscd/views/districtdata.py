@@ -2,7 +2,7 @@
 1 July 2025, communes of the 34 provinces after), one indicator or two, and their monthly trend.
 
 Like mapdata, every function takes a `query(name, **params)` callable, so it runs cached in the app
-(`cnscd.data.view`) and plain in tests. Units are keyed by `unit_code`; the label shown is
+(`cnscd.ui.cache.view`) and plain in tests. Units are keyed by `unit_code`; the label shown is
 `display_name` (core_unit, data/unit_labels.py), which tells "TP. Cao Lãnh" from "H. Cao Lãnh".
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd import mapdata
+from cnscd.views import mapdata
 from cnscd.months import back as months_back
 
 Query = mapdata.Query

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnscd.warehouse import WarehouseError
+from cnscd.store.warehouse import WarehouseError
 
 POINTER = "CURRENT.json"
 NAME = re.compile(r"^warehouse-([0-9a-f]{64})\.duckdb$")
@@ -169,9 +169,9 @@ def after_write(target: Path) -> dict | None:
 
     Publishes when this process is the editor and a snapshot directory is configured. A failed
     publication never undoes the write: it is reported on stderr and the next write (or
-    `python -m cnscd.snapshot publish`) publishes the state then.
+    `python -m cnscd.store.snapshot publish`) publishes the state then.
     """
-    from cnscd import role
+    from cnscd.store import role
 
     d = snapshot_dir()
     if d is None or role.role() != "editor":
@@ -270,12 +270,12 @@ def wait_for_pointer(d: Path, timeout: float = 30.0) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m cnscd.snapshot publish [--from FILE] | status | prune` on $CNSCD_SNAPSHOT_DIR or --dir."""
+    """`python -m cnscd.store.snapshot publish [--from FILE] | status | prune` on $CNSCD_SNAPSHOT_DIR or --dir."""
     import argparse
 
-    from cnscd import warehouse
+    from cnscd.store import warehouse
 
-    ap = argparse.ArgumentParser(prog="python -m cnscd.snapshot")
+    ap = argparse.ArgumentParser(prog="python -m cnscd.store.snapshot")
     ap.add_argument("command", choices=["publish", "status", "prune"])
     ap.add_argument("--dir", type=Path, default=snapshot_dir(), help="snapshot directory (default $CNSCD_SNAPSHOT_DIR)")
     ap.add_argument("--from", dest="src", type=Path, default=None, help="warehouse to publish (default the live one)")

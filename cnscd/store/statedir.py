@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Where these lived before issue 10: found there, they are not silently ignored (see part). An old
 # data/warehouse.duckdb needs no such guard: it is rebuilt from the source and the imports.
 OLD_PLACES = {"imports": ROOT / "data" / "imports", "geo": ROOT / "geo" / "user"}

@@ -12,7 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from cnscd import data, months, state, unitref
+from cnscd import months, unitref
+from cnscd.ui import cache, state
 from cnscd.text import t
 from cnscd.unitref import NATION, UnitRef, UnitRefError
 
@@ -23,7 +24,7 @@ COMPARE_PAGE = "pages/3_So_sanh_tinh.py"
 def lineage(ref: UnitRef | None) -> unitref.Lineage | None:
     if ref is None or ref.is_nation:
         return None
-    return data.view(unitref.lineage, version=ref.version, code=ref.code)
+    return cache.view(unitref.lineage, version=ref.version, code=ref.code)
 
 
 def place(lang: str, ref: UnitRef | None, name: str) -> str:
@@ -33,7 +34,7 @@ def place(lang: str, ref: UnitRef | None, name: str) -> str:
 
 def _elsewhere(code: str, version: str) -> UnitRef | None:
     """An old link's bare code that is no province of `version`: the province of another version with it."""
-    u = data.units()
+    u = cache.units()
     rows = u.filter((u["unit_code"] == code) & (u["boundary_version"] != version) & (u["unit_level"] == "province"))
     return UnitRef(rows["boundary_version"][0], code) if rows.height else None
 
@@ -51,7 +52,7 @@ def resolve(version: str, valid: set[UnitRef]) -> UnitRef | None:
         ref = None
     if ref is not None and not ref.is_nation and ref not in valid:
         src = _elsewhere(ref.code, version) if UnitRef.is_bare(text) else ref
-        to = unitref.cross(data.query, src, version) if src is not None else None
+        to = unitref.cross(cache.query, src, version) if src is not None else None
         if to is not None and to in valid:
             old, new = lineage(src), lineage(to)
             if (old and old.is_merger) or (old and new and old.name != new.name):
@@ -83,7 +84,7 @@ def resolve_list(name: str, version: str, valid: set[UnitRef]) -> None:
             continue
         if ref not in valid:
             src = _elsewhere(ref.code, version) if UnitRef.is_bare(item) else ref
-            ref = unitref.cross(data.query, src, version) if src is not None and not src.is_nation else None
+            ref = unitref.cross(cache.query, src, version) if src is not None and not src.is_nation else None
         if ref in valid and ref not in good:
             good.append(ref)
         bad = bad or ref not in valid
@@ -111,7 +112,7 @@ def unit_select(lang: str, version: str, names: dict[str, str], label: str, *, n
 
 def _go(ref: UnitRef, version: str) -> None:
     """Button callback: show `ref` at the latest month of `version` (before the rerun reads the URL)."""
-    ends = data.periods().filter(data.periods()["boundary_version"] == version)["period_end"]
+    ends = cache.periods().filter(cache.periods()["boundary_version"] == version)["period_end"]
     state.put("unit", str(ref))
     if ends.len():
         state.put("period", months.key(ends.max()))
@@ -128,7 +129,7 @@ def lineage_block(lang: str, ref: UnitRef | None) -> None:
         old = lineage(src)
         old_name = place(lang, src, old.name) if old else moved[1]
         st.info(t("unit_moved", lang, new=place(lang, ref, lin.name), old=old_name, code=src.code,
-                  bv=data.version_label(ref.version, lang)), icon=":material/swap_horiz:")
+                  bv=cache.version_label(ref.version, lang)), icon=":material/swap_horiz:")
     text = unitref.made_of(lin, lang)
     if text is None:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import auth
+from cnscd.store import auth
 from cnscd.text import t
 
 SESSION_KEY = "editor_session"

@@ -7,17 +7,17 @@ import dataclasses
 import os
 
 import polars as pl
-import streamlit as st
 
-from cnscd import auth, login_ui, text
+from cnscd import text
+from cnscd.store import auth
 from cnscd.text import t
 from geo import layers
-from geo.load import MatchReport, accept
+from cnscd.ingest.plan import expand_scope
+from geo.load import MatchReport, accept, load_bytes
 
 # Upload types GDAL reads here (geo.readfile.read_any): GeoJSON, TopoJSON, zipped Shapefile, GeoPackage.
 FILE_TYPES = ["geojson", "json", "topojson", "zip", "gpkg"]
 MAX_BYTES = int(float(os.environ.get("CNSCD_GEO_MAX_MB", "50")) * 2**20)
-SESSION_KEY = login_ui.SESSION_KEY  # shared with the import page: one login for both
 # how a feature was matched (geo.load) -> its words
 BY_KEYS = {"code": "geo_by_code", "name": "geo_by_name", "name+location": "geo_by_name+location"}
 
@@ -26,8 +26,6 @@ def levels(version: str) -> list[str]:
     return list(layers.LEVELS[version])
 
 
-# The sidebar login box is shared with the import page and app.py: cnscd.login_ui.editor_login.
-editor_login = login_ui.editor_login
 
 
 # ---- scope ------------------------------------------------------------------------------------------
@@ -49,6 +47,15 @@ def split_scope(report: MatchReport, allowed: set[tuple[str, str]] | None) -> tu
     if geoms is not None:
         geoms = geoms[geoms["unit_code"].isin(ok)].reset_index(drop=True)
     return dataclasses.replace(report, matched=keep, geometries=geoms), out
+
+
+def match_upload(data: bytes, filename: str, level: str, version: str, con,
+                 provinces: tuple[str, ...]) -> tuple[MatchReport, MatchReport, list[dict]]:
+    """An uploaded file matched against the units (geo.load), then cut to the editor's provinces:
+    (the whole report, the part in scope, the features out of scope)."""
+    full = load_bytes(data, filename, level, version)
+    scoped, out = split_scope(full, expand_scope(con, list(provinces)))
+    return full, scoped, out
 
 
 def out_of_scope_text(out: list[dict], provinces: tuple[str, ...], lang: str, limit: int = 12) -> str:
