@@ -4,11 +4,7 @@
 -- from other years, never carried across the reform, never summed from or to another level.
 -- params: version, level, province, indicator, year
 WITH units AS (
-    SELECT unit_code, unit_name, short_name, display_name, display_name_full, province_code,
-           coalesce(is_reporting, true) AS is_reporting
-    FROM core_unit
-    WHERE boundary_version = $version AND unit_level = $level
-      AND (CAST($province AS VARCHAR) IS NULL OR province_code = CAST($province AS VARCHAR))
+    SELECT * FROM level_units($version, $level, CAST($province AS VARCHAR))   -- queries/schema.sql
 ),
 obs AS (
     SELECT o.unit_code, o.value, o.source_id, o.is_demo, o.quote_vi

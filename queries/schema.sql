@@ -213,3 +213,12 @@ SELECT unit_code, boundary_version, year, population, is_estimate, method, sourc
        CASE WHEN prev_year IS NULL THEN 0 ELSE CAST(ceil((prev_year + year) / 2.0) AS INTEGER) END AS from_year,
        CASE WHEN next_year IS NULL THEN 9999 ELSE CAST(ceil((year + next_year) / 2.0) AS INTEGER) - 1 END AS to_year
 FROM neighbours;
+
+-- The units of one level of one version, optionally inside one province, with what every map-shaped
+-- query shows of them (map_values, dti_values): one definition of "the units on a map".
+CREATE MACRO level_units(version, level, province) AS TABLE
+    SELECT unit_code, unit_name, short_name, display_name, display_name_full, province_code,
+           coalesce(is_reporting, true) AS is_reporting
+    FROM core_unit
+    WHERE boundary_version = version AND unit_level = level
+      AND (province IS NULL OR province_code = province);

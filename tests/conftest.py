@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cnscd.store import statedir# noqa: E402
+from cnscd.store import statedir  # noqa: E402
 
 LIVE = Path(os.environ.get("CNSCD_WAREHOUSE") or statedir.path() / "warehouse.duckdb")
 # Tests never write into the repository's state directory (cnscd/statedir.py): the session has its own.
