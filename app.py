@@ -12,7 +12,7 @@ import streamlit as st
 
 from cnscd import fmt, months
 from cnscd.store import role
-from cnscd.ui import cache, state, widgets
+from cnscd.ui import cache, layout, state, widgets
 from cnscd.text import t
 from cnscd.store.warehouse import WarehouseError
 
@@ -43,6 +43,8 @@ st.set_page_config(page_title="CNSCĐ · Tổ công nghệ số cộng đồng",
 
 # ---- state: a page switch may drop the query string; put this session's view back ----------------
 state.restore()
+layout.apply()              # the app's CSS for laptop, projector and phone (cnscd/ui/layout.py)
+layout.reserve_controls()   # the sidebar slot under the page list where a page may put its controls
 lang = state.select("lang", "Ngôn ngữ / Language", list(LANG_NAMES), "vi", format_func=LANG_NAMES.get,
                     kind="segmented", container=st.sidebar)
 

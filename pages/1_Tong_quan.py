@@ -33,13 +33,14 @@ unit = unit_picker.unit_select(lang, version, {c: n for c, n in names.items() if
 st.subheader(t("overview_unit", lang, unit=unit_picker.place(lang, unit, names[unit.code]), period=period_label))
 unit_picker.lineage_block(lang, unit)
 cards = overview.cards(snap, catalogue, lang, period, unit=unit.code)
-cols = st.columns(4)
-for i, card in enumerate(cards):
-    with cols[i % 4].container(border=True, height=250):
-        st.metric(card["label"], card["value"], delta=card["delta"], chart_data=card["spark"], chart_type="area",
-                  delta_description=card["delta_help"], help=card["help"],
-                  delta_color="normal" if card["higher_is_better"] else "inverse")
-        st.caption(" · ".join(x for x in (card["unit"], card["target"]) if x))
+# rows of four: on a phone the columns stack, and row by row they stack in reading order
+for row in (cards[i:i + 4] for i in range(0, len(cards), 4)):
+    for col, card in zip(st.columns(4), row):
+        with col.container(border=True, height=290):  # a label may take two lines
+            st.metric(card["label"], card["value"], delta=card["delta"], chart_data=card["spark"], chart_type="area",
+                      delta_description=card["delta_help"], help=card["help"],
+                      delta_color="normal" if card["higher_is_better"] else "inverse")
+            st.caption(" · ".join(x for x in (card["unit"], card["target"]) if x))
 
 # ---- what changed --------------------------------------------------------------------------------------
 st.subheader(t("what_changed", lang))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import fmt, months, text
-from cnscd.ui import cache, map_panel, state, unit_picker, widgets
+from cnscd.ui import cache, layout, map_panel, state, unit_picker, widgets
 from cnscd.views import dti, mapdata
 from cnscd.text import pick, t
 from cnscd.unitref import UnitRef
@@ -17,52 +17,51 @@ lang = widgets.lang()
 widgets.warehouse_or_stop(lang)
 st.title(t("page_map", lang))
 
-# --- what to show -------------------------------------------------------------------------------
-c1, c2, c3, c4 = st.columns([3, 3, 2, 1])
-# the core indicators and the provincial DTI (a yearly index: a month shows its year's DTI)
-indicator_code = widgets.indicator_select(lang, container=c1, core_only=False,
-                                     codes=dti.map_indicator_codes(cache.indicators()))
-indicator = cache.indicator(indicator_code)
-measures = mapdata.measures_for(indicator["aggregation"])
-with c2:
+# --- what to show, when and where: in the sidebar (cnscd/ui/layout.py), beside the map on a laptop or
+# projector, one tap away on a phone, where the map comes first ------------------------------------
+with layout.controls():
+    st.markdown(f"**{t('map_controls', lang)}**")
+    # the core indicators and the provincial DTI (a yearly index: a month shows its year's DTI)
+    indicator_code = widgets.indicator_select(lang, core_only=False, codes=dti.map_indicator_codes(cache.indicators()))
+    indicator = cache.indicator(indicator_code)
+    measures = mapdata.measures_for(indicator["aggregation"])
     measure = widgets.choice("measure", t("measure", lang),
-                        {m: text.word(text.MEASURE_KEYS, m, lang) for m in measures}, "abs", kind="selectbox")
-with c3:
-    scheme = widgets.choice("scheme", t("scheme", lang), {s: text.word(text.SCHEME_KEYS, s, lang) for s in mapdata.SCHEMES},
-                       "quantiles", kind="selectbox")
-k = state.select("k", t("n_classes", lang), [3, 4, 5, 6, 7], 5, container=c4)
-
-# --- when: period slider with play --------------------------------------------------------------
-p1, p2 = st.columns([8, 1], vertical_alignment="bottom")
-period = widgets.period_select(lang, container=p1)
-with p2:
-    keys = [months.key(d) for d in cache.month_ends()]
-    map_panel.play_button(lang, keys, months.key(period))
-version = cache.version_at(period)
-base = None
-if measure == "change":
-    base = widgets.period_select(lang, name="base", versions=[version], label=t("base_period", lang),
-                            default=cache.periods().filter(boundary_version=version)["period_end"].min(),
-                            kind="selectbox")
-
-# --- where: nation or one province, and the level drawn -----------------------------------------
-a1, a2, a3, a4 = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
-with a1:
+                             {m: text.word(text.MEASURE_KEYS, m, lang) for m in measures}, "abs", kind="selectbox")
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        scheme = widgets.choice("scheme", t("scheme", lang),
+                                {s: text.word(text.SCHEME_KEYS, s, lang) for s in mapdata.SCHEMES},
+                                "quantiles", kind="selectbox")
+    k = state.select("k", t("n_classes", lang), [3, 4, 5, 6, 7], 5, container=c2)
+    # when: period slider with play
+    period = widgets.period_select(lang)
+    map_panel.play_button(lang, [months.key(d) for d in cache.month_ends()], months.key(period))
+    version = cache.version_at(period)
+    base = None
+    if measure == "change":
+        base = widgets.period_select(lang, name="base", versions=[version], label=t("base_period", lang),
+                                     default=cache.periods().filter(boundary_version=version)["period_end"].min(),
+                                     kind="selectbox")
+    # where: nation or one province, and the level drawn
     province = map_panel.area_select(lang, version)
-child = mapdata.CHILD_LEVEL[version]
-if province is None:
-    with a2:
-        level_choice = widgets.choice("level", t("map_level", lang),
-                                 {"province": t("level_province", lang),
-                                  "child": t("map_level_child_2025" if version == "2025"
-                                             else "map_level_child_legacy", lang)}, "province")
-    level = "province" if level_choice == "province" else child
-else:
+    child = mapdata.CHILD_LEVEL[version]
     level = child
-    with a2:
-        map_panel.back_button(lang, province)
-with a3:
+    if province is None:
+        level_choice = widgets.choice("level", t("map_level", lang),
+                                      {"province": t("level_province", lang),
+                                       "child": t("map_level_child_2025" if version == "2025"
+                                                  else "map_level_child_legacy", lang)}, "province")
+        level = "province" if level_choice == "province" else child
     two = state.toggle("cmp", t("compare_two", lang), False)
+    period2 = None
+    if two:
+        # the right-hand month defaults to the latest under the other boundaries (the reform side by side)
+        other = [d for d in cache.month_ends() if cache.version_at(d) != version]
+        period2 = widgets.period_select(lang, name="period2", label=t("period_right", lang), kind="selectbox",
+                                        default=other[-1] if other and other[-1] > period else cache.latest_period())
+with layout.narrow_only():
+    st.caption(t("map_controls_hint", lang))
+map_panel.back_button(lang, province)
 unit_picker.lineage_block(lang, UnitRef(version, province) if province else None)  # what a merged province is made of
 
 # --- the map(s): one view, read once from the controls above ---------------------------------
@@ -74,11 +73,8 @@ if level == "province" and province is None:
 if not two:
     hit = map_panel.map_block(view, side="one", collect=views)
 else:
-    # the right-hand month defaults to the latest under the other boundaries (the reform side by side)
-    other = [d for d in cache.month_ends() if cache.version_at(d) != version]
-    period2 = widgets.period_select(lang, name="period2", label=t("period_right", lang), kind="selectbox", container=a4,
-                                    default=other[-1] if other and other[-1] > period else cache.latest_period())
-    view2 = map_panel.beside(view, period2)
+    # one set of classes from both months' values: the same colour is the same value on both maps
+    view, view2 = map_panel.share_classes(view, map_panel.beside(view, period2))
     left, right = st.columns(2)
     with left:
         hit = map_panel.map_block(view, side="left", collect=views)

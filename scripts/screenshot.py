@@ -1,7 +1,11 @@
-"""Take the README's screenshot: start the app, open it in Debian's chromium, save docs/screenshot.png.
+"""Take the README's screenshot: start the app, open the overview in Debian's chromium at a government
+laptop's 1366 × 768, save docs/screenshot.png (PNG, palette-optimised to stay under 300 kB).
 
-Usage: .venv/bin/python scripts/screenshot.py [--out docs/screenshot.png] [--path /]
-Needs a built warehouse (python -m data build). Every request outside localhost is blocked.
+Usage: .venv/bin/python -m scripts.screenshot [--out docs/screenshot.png] [--path /] [--size 1366x768]
+Needs a built warehouse (python -m data build) and chromium (CHROMIUM_PATH, else on PATH). Every request
+outside localhost is blocked. This picture is the one build output that is committed, because the
+README shows it; rerun this after a visible change (the browser tests' screenshots stay in
+tests/artifacts/, never committed).
 """
 from __future__ import annotations
 
@@ -38,11 +42,28 @@ def wait_http(url: str, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
+def save_small(png: bytes, out: Path, budget: int = 300_000) -> None:
+    """Write `png` optimised: as is if small enough, else as a 256-colour palette PNG (text stays sharp)."""
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=True)
+    if buf.tell() > budget:
+        buf = io.BytesIO()
+        img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(buf, "PNG", optimize=True)
+    out.write_bytes(buf.getvalue())
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     ap.add_argument("--path", default="/")
+    ap.add_argument("--size", default="1366x768", help="viewport WIDTHxHEIGHT")
     args = ap.parse_args()
+    width, height = map(int, args.size.lower().split("x"))
     from playwright.sync_api import sync_playwright
 
     from cnscd.export.engine import browser_path   # CHROMIUM_PATH, else chromium on PATH
@@ -56,7 +77,7 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=browser_path(),
                                         args=ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="vi-VN")
+            page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN")
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")) else r.abort())
             page.goto(f"http://127.0.0.1:{port}{args.path}")
             page.wait_for_selector(".js-plotly-plot", timeout=30000)
@@ -69,12 +90,12 @@ def main() -> int:
                            p => p._fullLayout && p.querySelector('.main-svg'));
             }""", timeout=30000)
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(args.out))
+            save_small(page.screenshot(), args.out)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"saved {args.out}")
+    print(f"saved {args.out} ({args.out.stat().st_size // 1000} kB)")
     return 0
 
 

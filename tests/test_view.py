@@ -22,7 +22,7 @@ def test_a_view_is_frozen_hashable_and_names_itself_in_plain_values():
     assert v.province == "82" and View(lang="vi", period=D(2026, 6, 30), version="2025", indicator="x").province is None
     assert v.params() == {"lang": "vi", "period": "2026-06-30", "version": "2025", "indicator": "teams_total",
                           "unit": "2025:82", "level": "commune", "measure": "abs", "base": None,
-                          "scheme": "quantiles", "k": 5}
+                          "scheme": "quantiles", "k": 5, "shared_breaks": None}
     assert v.replace(k=7).params()["k"] == 7 and v.params()["k"] == 5
 
 

@@ -31,6 +31,9 @@ EMPTY_TOPOJSON_URL = "data:application/json," + urllib.parse.quote('{"type":"Top
 NO_REPORT_COLOUR = "#d0d0d0"
 NO_DATA_COLOUR = "#f7f7f7"     # nobody lives there (Hoàng Sa): drawn and named, no figure expected
 BORDER_COLOUR = "#ffffff"
+NATIONAL_HEIGHT = 820   # px: with the controls beside it, fills a 1920 × 1080 projector's screen
+PANEL_HEIGHT = 620
+PHONE_HEIGHT = 480    # px: a 358 px wide panel; taller only adds blank space above and below
 
 
 def palette(k: int, higher_is_better: bool = True) -> list[str]:
@@ -59,6 +62,30 @@ def class_labels(classes: Classes, decimals: int, lang: str) -> list[str]:
             for i in range(classes.k)]
 
 
+def legend_title(measure_unit: str, shared_note: str | None = None) -> str:
+    """The colour bar's title: the unit, and under it, when two maps share one set of classes, that
+    they do ("cùng thang màu cho hai bản đồ"), wrapped so it stays inside a half-width panel."""
+    if not shared_note:
+        return measure_unit
+    lines = [""]
+    for w in shared_note.split():
+        if lines[-1] and len(lines[-1]) + len(w) >= 16:
+            lines.append("")
+        lines[-1] = f"{lines[-1]} {w}".strip()
+    return f"{measure_unit}<br><span style='font-size:10px;color:#555'>{'<br>'.join(lines)}</span>"
+
+
+def panel_height(province: str | None, two: bool = False, phone: bool = False) -> int:
+    """Figure height of a map panel. Vietnam is tall and thin and the map fits its bounds to the
+    height, so the national map alone is taller (it fills a laptop's and a projector's panel); two
+    maps side by side are half as wide, so width, not height, limits them, as on a phone."""
+    if phone:
+        return PHONE_HEIGHT
+    if province is None and not two:
+        return NATIONAL_HEIGHT
+    return PANEL_HEIGHT
+
+
 def _per_feature(layer: MapLayer, frame: pl.DataFrame) -> pl.DataFrame:
     feats = pl.DataFrame({"unit_code": list(layer.feature_codes), "layer_name": list(layer.feature_names),
                           "feature_id": layer.ids})
@@ -79,7 +106,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                height: int = 620, uirevision: str | None = None,
                labels: list[tuple[str, float, float]] | None = None,
                geojson_url: str | None = None, no_report_label: str | None = None,
-               higher_is_better: bool = True) -> go.Figure:
+               higher_is_better: bool = True, shared_note: str | None = None) -> go.Figure:
     """The choropleth of a map frame (mapdata.map_frame) over `layer`.
 
     Up to four traces over disjoint features of the same GeoJSON: units with a figure and a
@@ -98,8 +125,11 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     k = classes.k
     n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
     colours = [NO_REPORT_COLOUR] + palette(k, higher_is_better)
+    # 3,321 communes (or 696 districts) on one national map: 0.5 px white borders would paint it
+    # white; hairlines keep the colours readable
+    border = 0.15 if layer.province is None and len(layer.feature_codes) > 200 else 0.5
     common = dict(featureidkey="id", colorscale=_colorscale(colours), zmin=-0.5, zmax=k + 0.5,
-                  autocolorscale=False, marker={"line": {"color": BORDER_COLOUR, "width": 0.5}},
+                  autocolorscale=False, marker={"line": {"color": BORDER_COLOUR, "width": border}},
                   selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 1.0}})
     # the hover name says which unit it is even on a national map of districts ("Huyện Châu Thành, An
     # Giang"): display_name_full (data/unit_labels.py), the official name for a frame without it
@@ -148,7 +178,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
             custom[:, 6] = part["value"].round(4).to_list() if show_raw else None
             lines = head + [target_line[has_tgt], f"{t('source', lang)}: {src}"]
             extra = dict(hovertemplate="<br>".join(lines) + "<extra></extra>", showscale=not parts,
-                         colorbar={"title": {"text": measure_unit, "side": "top"},
+                         colorbar={"title": {"text": legend_title(measure_unit, shared_note), "side": "top"},
                                    "tickvals": list(range(k + 1)),
                                    "ticktext": [no_report] + class_labels(classes, decimals, lang),
                                    "len": 0.75, "thickness": 16, "y": 0.5, "x": 1.0, "ticks": ""},
@@ -183,6 +213,8 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
                     bgcolor="rgba(0,0,0,0)")
     rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
     finish(fig, meta, uirevision=rev, height=height)
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 80},
+    # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
+    # (charts.base.finish puts them 48 and 66 px below the plot): 80 px cut the note's lower half
+    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 96},
                       dragmode="pan", clickmode="event+select", showlegend=False)
     return fig

@@ -48,6 +48,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sparkline": ("Xu hướng", "Trend"),
     "official_name_col": ("Tên chính thức", "Official name"),
     "map_no_data": ("không có số liệu", "no data"),
+    "map_shared_classes": ("cùng thang màu cho hai bản đồ", "same classes for both maps"),
+    "map_controls": ("Tùy chọn bản đồ", "Map options"),
+    "map_controls_hint": ("Tùy chọn bản đồ (chỉ tiêu, kỳ, phạm vi): bấm » ở góc trên bên trái.",
+                          "Map options (indicator, month, area): tap » at the top left."),
     "map_no_figure": (
         "không tính được (thiếu mục tiêu, dân số hoặc kỳ gốc)",
         "not computable (no target, population or base figure)",

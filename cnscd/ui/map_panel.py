@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from cnscd import fmt
-from cnscd.ui import cache, state, unit_picker
+from cnscd.ui import cache, layout, state, unit_picker
 from cnscd.views import dti, mapdata
 from cnscd.charts import maps
 from cnscd.charts.meta import ChartMeta
@@ -92,9 +92,7 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
     except (ValueError, FileNotFoundError) as exc:
         st.warning(t("no_layer", lang, msg=exc))
         return None
-    frame, classes = cache.view(mapdata.map_frame, indicator=code, period_end=period_end, version=version,
-                                level=level, province=province, measure=measure, base_period=view.base,
-                                scheme=view.scheme, k=view.k, higher_is_better=bool(indicator["higher_is_better"]))
+    frame, classes = frame_of(view, breaks=view.shared_breaks)
     uom = pick(indicator, "unit_of_measure", lang)
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
@@ -119,13 +117,15 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
         decimals = 0 if code.endswith("_rank") else 4  # ranks as integers, scores (0–1) as published
 
     url = geojson_url(layer)
+    height = maps.panel_height(province, two=side != "one", phone=layout.is_phone())
     # built once per view and snapshot (cache.figure), shown and exported as is
     fig = cache.figure("map", lambda: maps.choropleth(
         layer, frame, classes, meta, measure_unit=m_unit, value_unit=uom, decimals=decimals,
         show_raw=measure != "abs", labels=maps.island_labels(version, province, lang), geojson_url=url,
         no_report_label=t("dti_not_published", lang) if annual else None,
-        higher_is_better=bool(indicator["higher_is_better"])), meta,
-        geojson_url=url, **view.params())
+        higher_is_better=bool(indicator["higher_is_better"]),
+        shared_note=t("map_shared_classes", lang) if view.shared_breaks else None,
+        height=height), meta, geojson_url=url, height=height, **view.params())
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
@@ -142,6 +142,24 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
     if collect is not None:
         collect.append((fig, meta))
     return clicked(event, layer, province_of_unit=level != "province") if province is None else None
+
+
+def frame_of(view: View, breaks: tuple[float, ...] | None = None) -> tuple[pl.DataFrame, Any]:
+    """The map frame and classes of `view` (cached): its own classes, or the shared `breaks`."""
+    indicator = cache.indicator(view.indicator)
+    return cache.view(mapdata.map_frame, indicator=view.indicator, period_end=view.period, version=view.version,
+                      level=view.level, province=view.province, measure=view.measure, base_period=view.base,
+                      scheme=view.scheme, k=view.k, higher_is_better=bool(indicator["higher_is_better"]),
+                      breaks=breaks)
+
+
+def share_classes(left: View, right: View) -> tuple[View, View]:
+    """The two side-by-side views with one set of class edges computed from both maps' values (same
+    colour = same value), when their measures are comparable (mapdata.comparable); else as they are."""
+    if not mapdata.comparable(left, right):
+        return left, right
+    edges = mapdata.shared_breaks([frame_of(left)[0], frame_of(right)[0]], left.scheme, left.k)
+    return left.replace(shared_breaks=edges), right.replace(shared_breaks=edges)
 
 
 def beside(view: View, period: dt.date) -> View:

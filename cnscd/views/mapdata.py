@@ -91,9 +91,10 @@ def add_rank(frame: pl.DataFrame, higher_is_better: bool) -> pl.DataFrame:
 
 def map_frame(query: Query, *, indicator: str, period_end: dt.date, version: str, level: str,
               province: str | None = None, measure: str = "abs", base_period: dt.date | None = None,
-              scheme: str = "quantiles", k: int = 5, higher_is_better: bool = True
-              ) -> tuple[pl.DataFrame, Classes]:
-    """Values, measure, rank and class for every unit of `level` (inside `province` if given)."""
+              scheme: str = "quantiles", k: int = 5, higher_is_better: bool = True,
+              breaks: tuple[float, ...] | None = None) -> tuple[pl.DataFrame, Classes]:
+    """Values, measure, rank and class for every unit of `level` (inside `province` if given).
+    `breaks` (class edges from `shared_breaks`) replaces the classes of this frame's own values."""
     frame = values(query, version=version, level=level, province=province, indicator=indicator,
                    period_end=period_end)
     base = None
@@ -103,8 +104,25 @@ def map_frame(query: Query, *, indicator: str, period_end: dt.date, version: str
         base = values(query, version=version, level=level, province=province, indicator=indicator,
                       period_end=base_period)
     frame = dti.published_ranks(add_rank(add_measure(frame, measure, base), higher_is_better), indicator)
-    classes = classify(frame["measure_value"].drop_nulls().to_numpy(), scheme, k)
+    classes = Classes(scheme, tuple(breaks)) if breaks else \
+        classify(frame["measure_value"].drop_nulls().to_numpy(), scheme, k)
     return add_class(frame, classes), classes
+
+
+def comparable(left: Any, right: Any) -> bool:
+    """Two map views (cnscd.views.view.View) whose colours can mean the same values: one indicator,
+    one measure (a 'change' only from the same base month). Counts of units of different boundary
+    versions are still the same quantity, so a shared scale is what shows the reform honestly."""
+    return (left.indicator == right.indicator and left.measure == right.measure
+            and (left.measure != "change" or left.base == right.base))
+
+
+def shared_breaks(frames: list[pl.DataFrame], scheme: str, k: int) -> tuple[float, ...] | None:
+    """One set of class edges over the measure values of all `frames` (two periods side by side),
+    so the same colour means the same value on every map; None when no frame has a value."""
+    y = pl.concat([f.select(pl.col("measure_value").cast(pl.Float64)) for f in frames])["measure_value"]
+    classes = classify(y.drop_nulls().to_numpy(), scheme, k)
+    return classes.edges or None
 
 
 def successor(query: Query, code: str, from_version: str, to_version: str) -> str | None:

@@ -25,6 +25,9 @@ class View:
     base: dt.date | None = None      # base month of a 'change' measure
     scheme: str = "quantiles"        # class scheme of a map
     k: int = 5                       # number of classes
+    # class edges shared with another map (two periods side by side: same colour = same value);
+    # None = the map's own classes from its own values (cnscd.views.mapdata.shared_breaks)
+    shared_breaks: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.unit is not None and self.unit.version != self.version:
@@ -44,4 +47,5 @@ class View:
         return {"lang": self.lang, "period": self.period.isoformat(), "version": self.version,
                 "indicator": self.indicator, "unit": None if self.unit is None else str(self.unit),
                 "level": self.level, "measure": self.measure,
-                "base": None if self.base is None else self.base.isoformat(), "scheme": self.scheme, "k": self.k}
+                "base": None if self.base is None else self.base.isoformat(), "scheme": self.scheme, "k": self.k,
+                "shared_breaks": self.shared_breaks}
