@@ -65,7 +65,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "seed_point": ("Số liệu từ bài báo", "Figure from an article"),
     "rank_title": ("Thứ hạng giữa các tỉnh theo {ind} · {measure}", "Rank among provinces by {ind} · {measure}"),
     "compare_title": ("{ind} · {measure} — {places}", "{ind} · {measure} — {places}"),
-    "n_places": ("{n} đơn vị", "{n} units"),
+    "n_places": ("{n} tỉnh", "{n} provinces"),
     "nation_and_provinces": ("Toàn quốc và các tỉnh/thành", "Nation and provinces"),
     "progress_title": ("Tiến độ so với mục tiêu {year}: {ind} — {place}", "Progress against the {year} target: {ind} — {place}"),
     "headline_title": ("Các chỉ tiêu chính: {place}", "Main indicators: {place}"),
@@ -106,11 +106,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{unit} is furthest behind its {ind_lc} target: {pct} of the {year} target.",
     ),
     "sent_nation": (
-        "Toàn quốc: {value} {unit_m}, {sign}{delta} so với {prev}.",
+        "Toàn quốc đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
         "Nation: {value} {unit_m}, {sign}{delta} vs {prev}.",
     ),
     "sent_unit": (
-        "{unit}: {value} {unit_m}, {sign}{delta} so với {prev}.",
+        "{unit} đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
         "{unit}: {value} {unit_m}, {sign}{delta} vs {prev}.",
     ),
     "sent_gain_in": (
