@@ -54,10 +54,12 @@ pages = [st.Page(f if role.offered(path) else widgets.editor_elsewhere(path), ti
          for f, key, path in PAGES[1:] if (ROOT / f).is_file()]
 # The default page is served at "/" only: Streamlit gives a default page the empty url path (and hashes the
 # page by the url_path it was given), so the overview's own name /tong-quan answered "Page not found". It is
-# registered twice: the default at "/" (given no url_path of its own, so its hash differs) and a hidden entry
-# at /tong-quan running the same file (tests/test_pages.py, tests/browser/test_deep_link.py).
+# registered twice: the default at "/" and a hidden entry at /tong-quan running the same file
+# (tests/test_view_unit.py, tests/browser/test_deep_link.py). The default's url_path only names its hash:
+# never "Tong_quan", the hash of the file name, which Streamlit (and AppTest) take for a `pages/` page and
+# rerun without app.py (no navigation, no badges).
 home, home_key, home_path = PAGES[0]
-pages = [st.Page(home, title=t(home_key, lang), default=True),
+pages = [st.Page(home, title=t(home_key, lang), url_path="trang-chu", default=True),
          st.Page(home, title=t(home_key, lang), url_path=home_path, visibility="hidden"), *pages]
 nav = st.navigation(pages)
 

@@ -39,6 +39,10 @@ def test_overview_answers_at_root_and_at_its_own_path(warehouse_env):
     # "/" and "/tong-quan" both name the overview file (the default page's url path is always "")
     assert Path(pages[""]).resolve() == Path(pages["tong-quan"]).resolve() == (ROOT / OVERVIEW).resolve()
     assert [p for p in ("ban-do", "so-sanh-tinh", "so-sanh-huyen", "muc-tieu", "nguon") if p not in pages] == []
+    # a rerun of the default page still runs app.py (navigation, badges): its hash is never the file
+    # name's, which Streamlit takes for an old `pages/` page and runs alone
+    at.select_slider(key="w_period").set_value("2025-06").run()
+    assert any("Địa giới:" in m.value for m in nb.ok(at).markdown)
     # what a link to /tong-quan runs: the page registered at that path (as the browser's page name resolves)
     at._page_hash = calc_hash("tong-quan")
     at = nb.ok(at.run())
