@@ -83,9 +83,12 @@ else:
         if hit2 and hit is None:
             hit = hit2 if view2.version == version else mapdata.successor(cache.query, hit2, view2.version, version)
 
-widgets.view_downloads("map_view", views, t("page_map", lang),
-                  {t("indicator", lang): pick(indicator, "name", lang),
-                   t("period", lang): fmt.month(period, lang)}, lang)
+area = map_panel.area_name(view)
+widgets.view_downloads("map_view", views, t("view_title", lang, page=t("page_map", lang), place=area),
+                  {t("area", lang): area, t("indicator", lang): pick(indicator, "name", lang),
+                   t("measure", lang): text.word(text.MEASURE_KEYS, measure, lang),
+                   t("period", lang): fmt.month(period, lang)}, lang,
+                  cover=widgets.cover_line(area, fmt.month(period, lang), cache.version_label(version, lang), lang))
 
 # --- drill into a clicked province --------------------------------------------------------------
 if hit:

@@ -44,7 +44,12 @@ about = compare.describe(series)
 period_txt = t("period_range", lang, start=fmt.month(about["start"], lang), end=fmt.month(about["end"], lang))
 bv_txt = cache.mode_label(mode, lang)
 plotted = about["plotted"]
-meta = widgets.chart_meta(series, lambda lg: f"{cache.indicator_name(indicator, lg)} · {word(MEASURE_KEYS, measure, lg)}",
+prov = cache.provinces(today)
+prov_names = dict(zip(prov["unit_code"], prov["short_name"]))
+places = [prov_names[c] for c in codes if c in prov_names]   # the chart names what it compares: up to three
+places_txt = ", ".join(places) if len(places) <= 3 else t("n_places", lang, n=len(places))
+meta = widgets.chart_meta(series, lambda lg: t("compare_title", lg, ind=cache.indicator_name(indicator, lg),
+                                               measure=word(MEASURE_KEYS, measure, lg), places=places_txt),
                      lang, data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
                      name=f"so-sanh-tinh-{indicator}",
                      column_labels=widgets.export_labels(plotted, lang,
@@ -64,7 +69,8 @@ views = [(fig, meta)]
 
 ranks = compare.ranks(series)
 if ranks.height:
-    rank_meta = widgets.chart_meta(series, lambda lg: t("rank_title", lg, ind=cache.indicator_name(indicator, lg)), lang,
+    rank_meta = widgets.chart_meta(series, lambda lg: t("rank_title", lg, ind=cache.indicator_name(indicator, lg),
+                                                                measure=word(MEASURE_KEYS, measure, lg)), lang,
                               data=about["rank_data"], unit=t("rank", lang), period=period_txt,
                               boundary_version=bv_txt, name=f"xep-hang-{indicator}",
                               column_labels=widgets.export_labels(about["rank_data"], lang))
@@ -81,4 +87,5 @@ widgets.demo_caption(meta.is_demo, lang)
 widgets.view_downloads("compare_view", views, t("page_compare_provinces", lang),
                   {t("indicator", lang): ind_name, t("measure", lang): word(MEASURE_KEYS, measure, lang),
                    t("boundary_mode", lang): word(MODE_KEYS, mode, lang),
-                   t("provinces", lang): ", ".join(compare.labels(series))}, lang)
+                   t("provinces", lang): ", ".join(compare.labels(series))}, lang,
+                  cover=widgets.cover_line(places_txt, period_txt, bv_txt, lang))

@@ -46,8 +46,9 @@ place = unit_picker.place(lang, unit, prov_names[province])
 # every chart of the view names the sources and demo flag of the ranking (the one frame of all units)
 common = dict(period=fmt.month(period, lang), boundary_version=cache.version_label(version, lang),
               filters={t("province", lang): place})
+place_in = {lg: unit_picker.place(lg, unit, prov_names[province]) for lg in ("vi", "en")}  # every title names it
 m_rank = widgets.chart_meta(rank, lambda lg: t("ranking_title", lg, children=word(CHILDREN_KEYS, version, lg),
-                                            ind=pick(ind, "name", lg)), lang, data=rank.drop("n_ranked", "has_report"), unit=unit_of(ind),
+                                            place=place_in[lg], ind=pick(ind, "name", lg)), lang, data=rank.drop("n_ranked", "has_report"), unit=unit_of(ind),
                        name=f"rank_{ind_code}_{version}_{province}",
                        column_labels=districtdata.column_labels(rank, lang), **common)
 dec = fmt.decimals_for(unit_of(ind), rank["value"].drop_nulls().to_list())
@@ -75,7 +76,8 @@ widgets.table(tab, lang, labels=labels, decimals={"value": dec, "target_value": 
 
 # --- scatter of two indicators ------------------------------------------------------------------
 x_t, y_t = f"{name_of(ind)} ({unit_of(ind)})", f"{name_of(ind2)} ({unit_of(ind2)})"
-m_sc = widgets.chart_meta(rank, lambda lg: t("scatter_title", lg, x=pick(ind, "name", lg), y=pick(ind2, "name", lg)), lang,
+m_sc = widgets.chart_meta(rank, lambda lg: t("scatter_title", lg, x=pick(ind, "name", lg), y=pick(ind2, "name", lg),
+                                                place=place_in[lg]), lang,
                      data=pair, unit=f"{unit_of(ind)} · {unit_of(ind2)}", name=f"scatter_{ind_code}_{ind2_code}",
                      column_labels=districtdata.column_labels(pair, lang, x=x_t, y=y_t), **common)
 dec2 = fmt.decimals_for(unit_of(ind2), pair["y"].to_list())
@@ -86,7 +88,7 @@ widgets.chart(f_sc, m_sc, key="d_scatter")
 # --- small multiples ----------------------------------------------------------------------------
 n = state.select("nmult", t("multiples_n", lang), [4, 8, 12, 16, 24], 12, kind="segmented")
 order = districtdata.top_units(rank, n)
-m_sm = widgets.chart_meta(rank, lambda lg: t("multiples_title", lg, ind=pick(ind, "name", lg)), lang,
+m_sm = widgets.chart_meta(rank, lambda lg: t("multiples_title", lg, ind=pick(ind, "name", lg), place=place_in[lg]), lang,
                      data=districtdata.series_of(trend, order), unit=unit_of(ind),
                      name=f"multiples_{ind_code}_{version}_{province}",
                      column_labels=districtdata.column_labels(trend, lang),
@@ -96,5 +98,7 @@ f_sm = cache.figure("d_multiples", lambda: districts.small_multiples(trend, m_sm
 widgets.chart(f_sm, m_sm, key="d_multiples")
 
 # --- the whole view as slides / PDF report --------------------------------------------------------
-widgets.view_downloads("districts_view", [(f_rank, m_rank), (f_sc, m_sc), (f_sm, m_sm)], t("page_compare_districts", lang),
-                  {t("indicator", lang): name_of(ind), t("period", lang): common["period"]}, lang)
+widgets.view_downloads("districts_view", [(f_rank, m_rank), (f_sc, m_sc), (f_sm, m_sm)],
+                       t("view_title", lang, page=t("page_compare_districts", lang), place=place),
+                       {t("province", lang): place, t("indicator", lang): name_of(ind), t("period", lang): common["period"]},
+                       lang, cover=widgets.cover_line(place, common["period"], common["boundary_version"], lang))

@@ -31,7 +31,8 @@ else:
     year = progress["target_end"].max().year
     bv = cache.version_at(period)
     shown = progress.select("label", "unit_code", "value", "target_value", "pct", "is_demo")
-    meta = widgets.chart_meta(progress, lambda lg: t("progress_title", lg, year=year, ind=cache.indicator_name(indicator, lg)),
+    meta = widgets.chart_meta(progress, lambda lg: t("progress_title", lg, year=year, ind=cache.indicator_name(indicator, lg),
+                                                        place=t("nation_and_provinces", lg)),
                          lang, data=shown, unit=uom, period=fmt.month(period, lang),
                          boundary_version=cache.version_label(bv, lang), name=f"muc-tieu-{indicator}",
                          column_labels=widgets.export_labels(shown, lang))
@@ -43,7 +44,8 @@ else:
     widgets.chart(fig, meta, key="targets_progress")
     widgets.view_downloads("targets_view", [(fig, meta)], t("page_targets", lang),
                       {t("indicator", lang): cache.indicator_name(indicator, lang), t("period", lang): fmt.month(period, lang)},
-                      lang)
+                      lang, cover=widgets.cover_line(t("nation_and_provinces", lang), fmt.month(period, lang),
+                                                     cache.version_label(bv, lang), lang))
 
     # ---- units below the threshold ----------------------------------------------------------------
     st.subheader(t("targets_below", lang, thr=fmt.pct(threshold, lang, 0)))

@@ -28,6 +28,7 @@ from cnscd import months
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGACY_DAY = dt.date(2024, 6, 30)   # a legacy month the page-number tests read (Đồng Tháp 87 in 2024)
+CHILD_LEVEL = {"legacy": "district", "2025": "commune"}   # the units below a province, by boundary version
 APP = ROOT / "app.py"
 PAGES = {"overview": "pages/1_Tong_quan.py", "map": "pages/2_Ban_do.py", "compare": "pages/3_So_sanh_tinh.py",
          "districts": "pages/4_So_sanh_huyen.py", "targets": "pages/5_Muc_tieu.py", "sources": "pages/7_Nguon.py"}

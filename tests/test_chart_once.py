@@ -30,7 +30,7 @@ def test_one_figure_per_view_shared_by_sessions_and_exports(warehouse_env, monke
     monkeypatch.setattr(charts, "progress_bars", counting)
     views: list = []
     real_views = widgets.view_downloads
-    monkeypatch.setattr(widgets, "view_downloads", lambda key, figs, *a: (views.append(figs), real_views(key, figs, *a)))
+    monkeypatch.setattr(widgets, "view_downloads", lambda key, figs, *a, **kw: (views.append(figs), real_views(key, figs, *a, **kw)))
     downloads = nb.Downloads.install(monkeypatch)
 
     at = nb.open_page("targets", ind="teams_total", thr="80")   # clears the caches

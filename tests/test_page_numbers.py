@@ -78,13 +78,15 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
             checked_targets += 1
     assert checked_targets >= 1
 
-    # the national trends chart: each headline indicator, the nation's last 12 months
+    # the unit's trends chart: each headline indicator, its last 12 months (a province's within its
+    # boundary version: code 82 before 7/2025 is another province)
     (fig,) = nb.figures(at)
     assert len(fig["data"]) == len(cards)
     start = nb.months_back(day, 11)
     for tr in fig["data"]:
         code = truth.indicator_by_name(tr["name"])
-        expected = truth.series("VN", code, nb.month_end(key(start)), day)
+        expected = {d: v for d, v in truth.series(unit, code, nb.month_end(key(start)), day).items()
+                    if unit == "VN" or truth.version_at(d) == version}
         got = {as_date(x): y for x, y in zip(tr["x"], tr["y"])}
         assert set(got) == set(expected), (code, sorted(set(got) ^ set(expected)))
         for d, y in got.items():
@@ -94,21 +96,25 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
     assert len(rows) == sum(len(tr["x"]) for tr in fig["data"])
     for r in rows:
         code, d = truth.indicator_by_name(r["label"]), as_date(r["period_end"])
-        assert close(float(r["value"]), truth.value(truth.version_at(d), "VN", code, d)), r
+        assert close(float(r["value"]), truth.value(truth.version_at(d), unit, code, d)), r
 
-    # the provinces table: every province of the version, every headline value, change and % of target
+    # the units table: the nation's provinces, or the province's districts (legacy) / communes (2025);
+    # every unit with a figure that month, every headline value, change and % of target
     (table,) = nb.frames(at)
-    provinces = truth.units(version, "province")
-    by_name = {n: c for c, n in provinces.items()}
-    assert len(table) == len(provinces)
+    level, inside = ("province", None) if unit == "VN" else (nb.CHILD_LEVEL[version], unit)
+    units = truth.units(version, level, inside)
+    by_name = {n: c for c, n in units.items()}
     name_col = table.columns[0]
-    assert {str(n) for n in table[name_col]} == set(by_name)
     value_cols = [(c, truth.indicator_by_name(c)) for c in table.columns
                   if c in {truth.name(i) for i in truth.indicators}]
     assert len(value_cols) >= 5
-    expected = {code: truth.values(version, code, day, level="province") for _, code in value_cols}
-    teams_prev = truth.values(version, "teams_total", prev, level="province") if truth.version_at(prev) == version else {}
-    teams_target = truth.targets(version, "teams_total", day, list(provinces))
+    expected = {code: truth.values(version, code, day, level=level, province=inside) for _, code in value_cols}
+    reported = {u for vals in expected.values() for u in vals}
+    assert {str(n) for n in table[name_col]} == {units[u] for u in reported}
+    assert len(table) == len(reported) >= (len(units) if unit == "VN" else 5)
+    teams_prev = (truth.values(version, "teams_total", prev, level=level, province=inside)
+                  if truth.version_at(prev) == version else {})
+    teams_target = truth.targets(version, "teams_total", day, list(units))
     delta_col = next(c for c in table.columns if c.startswith("Δ"))
     pct_col = next(c for c in table.columns if c.endswith("% mục tiêu"))
     for _, row in table.iterrows():
@@ -120,6 +126,70 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
         assert close(none(row[delta_col]), d), (code, row[delta_col], d)
         p = 100.0 * t / teams_target[code] if teams_target.get(code) and t is not None else None
         assert close(none(row[pct_col]), p), (code, row[pct_col], p)
+
+
+HIGHLIGHT_SAMPLES = {"DongThap-2025:82-2026": ("2025:82", None), "DongThap-legacy:87-2024": ("legacy:87", LEGACY_DAY)}
+
+
+@pytest.mark.parametrize("sample", list(HIGHLIGHT_SAMPLES))
+def test_overview_highlights_follow_the_unit(page, truth, sample):
+    """"Điểm đáng chú ý" of a province speaks of the province and of its own units (legacy districts, 2025
+    communes), never of other provinces: every figure in it from SQL of our own."""
+    import re
+
+    unit, day = HIGHLIGHT_SAMPLES[sample]
+    day = day or new_day(truth)
+    version, code = unit.split(":")
+    at, _ = page(unit=unit, period=key(day))
+    assert at.query_params["unit"] == unit
+    (block,) = [m.value for m in at.markdown if m.value.startswith("- ")]
+    sentences = [x[2:] for x in block.split("\n")]
+    level = nb.CHILD_LEVEL[version]
+    units = truth.units(version, level, code)
+    among = {"district": "các huyện", "commune": "các xã/phường"}[level]
+    prev = nb.months_back(day, 1)
+    # the province's own teams and their change on last month
+    own = truth.value(version, code, "teams_total", day)
+    before = truth.value(version, code, "teams_total", prev)
+    assert truth.unit_name(version, code) in sentences[0] and sentences[0].split(" đạt ")[0] in at.subheader[0].value
+    m = re.search(r" đạt ([\d.]+) tổ, ([+−])([\d.]+) so với", sentences[0])
+    assert m, sentences[0]
+    assert shows(m[1], own) and shows(m[3], abs(own - before)) and (m[2] == "+") == (own >= before), (m.groups(), own, before)
+    # the largest gains among its units
+    checked = 0
+    for ind in ("teams_total", "vneid_activations"):
+        now, then = (truth.values(version, ind, d, level=level, province=code) for d in (day, prev))
+        gains = {u: now[u] - then[u] for u in now if u in then}
+        best = max(gains.values())
+        name_lc = truth.name(ind)[:1].lower() + truth.name(ind)[1:]
+        hits = [x for x in sentences if f" tăng {name_lc} nhiều nhất" in x]
+        if best <= 0:
+            assert not hits
+            continue
+        (hit,) = hits
+        g = re.match(rf"Trong {re.escape(among)}, (.+) tăng .+ nhiều nhất: \+([\d.]+) \(", hit)
+        assert g, hit
+        assert g[1] in {units[u] for u, v in gains.items() if v == best}, (g[1], best)
+        assert shows(g[2], best), (g[2], best)
+        checked += 1
+    assert checked >= 1
+    # the unit furthest behind its target, of all headline indicators, among the province's units
+    pct = {}
+    for ind in ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_installs",
+                "people_guided_dvc", "dossiers_online_pct"):
+        values = truth.values(version, ind, day, level=level, province=code)
+        for u, tg in truth.targets(version, ind, day, list(values)).items():
+            if tg:
+                pct[(u, ind)] = 100.0 * values[u] / tg
+    low = min(pct.values())
+    (hit,) = [x for x in sentences if "xa mục tiêu" in x]
+    b = re.match(rf"Trong {re.escape(among)}, (.+) xa mục tiêu .+ nhất: mới đạt ([\d.,]+) %", hit)
+    assert b, hit
+    assert b[1] in {units[u] for (u, _), v in pct.items() if abs(v - low) < 1e-9}, (b[1], low)
+    assert shows(b[2], low), (b[2], low)
+    # nothing about another province
+    others = set(truth.units(version, "province").values()) - {truth.unit_name(version, code)}
+    assert not [o for o in others if any(f" {o} " in f" {x} " for x in sentences[1:]) and o not in units.values()]
 
 
 def none(v):

@@ -88,13 +88,17 @@ def _data_table(pdf: FPDF, meta: ChartMeta) -> None:
 
 def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
               filters: dict[str, str] | None = None, lang: str = "vi",
-              today: dt.date | None = None, with_tables: bool = True) -> bytes:
+              today: dt.date | None = None, with_tables: bool = True, cover: str = "") -> bytes:
+    """The report; `cover` (place · period · boundary version) is printed under the title."""
     _check(charts)
     pdf = _new_pdf(view_title)
 
     pdf.add_page()
     pdf.ln(40)
     _heading(pdf, view_title, 26)
+    if cover:
+        _para(pdf, cover, 16)
+        pdf.ln(2)
     _para(pdf, f"{t('export_date', lang)}: {(today or dt.date.today()).strftime('%d/%m/%Y')}", 13)
     pdf.ln(6)
     _heading(pdf, t("export_filters", lang), 15)

@@ -58,7 +58,8 @@ def sources_of(charts: list[tuple[go.Figure, ChartMeta]]) -> list[str]:
 
 def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
                filters: dict[str, str] | None = None, lang: str = "vi",
-               today: dt.date | None = None) -> bytes:
+               today: dt.date | None = None, cover: str = "") -> bytes:
+    """The deck; `cover` (place · period · boundary version) is printed under the title."""
     _check(charts)
     filters = filters or {}
     deck = Presentation()
@@ -70,12 +71,14 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     title = deck.slides.add_slide(blank)
     date = (today or dt.date.today()).strftime("%d/%m/%Y")
     _text(title, margin, Emu(SLIDE_H // 4), inner_w, Emu(SLIDE_H // 5),
-          [(view_title, 40, True), (f"{t('export_date', lang)}: {date}", 18, False)])
+          [(view_title, 40, True), *([(cover, 22, False)] if cover else []),
+           (f"{t('export_date', lang)}: {date}", 18, False)])
     filter_lines = [(f"{k}: {v}", 16, False) for k, v in filters.items()] or [(t("export_none", lang), 16, False)]
     _text(title, margin, Emu(SLIDE_H // 2), inner_w, Emu(SLIDE_H // 3),
           [(t("export_filters", lang), 20, True), *filter_lines], color="374151")
     title.notes_slide.notes_text_frame.text = "\n".join(
-        [view_title, f"{t('export_date', lang)}: {date}"] + [f"{k}: {v}" for k, v in filters.items()])
+        [view_title, *([cover] if cover else []), f"{t('export_date', lang)}: {date}"]
+        + [f"{k}: {v}" for k, v in filters.items()])
 
     for fig, meta in charts:
         slide = deck.slides.add_slide(blank)

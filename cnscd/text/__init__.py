@@ -108,6 +108,8 @@ MODE_KEYS = {"reported": "mode_reported", "today": "mode_today"}
 SCHEME_KEYS = {"quantiles": "scheme_quantiles", "natural_breaks": "scheme_natural_breaks",
                "equal_interval": "scheme_equal_interval"}
 CHILDREN_KEYS = {"legacy": "children_legacy", "2025": "children_2025"}
+# the heading of the Overview's table, by the level it lists (the nation's provinces, a province's units)
+UNITS_TABLE_KEYS = {"province": "overview_provinces", "district": "overview_districts", "commune": "overview_communes"}
 STATUS_KEYS = {"ahead": "status_ahead", "on_track": "status_on_track", "behind": "status_behind",
                "far_behind": "status_far_behind"}
 

@@ -22,10 +22,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "Đang đăng nhập: **{user}** — tỉnh {provinces} — hết hạn lúc {until}",
         "Logged in: **{user}** — provinces {provinces} — expires at {until}",
     ),
+    # shown to anyone who opens the login box: no command line here (README, "Editors", has it)
     "import_no_editors": (
-        "Chưa có biên tập viên. Quản trị tạo bằng lệnh: `python -m cnscd.store.auth add-editor TEN --provinces 87,70`",
-        "No editors yet. An administrator creates one with `python -m cnscd.store.auth add-editor NAME --provinces "
-        "87,70`",
+        "Chưa có tài khoản biên tập viên. Cần tài khoản? Hãy liên hệ quản trị hệ thống.",
+        "No editor accounts yet. Need one? Please ask your administrator.",
+    ),
+    "import_ask_admin": (
+        "Quên mật khẩu hoặc chưa có tài khoản? Hãy liên hệ quản trị hệ thống.",
+        "Forgotten your password or have no account? Please ask your administrator.",
     ),
     "import_templates": ("Mẫu nhập liệu", "Templates"),
     "import_download_template": ("Tải mẫu .xlsx", "Download template .xlsx"),

@@ -76,7 +76,7 @@ def download_menu(key: str, fig_fn: FigSource, meta: ChartMeta) -> None:
 
 
 def view_buttons(key: str, charts_fn: Callable[[], list[tuple[go.Figure, ChartMeta]]],
-                 view_title: str, filters: dict[str, str], lang: str = "vi") -> None:
+                 view_title: str, filters: dict[str, str], lang: str = "vi", *, cover: str = "") -> None:
     """"Tải bộ slide" (PPTX) and the PDF report of the whole view; the
     charts are built only on click."""
     disabled = not _browser_ok()
@@ -84,11 +84,11 @@ def view_buttons(key: str, charts_fn: Callable[[], list[tuple[go.Figure, ChartMe
     left, right = st.columns(2)
     with left:
         st.download_button(t("export_deck", lang), key=f"{key}-deck", on_click="ignore", disabled=disabled,
-                           data=lambda: slides.build_deck(charts_fn(), view_title, filters, lang),
+                           data=lambda: slides.build_deck(charts_fn(), view_title, filters, lang, cover=cover),
                            file_name=f"{stem}.pptx", mime=slides.MIME, icon=":material/slideshow:")
     with right:
         st.download_button(t("export_report", lang), key=f"{key}-report", on_click="ignore", disabled=disabled,
-                           data=lambda: report.build_pdf(charts_fn(), view_title, filters, lang),
+                           data=lambda: report.build_pdf(charts_fn(), view_title, filters, lang, cover=cover),
                            file_name=f"{stem}.pdf", mime=report.MIME, icon=":material/picture_as_pdf:")
 
 

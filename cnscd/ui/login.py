@@ -29,6 +29,7 @@ def editor_login(lang: str) -> auth.Session | None:
                         st.rerun()
                     except auth.AuthError as exc:
                         st.error(str(exc))
+                        st.caption(t("import_ask_admin", lang))
             if not auth.load().editors:
                 st.caption(t("import_no_editors", lang))
         else:

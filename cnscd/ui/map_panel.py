@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cnscd import fmt
+from cnscd import fmt, text
 from cnscd.ui import cache, layout, state, unit_picker
 from cnscd.views import dti, mapdata
 from cnscd.charts import maps
@@ -97,14 +97,17 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
     ind_name = pick(indicator, "name", lang)
-    area = t("whole_country", lang) if view.unit is None else unit_picker.place(
-        lang, view.unit,
-        cache.provinces(version).filter(pl.col("unit_code") == province)["short_name"].first())
+    area = area_name(view)
     period_txt = fmt.month(period_end, lang)
     boundary = cache.version_label(version, lang)
     source = ", ".join(flags["sources"]) or "–"
-    meta = ChartMeta(title_vi=t("map_chart_title", "vi", ind=indicator["name_vi"], area=area, period=fmt.month(period_end, "vi")),
-                     title_en=t("map_chart_title", "en", ind=indicator["name_en"], area=area, period=fmt.month(period_end, "en")),
+    # the title names the measure unless it is the plain value ("Thành viên · Trên 1.000 dân — Đồng Tháp, …")
+    ind_vi, ind_en = indicator["name_vi"], indicator["name_en"]
+    if measure != "abs":
+        ind_vi = f"{ind_vi} · {text.word(text.MEASURE_KEYS, measure, 'vi')}"
+        ind_en = f"{ind_en} · {text.word(text.MEASURE_KEYS, measure, 'en')}"
+    meta = ChartMeta(title_vi=t("map_chart_title", "vi", ind=ind_vi, area=area_name(view, "vi"), period=fmt.month(period_end, "vi")),
+                     title_en=t("map_chart_title", "en", ind=ind_en, area=area_name(view, "en"), period=fmt.month(period_end, "en")),
                      unit=m_unit, period=period_txt, boundary_version=boundary, source=source,
                      is_demo=flags["is_demo"], is_approximate_boundaries=layer.is_approximate, lang=lang,
                      data=frame.select("unit_code", "display_name_full", "value", "measure_value", "rank", "target_value",
@@ -160,6 +163,15 @@ def share_classes(left: View, right: View) -> tuple[View, View]:
         return left, right
     edges = mapdata.shared_breaks([frame_of(left)[0], frame_of(right)[0]], left.scheme, left.k)
     return left.replace(shared_breaks=edges), right.replace(shared_breaks=edges)
+
+
+def area_name(view: View, lang: str | None = None) -> str:
+    """What a map of `view` covers, in words: the whole country or the province (its side of 1/7/2025)."""
+    lang = lang or view.lang
+    if view.unit is None:
+        return t("whole_country", lang)
+    name = cache.provinces(view.version).filter(pl.col("unit_code") == view.province)["short_name"].first()
+    return unit_picker.place(lang, view.unit, name)
 
 
 def beside(view: View, period: dt.date) -> View:

@@ -100,12 +100,20 @@ def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
 
 
 def view_downloads(key: str, charts: list[tuple[go.Figure, ChartMeta]], title: str,
-                   filters: dict[str, str], lang: str) -> None:
+                   filters: dict[str, str], lang: str, *, cover: str = "") -> None:
     """Slide deck (PPTX) and PDF report of all charts of a view (the figures the page shows),
-    rendered only on click."""
+    rendered only on click. `title` names the page and the place; `cover` is the line under it on the
+    cover (place · period · boundary version, `cover_line`)."""
     from cnscd.ui.downloads import view_buttons
 
-    view_buttons(key, lambda: list(charts), title, filters, lang)
+    view_buttons(key, lambda: list(charts), title, filters, lang, cover=cover)
+
+
+def cover_line(place: str, period: str, boundary_version: str, lang: str) -> str:
+    """'Đồng Tháp · 06/2026 · Địa giới: 34 tỉnh (từ 1/7/2025)': what a view's slide and PDF cover say
+    under its title."""
+    return " · ".join(p for p in (place, period, t("boundary_word", lang, label=boundary_version)
+                                  if boundary_version else "") if p)
 
 
 def chart_meta(frame: pl.DataFrame, title: Callable[[str], str], lang: str, **fields) -> ChartMeta:

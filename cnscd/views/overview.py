@@ -1,5 +1,8 @@
 """Overview: headline figures for the nation and each province at one month, with the change since the
-previous month, % of target and a 12-month trend; and the "what changed" sentences."""
+previous month, % of target and a 12-month trend; and the "what changed" sentences.
+
+The page follows its unit: for the nation the sentences and the table speak of the provinces; for one
+province (`children`) of its districts (legacy) or communes (2025), and the trend is that province's."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,17 +12,18 @@ import polars as pl
 from cnscd import fmt, months
 from cnscd.text import column, pick, t
 from cnscd.views.common import Query, version_at, with_targets
+from cnscd.views.mapdata import CHILD_LEVEL
 
 HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_installs",
             "people_guided_dvc", "dossiers_online_pct")
 SPARK_MONTHS = 12
+VIEW_INDICATOR = "headline"   # the overview's View shows the HEADLINE set, not one indicator
 
 
 def snapshot(query: Query, *, period: str) -> pl.DataFrame:
     """One row per (unit, headline indicator) for the units of the version in force at `period`
     (ISO month end): value, prev, delta, delta_pct, target_value, pct_target, spark (list), is_demo."""
     end = dt.date.fromisoformat(period)
-    prev_end = months.back(end, 1)
     version = version_at(query, end)
     s = query("recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
     s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
@@ -27,6 +31,26 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
     s = s.join(units, on=["boundary_version", "unit_code"])
     # The nation is one unit across boundary versions; a province is only comparable within one.
     s = s.filter((pl.col("unit_level") == "nation") | (pl.col("boundary_version") == version))
+    return _assemble(s, query("targets_in_force"), end)
+
+
+def children(query: Query, *, period: str, province: str) -> pl.DataFrame:
+    """The same rows as `snapshot` for the units below one province of the version in force at `period`:
+    its legacy districts, or its 2025 communes (unit_level district / commune); places where nobody
+    lives are left out, as in the district ranking."""
+    end = dt.date.fromisoformat(period)
+    version = version_at(query, end)
+    level = CHILD_LEVEL[version]
+    where = dict(version=version, level=level, province=province)
+    s = query("child_recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period,
+              **where)
+    s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
+    return _assemble(s, query("child_targets_in_force", **where), end)
+
+
+def _assemble(s: pl.DataFrame, targets: pl.DataFrame, end: dt.date) -> pl.DataFrame:
+    """value at `end`, prev (the month before), the 12-month spark, target in force and changes."""
+    prev_end = months.back(end, 1)
     spark = (s.sort("period_end").group_by("unit_code", "indicator_code", maintain_order=True)
              .agg(spark=pl.col("value"), spark_dates=pl.col("period_end")))
     now = s.filter(pl.col("period_end") == end)
@@ -34,7 +58,6 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
                                                               pl.col("value").alias("prev"))
     out = (now.join(prev, on=["unit_code", "indicator_code"], how="left")
            .join(spark, on=["unit_code", "indicator_code"], how="left"))
-    targets = query("targets_in_force")
     parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in HEADLINE]
     out = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) else out
     if "target_value" not in out.columns:
@@ -48,50 +71,59 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
     ).sort("order", "unit_code").drop("order")
 
 
-def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date) -> list[str]:
-    """Sentences from the data: the nation's teams, the largest gains, the furthest behind target."""
+def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date, *, unit: str = "VN",
+                 place: str | None = None, below: pl.DataFrame | None = None, among: str | None = None) -> list[str]:
+    """Sentences from the data: the unit's teams, the largest gains, the furthest behind target.
+
+    For the nation (`unit` VN) the gains and the furthest behind are among the provinces of `snap`; for a
+    province, `place` is its name, `below` its units (`children`) and `among` their word ("các huyện")."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
     prev_label = fmt.month(months.back(period, 1), lang)
     out: list[str] = []
+    nation = unit == "VN"
 
     def name(code: str) -> str:
         r = cat[code]
         return pick(r, "name", lang)
 
-    def unit(code: str) -> str:
+    def uom(code: str) -> str:
         r = cat[code]
         return pick(r, "unit_of_measure", lang)
 
-    def lc(s: str) -> str:
-        return s[:1].lower() + s[1:]
+    def lc(s: str) -> str:  # mid-sentence; an acronym keeps its capitals ("VNeID", never "vNeID")
+        return s if s[1:2].isupper() else s[:1].lower() + s[1:]
 
-    nat = snap.filter((pl.col("unit_level") == "nation") & (pl.col("indicator_code") == "teams_total"))
-    if nat.height and nat["prev"][0] is not None:
-        r = nat.row(0, named=True)
-        out.append(t("sent_nation", lang, ind_lc=lc(name("teams_total")), value=fmt.number(r["value"], lang),
-                     unit_m=unit("teams_total"), sign="+" if r["delta"] >= 0 else "−",
-                     delta=fmt.number(abs(r["delta"]), lang), prev=prev_label))
-    prov = snap.filter(pl.col("unit_level") == "province")
+    own = snap.filter((pl.col("unit_code") == unit) & (pl.col("indicator_code") == "teams_total"))
+    if not nation:
+        own = own.filter(pl.col("unit_level") == "province")
+    if own.height and own["prev"][0] is not None:
+        r = own.row(0, named=True)
+        words = dict(value=fmt.number(r["value"], lang), unit_m=uom("teams_total"),
+                     sign="+" if r["delta"] >= 0 else "−", delta=fmt.number(abs(r["delta"]), lang), prev=prev_label)
+        out.append(t("sent_nation", lang, **words) if nation else t("sent_unit", lang, unit=place or unit, **words))
+    rows = snap.filter(pl.col("unit_level") == "province") if below is None else below
     for code in ("teams_total", "vneid_activations"):
-        gains = prov.filter((pl.col("indicator_code") == code) & pl.col("delta").is_not_null()).sort(
-            "delta", descending=True)
+        gains = rows.filter((pl.col("indicator_code") == code) & pl.col("delta").is_not_null()).sort(
+            "delta", "unit_code", descending=[True, False])
         if gains.height and gains["delta"][0] > 0:
             r = gains.row(0, named=True)
-            out.append(t("sent_gain", lang, unit=r["short_name"], ind_lc=lc(name(code)),
-                         delta=fmt.number(r["delta"], lang), pct=fmt.pct(r["delta_pct"], lang, signed=True),
-                         prev=prev_label))
-    behind = prov.filter(pl.col("pct_target").is_not_null()).sort("pct_target")
+            words = dict(unit=r["short_name"], ind_lc=lc(name(code)), delta=fmt.number(r["delta"], lang),
+                         pct=fmt.pct(r["delta_pct"], lang, signed=True), prev=prev_label)
+            out.append(t("sent_gain", lang, **words) if among is None else t("sent_gain_in", lang, among=among, **words))
+    behind = rows.filter(pl.col("pct_target").is_not_null()).sort("pct_target", "unit_code")
     if behind.height:
         r = behind.row(0, named=True)
         year = r["target_end"].year if r.get("target_end") else period.year
-        out.append(t("sent_behind", lang, unit=r["short_name"], ind_lc=lc(name(r["indicator_code"])),
-                     pct=fmt.pct(r["pct_target"], lang), year=year))
+        words = dict(unit=r["short_name"], ind_lc=lc(name(r["indicator_code"])), pct=fmt.pct(r["pct_target"], lang),
+                     year=year)
+        out.append(t("sent_behind", lang, **words) if among is None else t("sent_behind_in", lang, among=among, **words))
     return out
 
 
-def province_table(snap: pl.DataFrame) -> pl.DataFrame:
-    """Provinces down, headline indicators across (value, and % of target for teams), trend list."""
-    prov = snap.filter(pl.col("unit_level") == "province")
+def units_table(frame: pl.DataFrame, level: str = "province") -> pl.DataFrame:
+    """The units of `level` down (the provinces of the nation, or a province's districts / communes),
+    headline indicators across (value, and change and % of target for teams), trend list."""
+    prov = frame.filter(pl.col("unit_level") == level)
     if prov.height == 0:
         return pl.DataFrame()
     wide = prov.pivot(on="indicator_code", index=["unit_code", "short_name"], values="value",
@@ -99,7 +131,13 @@ def province_table(snap: pl.DataFrame) -> pl.DataFrame:
     teams = prov.filter(pl.col("indicator_code") == "teams_total").select(
         "unit_code", pl.col("delta").alias("teams_delta"), pl.col("pct_target").alias("teams_pct_target"),
         pl.col("spark").alias("teams_trend"))
-    return wide.join(teams, on="unit_code", how="left").sort("short_name")
+    return wide.join(teams, on="unit_code", how="left").sort("short_name", "unit_code")
+
+
+def rows_of(snap: pl.DataFrame, unit: str = "VN") -> pl.DataFrame:
+    """The rows behind one unit's lines: the whole snapshot for the nation (its figures are the sums of
+    the provinces'), the province's own rows otherwise."""
+    return snap if unit == "VN" else snap.filter((pl.col("unit_code") == unit) & (pl.col("unit_level") == "province"))
 
 
 def unit_options(snap: pl.DataFrame, nation_label: str) -> dict[str, str]:
@@ -138,9 +176,12 @@ def cards(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.dat
     return out
 
 
-def headline_frame(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Long frame of the nation's 12-month trends for the headline chart and its export."""
-    nat = snap.filter(pl.col("unit_level") == "nation").select("indicator_code", "spark", "spark_dates", "is_demo")
+def headline_frame(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, unit: str = "VN") -> pl.DataFrame:
+    """Long frame of one unit's 12-month trends (the nation's, or a province's within its boundary
+    version) for the headline chart and its export."""
+    level = "nation" if unit == "VN" else "province"
+    nat = snap.filter((pl.col("unit_level") == level) & (pl.col("unit_code") == unit)).select(
+        "indicator_code", "spark", "spark_dates", "is_demo")
     if nat.height == 0:
         return pl.DataFrame(schema={"label": pl.String, "unit": pl.String, "decimals": pl.Int64,
                                     "period_end": pl.Date, "value": pl.Float64, "is_demo": pl.Boolean})

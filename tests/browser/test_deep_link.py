@@ -90,3 +90,27 @@ def test_plain_streamlit_run_still_needs_the_launcher(page, plain_url):
     assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
     assert "page_not_found" in kinds, ("plain `streamlit run app.py` now serves the first deep link right: "
                                        "drop the PagesManager patch in cnscd/serve.py")
+
+
+def test_overview_answers_at_its_own_path_and_at_root(page, fresh_url):
+    """/tong-quan (the overview's own name, what a shared link or the page's url_path says) opened as the
+    first visit of a fresh launcher, then / on the same server: both the overview, never "Page not found"."""
+    from tests.browser.conftest import shot
+
+    kinds = _record_messages(page)
+    page.goto(f"{fresh_url}/tong-quan?unit=2025:82&period=2026-06")
+    wait_idle(page, timeout=90_000)
+    assert "navigation" in kinds, "no navigation message seen: the websocket was not recorded"
+    assert "page_not_found" not in kinds, "server sent 'Page not found' for /tong-quan"
+    assert page.get_by_text("Page not found").count() == 0 and page.get_by_role("dialog").count() == 0
+    assert urllib.parse.urlsplit(page.url).path == "/tong-quan"
+    assert query_of(page).get("unit") == "2025:82"
+    assert page.get_by_role("heading", name="Tổng quan").count() == 1
+    assert page.get_by_role("heading", name="Các xã/phường của Đồng Tháp (từ 1/7/2025), T6/2026").count() == 1
+    shot(page, "overview_tong_quan_path")
+    kinds.clear()
+    page.goto(f"{fresh_url}/")
+    wait_idle(page, timeout=90_000)
+    assert "page_not_found" not in kinds and page.get_by_role("dialog").count() == 0
+    assert page.get_by_role("heading", name="Tổng quan").count() == 1
+    assert page.blocked == []
