@@ -6,6 +6,7 @@ import streamlit as st
 
 from cnscd import charts, fmt
 from cnscd.ui import cache, unit_picker, widgets
+from cnscd.ui.downloads import brief_buttons
 from cnscd.text import column, t
 from cnscd.views import overview
 
@@ -40,6 +41,7 @@ for i, card in enumerate(cards):
                   delta_description=card["delta_help"], help=card["help"],
                   delta_color="normal" if card["higher_is_better"] else "inverse")
         st.caption(" · ".join(x for x in (card["unit"], card["target"]) if x))
+brief_buttons(lang, unit, period)  # the province's monthly briefing pack (cnscd/brief.py), built on click
 
 # ---- what changed --------------------------------------------------------------------------------------
 st.subheader(t("what_changed", lang))

@@ -105,6 +105,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Toàn quốc: {ind_lc} đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
         "Nation: {ind_lc} at {value} {unit_m}, {sign}{delta} vs {prev}.",
     ),
+    "sent_unit": (
+        "{unit}: {ind_lc} đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
+        "{unit}: {ind_lc} at {value} {unit_m}, {sign}{delta} vs {prev}.",
+    ),
     "targets_below": ("Đơn vị dưới ngưỡng {thr}", "Units below {thr}"),
     "targets_none_below": ("Không có đơn vị nào dưới ngưỡng.", "No unit is below the threshold."),
     "achievements": ("Kết quả các bài báo nêu", "Achievements reported in articles"),

@@ -15,14 +15,15 @@ HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activatio
 SPARK_MONTHS = 12
 
 
-def snapshot(query: Query, *, period: str) -> pl.DataFrame:
+def snapshot(query: Query, *, period: str, codes: tuple[str, ...] = HEADLINE) -> pl.DataFrame:
     """One row per (unit, headline indicator) for the units of the version in force at `period`
-    (ISO month end): value, prev, delta, delta_pct, target_value, pct_target, spark (list), is_demo."""
+    (ISO month end): value, prev, delta, delta_pct, target_value, pct_target, spark (list), is_demo.
+    `codes`: the indicators (the briefing pack adds shops taking e-payment to the overview's)."""
     end = dt.date.fromisoformat(period)
     prev_end = months.back(end, 1)
     version = version_at(query, end)
     s = query("recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
-    s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
+    s = s.filter(pl.col("indicator_code").is_in(list(codes)))
     units = query("unit_list").select("boundary_version", "unit_code", "unit_level", "short_name")
     s = s.join(units, on=["boundary_version", "unit_code"])
     # The nation is one unit across boundary versions; a province is only comparable within one.
@@ -35,21 +36,28 @@ def snapshot(query: Query, *, period: str) -> pl.DataFrame:
     out = (now.join(prev, on=["unit_code", "indicator_code"], how="left")
            .join(spark, on=["unit_code", "indicator_code"], how="left"))
     targets = query("targets_in_force")
-    parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in HEADLINE]
+    parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in codes]
     out = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) else out
     if "target_value" not in out.columns:
         out = out.with_columns(target_value=pl.lit(None, pl.Float64))
-    order = {c: i for i, c in enumerate(HEADLINE)}
-    return out.with_columns(
+    order = {c: i for i, c in enumerate(codes)}
+    return changes(out).with_columns(order=pl.col("indicator_code").replace_strict(order, default=99)
+                                     ).sort("order", "unit_code").drop("order")
+
+
+def changes(frame: pl.DataFrame) -> pl.DataFrame:
+    """delta, delta_pct (against `prev`) and pct_target (against `target_value`) of a snapshot's rows; the
+    briefing pack sets `prev` to last year's value for its change on last year."""
+    return frame.with_columns(
         delta=pl.col("value") - pl.col("prev"),
         delta_pct=pl.when(pl.col("prev") > 0).then(100.0 * (pl.col("value") - pl.col("prev")) / pl.col("prev")),
-        pct_target=pl.when(pl.col("target_value") > 0).then(100.0 * pl.col("value") / pl.col("target_value")),
-        order=pl.col("indicator_code").replace_strict(order, default=99),
-    ).sort("order", "unit_code").drop("order")
+        pct_target=pl.when(pl.col("target_value") > 0).then(100.0 * pl.col("value") / pl.col("target_value")))
 
 
-def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date) -> list[str]:
-    """Sentences from the data: the nation's teams, the largest gains, the furthest behind target."""
+def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date,
+                 unit: str = "VN") -> list[str]:
+    """Sentences from the data: the teams of the nation (or of province `unit`), the largest gains, the
+    furthest behind target."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
     prev_label = fmt.month(months.back(period, 1), lang)
     out: list[str] = []
@@ -58,19 +66,22 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
         r = cat[code]
         return pick(r, "name", lang)
 
-    def unit(code: str) -> str:
+    def unit_of(code: str) -> str:
         r = cat[code]
         return pick(r, "unit_of_measure", lang)
 
     def lc(s: str) -> str:
         return s[:1].lower() + s[1:]
 
-    nat = snap.filter((pl.col("unit_level") == "nation") & (pl.col("indicator_code") == "teams_total"))
+    own = (pl.col("unit_level") == "nation") if unit == "VN" else (pl.col("unit_code") == unit)
+    nat = snap.filter(own & (pl.col("indicator_code") == "teams_total"))
     if nat.height and nat["prev"][0] is not None:
         r = nat.row(0, named=True)
-        out.append(t("sent_nation", lang, ind_lc=lc(name("teams_total")), value=fmt.number(r["value"], lang),
-                     unit_m=unit("teams_total"), sign="+" if r["delta"] >= 0 else "−",
-                     delta=fmt.number(abs(r["delta"]), lang), prev=prev_label))
+        words = dict(ind_lc=lc(name("teams_total")), value=fmt.number(r["value"], lang),
+                     unit_m=unit_of("teams_total"), sign="+" if r["delta"] >= 0 else "−",
+                     delta=fmt.number(abs(r["delta"]), lang), prev=prev_label)
+        out.append(t("sent_nation", lang, **words) if unit == "VN" else
+                   t("sent_unit", lang, unit=r["short_name"], **words))
     prov = snap.filter(pl.col("unit_level") == "province")
     for code in ("teams_total", "vneid_activations"):
         gains = prov.filter((pl.col("indicator_code") == code) & pl.col("delta").is_not_null()).sort(
