@@ -73,6 +73,11 @@ def file_name(ref: UnitRef, period: dt.date, lang: str, kind: str) -> str:
 
 
 # ---- the pack ----------------------------------------------------------------------------------------------
+def _cap(text: str) -> str:
+    """A title that starts with a lower-case word ("districts ranked ...", "các xã ...") capitalised."""
+    return text[:1].upper() + text[1:]
+
+
 def _cell(value, lang: str, decimals: int = 0, pct: bool = False) -> str:
     if value is None:
         return "–"
@@ -124,8 +129,8 @@ def _ranking(rank: pl.DataFrame, ref: UnitRef, period: dt.date, lang: str, ind: 
                          target_value="target_value", is_demo="is_demo")
     children = lambda lg: word(CHILDREN_KEYS, ref.version, lg)  # noqa: E731
     ends = t("brief_ranking_ends", lang, n=RANKING_ENDS) if shown.height < ranked.height else ""
-    meta = ChartMeta.of(rank, lang=lang, title=lambda lg: t("brief_ranking", lg, children=children(lg),
-                                                                ind=pick(ind, "name", lg), place=place),
+    meta = ChartMeta.of(rank, lang=lang, title=lambda lg: _cap(t("brief_ranking", lg, children=children(lg),
+                                                                     ind=pick(ind, "name", lg), place=place)),
                         data=shown, unit=" · ".join(x for x in (t("measure_pct_target", lang), ends) if x),
                         period=fmt.month(period, lang), boundary_version=boundary, name=f"brief_rank_{ref.code}")
     fig = progress_bars(shown, meta, threshold=views.BEHIND_PCT, decimals=fmt.decimals_for(ind["unit_of_measure"]))
@@ -133,7 +138,7 @@ def _ranking(rank: pl.DataFrame, ref: UnitRef, period: dt.date, lang: str, ind: 
     rows = tuple((str(r["rank"]) if r["rank"] is not None else "–", r["display_name"], _cell(r["value"], lang, dec),
                   _cell(r["target_value"], lang, dec), _cell(r["pct_target"], lang, pct=True))
                  for r in rank.iter_rows(named=True))
-    table = P.Table(t("brief_ranking", lang, children=children(lang), ind=pick(ind, "name", lang), place=place),
+    table = P.Table(_cap(t("brief_ranking", lang, children=children(lang), ind=pick(ind, "name", lang), place=place)),
                     (t("rank", lang), t("unit_col", lang), t("value", lang), t("target", lang),
                      t("measure_pct_target", lang)), rows, (True, False, True, True, True))
     return P.Chart(fig, meta), table
@@ -150,8 +155,8 @@ def _behind(rank: pl.DataFrame, ref: UnitRef, lang: str, ind: dict) -> P.Table:
                                 t("brief_not_reported", lang, n=len(missing), names=", ".join(missing)) if missing else "")
                     if x)
     thr = fmt.pct(views.BEHIND_PCT, lang, 0)
-    return P.Table(t("brief_behind", lang, children=word(CHILDREN_KEYS, ref.version, lang), thr=thr,
-                     ind=pick(ind, "name", lang)),
+    return P.Table(_cap(t("brief_behind", lang, children=word(CHILDREN_KEYS, ref.version, lang), thr=thr,
+                          ind=pick(ind, "name", lang))),
                    (t("unit_col", lang), t("value", lang), t("target", lang), t("measure_pct_target", lang),
                     t("brief_gap", lang)), rows, (False, True, True, True, True), note)
 

@@ -6,7 +6,8 @@ shows the same numbers, so the pack can never disagree with a page:
   measure "% of target" (the Map page inside the province, measure "% mục tiêu": same values, same ranks);
 - the units behind target: that ranking below the Targets page's default threshold;
 - the "what changed" sentences: overview.what_changed for the province;
-- the DTI rank history: dti.rank_goals (the Targets page), else the published ranks.
+- the DTI rank history: the Targets page's rows of the province (targets.unit_dti_goals), else the
+  published ranks.
 Pure Polars over `query(name, **params)`, like every view.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ import polars as pl
 
 from cnscd import months
 from cnscd.text import t
-from cnscd.views import dti, mapdata, overview
+from cnscd.views import mapdata, overview, targets
 from cnscd.views.common import Query, version_at
 
 # the overview's headline cards and shops taking e-payment, in the order the pack shows them
@@ -87,12 +88,12 @@ def not_reported(rank_frame: pl.DataFrame) -> list[str]:
 
 def dti_history(query: Query, *, unit_code: str, version: str, lang: str) -> pl.DataFrame:
     """year, unit, rank_text, goal_text, status: the province's DTI rank goals against its published
-    ranks (dti.rank_goals, the Targets page) or, for a province without goals, the ranks published for
+    ranks (targets.unit_dti_goals: the Targets page's rows of the province) or, for a province without goals, the ranks published for
     it and for its predecessors / successor across the reform (unit_dti_series)."""
-    goals = dti.rank_goals(query, unit_code=unit_code, boundary_version=version, lang=lang)
+    goals = targets.unit_dti_goals(query, unit_code, version, lang)
     if goals.height:
         return goals.select(
-            "year", pl.col("unit").fill_null("–"), "rank_text",
+            "year", "unit", "rank_text",
             goal_text=pl.concat_str(pl.col("goal_rank").cast(pl.Int64).cast(pl.String), pl.lit(" ("),
                                     pl.col("goal_year").cast(pl.String), pl.lit(")")), status="status")
     ranks = query("unit_dti_series", unit_code=unit_code, boundary_version=version, indicator="dti_rank")
