@@ -291,3 +291,18 @@ def test_the_command_writes_the_file_whole(warehouse_file, tmp_path, chromium, c
                        "--warehouse", str(warehouse_file)]) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["b.pptx"]   # no temp file left beside it
     assert "Monthly brief, 06/2024" in " ".join(pptx_pages(out.read_bytes()))
+
+
+# ---- the overview's buttons ------------------------------------------------------------------------------
+def test_the_overview_offers_the_pack_of_its_province_and_month(warehouse_env, chromium):
+    from tests.numbers import ok, open_page
+
+    def buttons(at):
+        return {b.proto.label: b for b in at.get("download_button") if b.proto.label.startswith("Bản tin")}
+
+    at = ok(open_page(None, unit="2025:82", period="2026-10"))
+    got = buttons(at)
+    assert sorted(got) == ["Bản tin tháng của tỉnh (PDF)", "Bản tin tháng của tỉnh (PPTX)"], sorted(got)
+    assert not any(b.proto.disabled for b in got.values())
+    nation = buttons(ok(open_page(None, period="2026-10")))
+    assert nation and all(b.proto.disabled for b in nation.values())

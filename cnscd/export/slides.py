@@ -14,7 +14,7 @@ import io
 import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE, MSO_SHAPE_TYPE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Pt
 
@@ -59,11 +59,13 @@ def sources_of(charts: list[tuple[go.Figure, ChartMeta]]) -> list[str]:
     return list(seen)
 
 
-def _chart_slide(deck, fig: go.Figure, meta: ChartMeta):
+def _chart_slide(deck, fig: go.Figure, meta: ChartMeta, strip: float = 0.0):
+    """One chart as a picture; `strip` (a share of the height) is kept free above it (a pack's notice)."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     png = images.to_image(fig, meta, "png", "slide_1080")
     # the finished chart already carries title, subtitle, source and warnings
-    slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_W, height=SLIDE_H)
+    w, h = Emu(int(SLIDE_W * (1 - strip))), Emu(int(SLIDE_H * (1 - strip)))
+    slide.shapes.add_picture(io.BytesIO(png), (SLIDE_W - w) // 2, SLIDE_H - h, width=w, height=h)
     slide.notes_slide.notes_text_frame.text = notes.summary(meta) + "\n\n" + notes.text_table(meta)
     return slide
 
@@ -105,15 +107,18 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
 
 
 # ---- the briefing pack (cnscd/export/pack.py): cover, cards, sentences, charts, tables, sources ----------
-TABLE_ROWS_PER_SLIDE = 13
+TABLE_ROWS_PER_SLIDE = 12
 NOTICE_COLOUR = "B00020"
 
 
-def _stamp(slide, pack, number: int) -> None:
-    """The demo notice (top right, red) and the pack's footer with the slide number, on every slide."""
+def _stamp(slide, pack, number: int, footer: bool = True) -> None:
+    """The demo notice (top right, red) on every slide and the pack's footer with the slide number (not
+    on a chart's picture, whose own source line sits there)."""
     if pack.notice:
-        _text(slide, Emu(SLIDE_W * 0.55), Emu(SLIDE_H * 0.005), Emu(SLIDE_W * 0.44), Emu(SLIDE_H * 0.05),
-              [(pack.notice, 11, True)], color=NOTICE_COLOUR).paragraphs[0].alignment = PP_ALIGN.RIGHT
+        _text(slide, Emu(SLIDE_W * 0.3), Emu(SLIDE_H * 0.0), Emu(SLIDE_W * 0.69), Emu(SLIDE_H * 0.05),
+              [(pack.notice, 10, True)], color=NOTICE_COLOUR).paragraphs[0].alignment = PP_ALIGN.RIGHT
+    if not footer:
+        return
     _text(slide, Emu(SLIDE_W // 16), Emu(SLIDE_H * 0.945), Emu(SLIDE_W * 0.8), Emu(SLIDE_H * 0.05),
           [(f"{pack.footer} · {number}", 10, False)], color="6B7280")
 
@@ -140,9 +145,10 @@ def _cards_slide(slide, part, margin, inner_w) -> None:
 
 
 def _table_slide(slide, title: str, headers, rows, numeric, note: str, margin, inner_w) -> None:
-    _text(slide, margin, Emu(SLIDE_H * 0.06), inner_w, Emu(SLIDE_H * 0.08), [(title, 24, True)])
-    height = Emu(int(SLIDE_H * 0.052 * (len(rows) + 1)))
-    table = slide.shapes.add_table(len(rows) + 1, len(headers), margin, Emu(int(SLIDE_H * 0.16)), inner_w,
+    # one line of 18 pt holds a long title ("Xếp hạng các xã/phường theo % mục tiêu: … (1/9)")
+    _text(slide, margin, Emu(SLIDE_H * 0.06), inner_w, Emu(SLIDE_H * 0.08), [(title, 18, True)])
+    height = Emu(int(SLIDE_H * 0.05 * (len(rows) + 1)))   # 13 rows end at 81 %: above the note
+    table = slide.shapes.add_table(len(rows) + 1, len(headers), margin, Emu(int(SLIDE_H * 0.15)), inner_w,
                                    height).table
     for r, values in enumerate([headers, *rows]):
         for c, value in enumerate(values):
@@ -178,7 +184,7 @@ def build_pack(pack) -> bytes:
     slides.append(cover)
     for part in pack.parts:
         if isinstance(part, Chart):
-            slides.append(_chart_slide(deck, part.fig, part.meta))
+            slides.append(_chart_slide(deck, part.fig, part.meta, strip=0.06 if pack.notice else 0.0))
         elif isinstance(part, Cards):
             slides.append(deck.slides.add_slide(blank))
             _cards_slide(slides[-1], part, margin, inner_w)
@@ -202,9 +208,10 @@ def build_pack(pack) -> bytes:
           [(t("export_sources", pack.lang), 28, True), *[(s, 14, False) for s in pack.sources]]
           + ([(pack.notice, 14, True)] if pack.notice else []))
     slides.append(end)
+    pictures = {id(s) for s in slides if any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in s.shapes)}
     for number, slide in enumerate(slides, start=1):
         if number > 1:
-            _stamp(slide, pack, number)
+            _stamp(slide, pack, number, footer=id(slide) not in pictures)
 
     props = deck.core_properties
     props.title, props.author, props.last_modified_by = pack.title, "CNSCĐ dashboard", "CNSCĐ dashboard"
