@@ -272,8 +272,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import time
 
+    from cnscd.export import ExportError
+
     start = time.perf_counter()
-    data = build(query, ref, period, args.lang, kind)
+    try:
+        data = build(query, ref, period, args.lang, kind)
+    except ExportError as err:   # no chromium, a missing font: said in both languages, nothing written
+        print(err, file=sys.stderr)
+        return 1
     write_atomically(out, data)
     print(f"{out} ({len(data) / 1024:.0f} KiB, {time.perf_counter() - start:.1f} s): "
           f"{ref} {months.key(period)} {args.lang}")
