@@ -1,5 +1,6 @@
 """Export speed: a warm chart export against a cold one (browser start included) in the same
-run, a six-slide deck warm against cold, and the data downloads of a commune-sized frame.
+run, a six-slide deck warm against cold, a province's monthly briefing pack (cnscd/brief.py, PDF and
+PPTX, on the built warehouse) warm, and the data downloads of a commune-sized frame.
 
 Run alone: `.venv/bin/python -m bench.bench_export` (or through bench/benchmark.py).
 """
@@ -31,6 +32,38 @@ def _row(name, value, unit, baseline, label, target):
             "ratio": value / baseline if baseline else None, "target": target}
 
 
+def _brief(deck_warm: float) -> list[dict]:
+    """The monthly pack of 2025:82 for 10/2026 (or the latest month), warm: the engine is already up and
+    the pack is built once first (the warehouse's pages in the OS cache), as a second click would be."""
+    import datetime as dt
+    from functools import partial
+
+    import duckdb
+
+    import queries
+    from cnscd import brief
+    from cnscd.store import warehouse
+    from cnscd.unitref import UnitRef
+
+    if not warehouse.path().is_file():
+        return []
+    con = duckdb.connect(str(warehouse.path()), read_only=True)
+    try:
+        query = partial(queries.run, con)
+        ref, period = brief.resolve(query, "2025:82", "2026-10")
+        brief.build(query, ref, period, "vi", "pdf")
+        pdf = _timed(lambda: brief.build(query, ref, period, "vi", "pdf"))
+        pptx = _timed(lambda: brief.build(query, ref, period, "vi", "pptx"))
+        frames = _timed(lambda: brief.pack(query, ref, period, "vi"))
+    finally:
+        con.close()
+    return [_row("export: monthly brief PDF, one province (2025:82), warm", pdf, "s", deck_warm,
+                 "six-slide deck, warm", "< 10 s"),
+            _row("export: monthly brief PPTX, one province (2025:82), warm", pptx, "s", deck_warm,
+                 "six-slide deck, warm", "< 10 s"),
+            _row("export: monthly brief, its frames and figures only", frames, "s", pdf, "the whole PDF", "—")]
+
+
 def run() -> list[dict]:
     meta = sample_meta(is_approximate_boundaries=True)
     fig = bar_chart(meta)
@@ -44,6 +77,8 @@ def run() -> list[dict]:
     svg = statistics.median(_timed(lambda: images.to_image(fig, meta, "svg")) for _ in range(3))
     deck_warm = _timed(lambda: slides.build_deck(charts, "Tổng quan", {"Kỳ": "06/2025"}))
     pdf_warm = _timed(lambda: report.build_pdf(charts, "Tổng quan", {"Kỳ": "06/2025"}))
+
+    brief_rows = _brief(deck_warm)
 
     images.use_engine(images.Engine())   # stops the warm one: the next deck starts cold
     deck_cold = _timed(lambda: slides.build_deck(charts, "Tổng quan", {"Kỳ": "06/2025"}))
@@ -66,6 +101,7 @@ def run() -> list[dict]:
         _row("export: six-slide deck, warm", deck_warm, "s", deck_cold, "same deck, cold start", "< 8 s"),
         _row("export: six-chart PDF report (300 dpi), warm", pdf_warm, "s", deck_warm,
              "six-slide deck (1080p pictures), warm", "< 8 s"),
+        *brief_rows,
         _row(f"export: XLSX of {n:,} rows (formats, guards)", xlsx, "s", plain_csv,
              "polars write_csv, no guards", "—"),
         _row(f"export: CSV of {n:,} rows (BOM, guards)", csv, "s", plain_csv,

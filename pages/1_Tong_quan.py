@@ -8,6 +8,7 @@ import streamlit as st
 from cnscd import charts, fmt
 from cnscd.ui import cache, unit_picker, widgets
 from cnscd.text import CHILDREN_KEYS, UNITS_TABLE_KEYS, column, t, word
+from cnscd.ui.downloads import brief_buttons
 from cnscd.views import overview
 from cnscd.views.view import View
 
@@ -49,6 +50,7 @@ for row in (cards[i:i + 4] for i in range(0, len(cards), 4)):
                       delta_description=card["delta_help"], help=card["help"],
                       delta_color="normal" if card["higher_is_better"] else "inverse")
             st.caption(" · ".join(x for x in (card["unit"], card["target"]) if x))
+brief_buttons(lang, unit, period)  # the province's monthly briefing pack (cnscd/brief.py), built on click
 
 # ---- what changed: among the provinces, or among the province's own units ----------------------------
 st.subheader(t("what_changed", lang))

@@ -15,6 +15,7 @@ PRESETS: dict[str, tuple[int, int, float]] = {
     "slide_1080": (1280, 720, 1.5),    # 1920 × 1080
     "slide_720": (1280, 720, 1.0),     # 1280 × 720
     "print": (1754, 1240, 2.0),        # 3508 × 2480 = A4 landscape at 300 dpi
+    "print_200": (1754, 1240, 4 / 3),  # 2339 × 1653 = A4 landscape at 200 dpi (the briefing pack: half the pixels)
 }
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 

@@ -1,6 +1,6 @@
 """The current view as an A4-landscape PDF report (fpdf2): a cover with date and filters, one
 chart per page (300-dpi PNG from images.to_image, so it matches the downloads), the figures
-behind each chart as tables, and the sources.
+behind each chart as tables, and the sources; and a briefing pack (`build_pack`, cnscd/export/pack.py).
 
 Text is set in Noto Sans embedded from the TTF (fpdf2 subsets it), so Vietnamese diacritics
 are right in any PDF viewer. The font is looked up in the project's fonts/ folder first,
@@ -23,6 +23,8 @@ from . import ExportError, images, notes
 from .slides import _check, sources_of
 
 FONT_DIRS = (Path(__file__).resolve().parents[2] / "fonts", Path("/usr/share/fonts/truetype/noto"))
+# glyphs Noto Sans lacks (≤ in "hạng ≤ 25") come from DejaVu Sans where it is installed (fonts-dejavu-core)
+FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 MIME = "application/pdf"
 TABLE_ROWS = 30
 
@@ -37,18 +39,32 @@ def font_file(name: str) -> Path:
 
 class _Report(FPDF):
     footer_text = ""
+    notice_text = ""   # a pack's demo notice, at the top of every page
+
+    def header(self):
+        if self.notice_text:
+            self.set_y(4)
+            self.set_font("Noto", "B", 9)
+            self.set_text_color(176, 0, 32)
+            self.cell(0, 5, self.notice_text, align="R")
+            self.set_text_color(0)
+            self.set_y(self.t_margin)
 
     def footer(self):
         self.set_y(-10)
         self.set_font("Noto", size=8)
         self.set_text_color(100)
         self.cell(0, 5, f"{self.footer_text} · {self.page_no()}", align="R")
+        self.set_text_color(0)
 
 
 def _new_pdf(view_title: str) -> _Report:
     pdf = _Report(orientation="L", unit="mm", format="A4")
     pdf.add_font("Noto", "", str(font_file("NotoSans-Regular.ttf")))
     pdf.add_font("Noto", "B", str(font_file("NotoSans-Bold.ttf")))
+    if FALLBACK_FONT.is_file():
+        pdf.add_font("DejaVu", "", str(FALLBACK_FONT))
+        pdf.set_fallback_fonts(["DejaVu"], exact_match=False)
     pdf.set_auto_page_break(True, margin=14)
     pdf.set_margins(14, 12, 14)
     pdf.set_title(view_title)
@@ -126,4 +142,104 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     return bytes(pdf.output())
 
 
-__all__ = ["build_pdf", "font_file", "MIME"]
+
+# ---- the briefing pack (cnscd/export/pack.py): the same parts, in order, as slides.build_pack -----------
+PACK_PRESET = "print_200"   # 200 dpi on A4: sharp in print at half the render and embedding time of 300 dpi
+
+
+def _chart_page(pdf: FPDF, fig: go.Figure, meta: ChartMeta) -> None:
+    pdf.add_page()
+    png = images.to_image(fig, meta, "png", PACK_PRESET)
+    ratio = images.PRESETS[PACK_PRESET][1] / images.PRESETS[PACK_PRESET][0]
+    height = min(pdf.epw * ratio, pdf.eph)   # fit the page above the page-number footer
+    width = height / ratio
+    pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, y=pdf.t_margin, w=width, h=height, title=meta.title)
+
+
+def _cards_page(pdf: FPDF, part) -> None:
+    pdf.add_page()
+    _heading(pdf, part.title, 18)
+    cols, gap = 4, 4
+    rows = -(-len(part.cards) // cols) or 1
+    top = pdf.get_y() + 2
+    w = (pdf.epw - gap * (cols - 1)) / cols
+    h = min(62.0, (pdf.h - 30 - top - gap * (rows - 1)) / rows)
+    for i, card in enumerate(part.cards):
+        x, y = pdf.l_margin + (i % cols) * (w + gap), top + (i // cols) * (h + gap)
+        pdf.set_fill_color(243, 244, 246)
+        pdf.set_draw_color(209, 213, 219)
+        pdf.rect(x, y, w, h, style="DF", round_corners=True, corner_radius=2)
+        pdf.set_xy(x + 3, y + 3)
+        pdf.set_font("Noto", "B", 10)
+        pdf.multi_cell(w - 6, 5, card.label, new_x="LEFT", new_y="NEXT")
+        pdf.set_font("Noto", "B", 20)
+        pdf.multi_cell(w - 6, 10, card.value, new_x="LEFT", new_y="NEXT")
+        pdf.set_font("Noto", "", 9)
+        if card.unit:
+            pdf.multi_cell(w - 6, 4.5, card.unit, new_x="LEFT", new_y="NEXT")
+        for line in card.lines:
+            pdf.multi_cell(w - 6, 4.5, line, new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, top + rows * (h + gap))
+    if part.note:
+        _para(pdf, part.note, 9)
+
+
+def _table_part(pdf: FPDF, part) -> None:
+    pdf.add_page()
+    _heading(pdf, part.title, 16)
+    pdf.set_font("Noto", "", 9)
+    head_style = FontFace(emphasis="BOLD", fill_color=(31, 78, 121), color=(255, 255, 255))
+    with pdf.table(headings_style=head_style, line_height=5.5, first_row_as_headings=True,
+                   text_align=tuple("RIGHT" if n else "LEFT" for n in part.numeric)) as table:
+        table.row(list(part.headers))
+        for row in part.rows:
+            table.row(list(row))
+    if part.note:
+        pdf.ln(2)
+        _para(pdf, part.note, 9)
+
+
+def build_pack(pack) -> bytes:
+    """A briefing pack (cnscd.export.pack.Pack) as an A4-landscape PDF; every page carries the demo
+    notice. Deterministic: its creation date is `pack.stamp` (the file id is a hash of the content)."""
+    from .pack import Cards, Chart, Sentences, Table
+
+    pdf = _new_pdf(pack.title)
+    pdf.footer_text = pack.footer or pack.title
+    pdf.notice_text = pack.notice
+    pdf.set_creation_date(pack.stamp.replace(tzinfo=dt.timezone.utc) if pack.stamp.tzinfo is None else pack.stamp)
+    pdf.set_author("CNSCĐ dashboard")
+    pdf.set_lang(pack.lang)
+
+    pdf.add_page()
+    pdf.ln(35)
+    _heading(pdf, pack.title, 26)
+    _para(pdf, "\n".join(pack.cover_lines), 13)
+    if pack.notice:
+        pdf.ln(8)
+        pdf.set_text_color(176, 0, 32)
+        _heading(pdf, pack.notice, 13)
+        pdf.set_text_color(0)
+    for part in pack.parts:
+        if isinstance(part, Chart):
+            _chart_page(pdf, part.fig, part.meta)
+        elif isinstance(part, Cards):
+            _cards_page(pdf, part)
+        elif isinstance(part, Sentences):
+            pdf.add_page()
+            _heading(pdf, part.title, 18)
+            _para(pdf, "\n".join(f"• {line}" for line in part.lines), 12)
+            if part.note:
+                pdf.ln(2)
+                _para(pdf, part.note, 9)
+        elif isinstance(part, Table):
+            _table_part(pdf, part)
+        else:
+            raise ExportError(f"Phần không hỗ trợ trong bản tin: {type(part).__name__} / "
+                              f"unsupported pack part: {type(part).__name__}")
+    pdf.add_page()
+    _heading(pdf, t("export_sources", pack.lang), 18)
+    _para(pdf, "\n".join(pack.sources) or t("export_none", pack.lang), 11)
+    return bytes(pdf.output())
+
+__all__ = ["build_pdf", "build_pack", "font_file", "MIME"]

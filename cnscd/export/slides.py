@@ -1,5 +1,6 @@
 """The current view as a 16:9 PPTX: title slide (date, filters), one chart per slide as a
-picture with the figures behind it in the speaker notes, and a sources slide.
+picture with the figures behind it in the speaker notes, and a sources slide; and a briefing pack
+(`build_pack`, cnscd/export/pack.py) with a cover, card, sentence and table slides besides.
 
 Charts go in as 1920×1080 PNGs rendered by images.to_image, so they look the same as the
 single-chart download; slide text is real text in Arial, which meeting-room PCs have with
@@ -13,6 +14,8 @@ import io
 import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE, MSO_SHAPE_TYPE
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Pt
 
 from cnscd.charts.meta import ChartMeta
@@ -56,6 +59,17 @@ def sources_of(charts: list[tuple[go.Figure, ChartMeta]]) -> list[str]:
     return list(seen)
 
 
+def _chart_slide(deck, fig: go.Figure, meta: ChartMeta, strip: float = 0.0):
+    """One chart as a picture; `strip` (a share of the height) is kept free above it (a pack's notice)."""
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    png = images.to_image(fig, meta, "png", "slide_1080")
+    # the finished chart already carries title, subtitle, source and warnings
+    w, h = Emu(int(SLIDE_W * (1 - strip))), Emu(int(SLIDE_H * (1 - strip)))
+    slide.shapes.add_picture(io.BytesIO(png), (SLIDE_W - w) // 2, SLIDE_H - h, width=w, height=h)
+    slide.notes_slide.notes_text_frame.text = notes.summary(meta) + "\n\n" + notes.text_table(meta)
+    return slide
+
+
 def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
                filters: dict[str, str] | None = None, lang: str = "vi",
                today: dt.date | None = None, cover: str = "") -> bytes:
@@ -81,11 +95,7 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
         + [f"{k}: {v}" for k, v in filters.items()])
 
     for fig, meta in charts:
-        slide = deck.slides.add_slide(blank)
-        png = images.to_image(fig, meta, "png", "slide_1080")
-        # the finished chart already carries title, subtitle, source and warnings
-        slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_W, height=SLIDE_H)
-        slide.notes_slide.notes_text_frame.text = notes.summary(meta) + "\n\n" + notes.text_table(meta)
+        _chart_slide(deck, fig, meta)
 
     end = deck.slides.add_slide(blank)
     lines = [(s, 16, False) for s in sources_of(charts)] or [(t("export_none", lang), 16, False)]
@@ -98,4 +108,120 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     return buf.getvalue()
 
 
-__all__ = ["build_deck", "sources_of", "MIME"]
+
+# ---- the briefing pack (cnscd/export/pack.py): cover, cards, sentences, charts, tables, sources ----------
+TABLE_ROWS_PER_SLIDE = 12
+NOTICE_COLOUR = "B00020"
+
+
+def _stamp(slide, pack, number: int, footer: bool = True) -> None:
+    """The demo notice (top right, red) on every slide and the pack's footer with the slide number (not
+    on a chart's picture, whose own source line sits there)."""
+    if pack.notice:
+        _text(slide, Emu(SLIDE_W * 0.3), Emu(SLIDE_H * 0.0), Emu(SLIDE_W * 0.69), Emu(SLIDE_H * 0.05),
+              [(pack.notice, 10, True)], color=NOTICE_COLOUR).paragraphs[0].alignment = PP_ALIGN.RIGHT
+    if not footer:
+        return
+    _text(slide, Emu(SLIDE_W // 16), Emu(SLIDE_H * 0.945), Emu(SLIDE_W * 0.8), Emu(SLIDE_H * 0.05),
+          [(f"{pack.footer} · {number}", 10, False)], color="6B7280")
+
+
+def _cards_slide(slide, part, margin, inner_w) -> None:
+    _text(slide, margin, Emu(SLIDE_H * 0.06), inner_w, Emu(SLIDE_H * 0.08), [(part.title, 26, True)])
+    cols, gap = 4, Emu(SLIDE_W // 80)
+    rows = -(-len(part.cards) // cols) or 1
+    top, bottom = SLIDE_H * 0.17, SLIDE_H * (0.86 if part.note else 0.92)
+    w, h = (inner_w - gap * (cols - 1)) // cols, int((bottom - top - gap * (rows - 1)) // rows)
+    for i, card in enumerate(part.cards):
+        x, y = margin + (i % cols) * (w + gap), Emu(int(top + (i // cols) * (h + gap)))
+        box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, w, h)
+        box.adjustments[0] = 0.06
+        box.fill.solid()
+        box.fill.fore_color.rgb = RGBColor.from_string("F3F4F6")
+        box.line.color.rgb = RGBColor.from_string("D1D5DB")
+        _text(slide, x + Emu(60000), y + Emu(40000), w - Emu(120000), h - Emu(80000),
+              [(card.label, 13, True), (card.value, 26, True), *([(card.unit, 12, False)] if card.unit else []),
+               *[(line, 11, False) for line in card.lines]])
+    if part.note:
+        _text(slide, margin, Emu(int(SLIDE_H * 0.87)), inner_w, Emu(SLIDE_H * 0.07), [(part.note, 11, False)],
+              color="4B5563")
+
+
+def _table_slide(slide, title: str, headers, rows, numeric, note: str, margin, inner_w) -> None:
+    # one line of 18 pt holds a long title ("Xếp hạng các xã/phường theo % mục tiêu: … (1/9)")
+    _text(slide, margin, Emu(SLIDE_H * 0.06), inner_w, Emu(SLIDE_H * 0.08), [(title, 18, True)])
+    height = Emu(int(SLIDE_H * 0.05 * (len(rows) + 1)))   # 13 rows end at 81 %: above the note
+    table = slide.shapes.add_table(len(rows) + 1, len(headers), margin, Emu(int(SLIDE_H * 0.15)), inner_w,
+                                   height).table
+    for r, values in enumerate([headers, *rows]):
+        for c, value in enumerate(values):
+            frame = table.cell(r, c).text_frame
+            frame.text = value
+            para = frame.paragraphs[0]
+            para.alignment = PP_ALIGN.RIGHT if numeric[c] and r else PP_ALIGN.LEFT
+            for run in para.runs:
+                run.font.size, run.font.name, run.font.bold = Pt(12), TEXT_FONT, r == 0
+    if note:
+        _text(slide, margin, Emu(int(SLIDE_H * 0.86)), inner_w, Emu(SLIDE_H * 0.07), [(note, 11, False)],
+              color="4B5563")
+
+
+def build_pack(pack) -> bytes:
+    """A briefing pack (cnscd.export.pack.Pack) as a 16:9 deck: the same parts, in order, as the PDF
+    report. Deterministic: core properties dated `pack.stamp`, zip members dated ZIP_DATE."""
+    from .pack import Cards, Chart, Sentences, Table, chunks, fixed_zip
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_W, SLIDE_H
+    blank = deck.slide_layouts[6]
+    margin = Emu(SLIDE_W // 16)
+    inner_w = SLIDE_W - 2 * margin
+    slides = []
+
+    cover = deck.slides.add_slide(blank)
+    _text(cover, margin, Emu(SLIDE_H // 4), inner_w, Emu(SLIDE_H // 4),
+          [(pack.title, 36, True), *[(line, 18, False) for line in pack.cover_lines]])
+    if pack.notice:
+        _text(cover, margin, Emu(int(SLIDE_H * 0.7)), inner_w, Emu(SLIDE_H // 8), [(pack.notice, 16, True)],
+              color=NOTICE_COLOUR)
+    slides.append(cover)
+    for part in pack.parts:
+        if isinstance(part, Chart):
+            slides.append(_chart_slide(deck, part.fig, part.meta, strip=0.06 if pack.notice else 0.0))
+        elif isinstance(part, Cards):
+            slides.append(deck.slides.add_slide(blank))
+            _cards_slide(slides[-1], part, margin, inner_w)
+        elif isinstance(part, Sentences):
+            slides.append(deck.slides.add_slide(blank))
+            _text(slides[-1], margin, Emu(SLIDE_H * 0.06), inner_w, Emu(SLIDE_H * 0.08), [(part.title, 26, True)])
+            _text(slides[-1], margin, Emu(int(SLIDE_H * 0.18)), inner_w, Emu(int(SLIDE_H * 0.66)),
+                  [(f"• {line}", 18, False) for line in part.lines] + ([(part.note, 12, False)] if part.note else []))
+        elif isinstance(part, Table):
+            pages = chunks(part.rows, TABLE_ROWS_PER_SLIDE)
+            for k, rows in enumerate(pages, start=1):
+                title = part.title if len(pages) == 1 else f"{part.title} ({k}/{len(pages)})"
+                slides.append(deck.slides.add_slide(blank))
+                _table_slide(slides[-1], title, part.headers, rows, part.numeric,
+                             part.note if k == len(pages) else "", margin, inner_w)
+        else:
+            raise ExportError(f"Phần không hỗ trợ trong bản tin: {type(part).__name__} / "
+                              f"unsupported pack part: {type(part).__name__}")
+    end = deck.slides.add_slide(blank)
+    _text(end, margin, margin, inner_w, SLIDE_H - 2 * margin,
+          [(t("export_sources", pack.lang), 28, True), *[(s, 14, False) for s in pack.sources]]
+          + ([(pack.notice, 14, True)] if pack.notice else []))
+    slides.append(end)
+    pictures = {id(s) for s in slides if any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in s.shapes)}
+    for number, slide in enumerate(slides, start=1):
+        if number > 1:
+            _stamp(slide, pack, number, footer=id(slide) not in pictures)
+
+    props = deck.core_properties
+    props.title, props.author, props.last_modified_by = pack.title, "CNSCĐ dashboard", "CNSCĐ dashboard"
+    props.created = props.modified = pack.stamp
+    props.revision = 1
+    buf = io.BytesIO()
+    deck.save(buf)
+    return fixed_zip(buf.getvalue())
+
+__all__ = ["build_deck", "build_pack", "sources_of", "MIME"]

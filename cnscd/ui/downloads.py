@@ -92,4 +92,28 @@ def view_buttons(key: str, charts_fn: Callable[[], list[tuple[go.Figure, ChartMe
                            file_name=f"{stem}.pdf", mime=report.MIME, icon=":material/picture_as_pdf:")
 
 
-__all__ = ["download_menu", "view_buttons", "make", "item_file", "ITEMS"]
+def brief_buttons(lang: str, unit, period) -> None:
+    """The province's monthly briefing pack (cnscd/brief.py) of the overview's unit and month, PDF and
+    PPTX, built on click from the process's read-only reader (uncached: Streamlit runs the callable on its
+    own thread). The nation has no pack: the buttons are disabled and say why."""
+    from cnscd import brief
+    from cnscd.ui import cache
+
+    province = unit is not None and not unit.is_nation
+    why = None if province else t("brief_pick_province", lang)
+    disabled = not province or not _browser_ok()
+    if province and disabled:
+        why = t("export_no_browser", lang)
+
+    def data(kind: str) -> bytes:
+        return brief.build(partial(cache.run_query, cache.connection()), unit, period, lang, kind)
+    left, right = st.columns(2)
+    for col, kind, mime, icon in ((left, "pdf", report.MIME, ":material/picture_as_pdf:"),
+                                  (right, "pptx", slides.MIME, ":material/slideshow:")):
+        name = brief.file_name(unit, period, lang, kind) if province else f"brief.{kind}"
+        col.download_button(t("brief_pdf" if kind == "pdf" else "brief_pptx", lang), key=f"brief-{kind}",
+                            data=partial(data, kind), file_name=name, mime=mime, on_click="ignore",
+                            disabled=disabled, help=why, icon=icon)
+
+
+__all__ = ["download_menu", "view_buttons", "brief_buttons", "make", "item_file", "ITEMS"]

@@ -20,18 +20,19 @@ SPARK_MONTHS = 12
 VIEW_INDICATOR = "headline"   # the overview's View shows the HEADLINE set, not one indicator
 
 
-def snapshot(query: Query, *, period: str) -> pl.DataFrame:
+def snapshot(query: Query, *, period: str, codes: tuple[str, ...] = HEADLINE) -> pl.DataFrame:
     """One row per (unit, headline indicator) for the units of the version in force at `period`
-    (ISO month end): value, prev, delta, delta_pct, target_value, pct_target, spark (list), is_demo."""
+    (ISO month end): value, prev, delta, delta_pct, target_value, pct_target, spark (list), is_demo.
+    `codes`: the indicators (the briefing pack adds shops taking e-payment to the overview's)."""
     end = dt.date.fromisoformat(period)
     version = version_at(query, end)
     s = query("recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
-    s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
+    s = s.filter(pl.col("indicator_code").is_in(list(codes)))
     units = query("unit_list").select("boundary_version", "unit_code", "unit_level", "short_name")
     s = s.join(units, on=["boundary_version", "unit_code"])
     # The nation is one unit across boundary versions; a province is only comparable within one.
     s = s.filter((pl.col("unit_level") == "nation") | (pl.col("boundary_version") == version))
-    return _assemble(s, query("targets_in_force"), end)
+    return _assemble(s, query("targets_in_force"), end, codes)
 
 
 def children(query: Query, *, period: str, province: str) -> pl.DataFrame:
@@ -45,10 +46,10 @@ def children(query: Query, *, period: str, province: str) -> pl.DataFrame:
     s = query("child_recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period,
               **where)
     s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
-    return _assemble(s, query("child_targets_in_force", **where), end)
+    return _assemble(s, query("child_targets_in_force", **where), end, HEADLINE)
 
 
-def _assemble(s: pl.DataFrame, targets: pl.DataFrame, end: dt.date) -> pl.DataFrame:
+def _assemble(s: pl.DataFrame, targets: pl.DataFrame, end: dt.date, codes: tuple[str, ...]) -> pl.DataFrame:
     """value at `end`, prev (the month before), the 12-month spark, target in force and changes."""
     prev_end = months.back(end, 1)
     spark = (s.sort("period_end").group_by("unit_code", "indicator_code", maintain_order=True)
@@ -58,17 +59,22 @@ def _assemble(s: pl.DataFrame, targets: pl.DataFrame, end: dt.date) -> pl.DataFr
                                                               pl.col("value").alias("prev"))
     out = (now.join(prev, on=["unit_code", "indicator_code"], how="left")
            .join(spark, on=["unit_code", "indicator_code"], how="left"))
-    parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in HEADLINE]
+    parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in codes]
     out = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) else out
     if "target_value" not in out.columns:
         out = out.with_columns(target_value=pl.lit(None, pl.Float64))
-    order = {c: i for i, c in enumerate(HEADLINE)}
-    return out.with_columns(
+    order = {c: i for i, c in enumerate(codes)}
+    return changes(out).with_columns(order=pl.col("indicator_code").replace_strict(order, default=99)
+                                     ).sort("order", "unit_code").drop("order")
+
+
+def changes(frame: pl.DataFrame) -> pl.DataFrame:
+    """delta, delta_pct (against `prev`) and pct_target (against `target_value`) of a snapshot's rows; the
+    briefing pack sets `prev` to last year's value for its change on last year."""
+    return frame.with_columns(
         delta=pl.col("value") - pl.col("prev"),
         delta_pct=pl.when(pl.col("prev") > 0).then(100.0 * (pl.col("value") - pl.col("prev")) / pl.col("prev")),
-        pct_target=pl.when(pl.col("target_value") > 0).then(100.0 * pl.col("value") / pl.col("target_value")),
-        order=pl.col("indicator_code").replace_strict(order, default=99),
-    ).sort("order", "unit_code").drop("order")
+        pct_target=pl.when(pl.col("target_value") > 0).then(100.0 * pl.col("value") / pl.col("target_value")))
 
 
 def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date, *, unit: str = "VN",

@@ -61,14 +61,21 @@ def dti_goals(query: Query, lang: str = "vi") -> pl.DataFrame:
     """Every province's own DTI rank goals (targets of dti_rank from an article) against its published
     ranks, one row per unit and year (cnscd.views.dti.rank_goals), with the province's name."""
     goals = query("unit_targets").filter((pl.col("indicator_code") == "dti_rank") & ~pl.col("is_demo"))
-    parts = []
-    for code, version in goals.select("unit_code", "boundary_version").unique().sort("unit_code").iter_rows():
-        g = dti.rank_goals(query, unit_code=code, boundary_version=version, lang=lang)
-        names = query("unit_list").filter((pl.col("unit_code") == code) & (pl.col("boundary_version") == version))
-        name = names["short_name"][0] if names.height else code
-        in_34 = t("dti_in_34", lang, name=name)
-        parts.append(g.with_columns(goal_unit=pl.lit(name), unit=pl.col("unit").fill_null(
-            pl.when(pl.col("in_other_version")).then(pl.lit(in_34)).otherwise(pl.lit(name)))))
+    parts = [unit_dti_goals(query, code, version, lang)
+             for code, version in goals.select("unit_code", "boundary_version").unique().sort("unit_code").iter_rows()]
     # years as text: a table would print the number 2022 as "2.022"
     return (pl.concat(parts).with_columns(pl.col("year").cast(pl.String), pl.col("goal_year").cast(pl.String))
             if parts else pl.DataFrame())
+
+
+def unit_dti_goals(query: Query, code: str, version: str, lang: str = "vi") -> pl.DataFrame:
+    """One province's rows of dti_goals (years as numbers): dti.rank_goals with the province's name, and
+    a year ranked in the 34 provinces named as such (also the briefing pack's DTI table)."""
+    g = dti.rank_goals(query, unit_code=code, boundary_version=version, lang=lang)
+    names = query("unit_list").filter((pl.col("unit_code") == code) & (pl.col("boundary_version") == version))
+    name = names["short_name"][0] if names.height else code
+    in_34 = t("dti_in_34", lang, name=name)
+    if g.height == 0:
+        return g
+    return g.with_columns(goal_unit=pl.lit(name), unit=pl.col("unit").fill_null(
+        pl.when(pl.col("in_other_version")).then(pl.lit(in_34)).otherwise(pl.lit(name))))
