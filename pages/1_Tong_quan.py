@@ -53,7 +53,8 @@ if trend.height:
     meta = widgets.chart_meta(snap, lambda lg: t("headline_title", lg), lang, data=trend,
                          is_demo=bool(trend["is_demo"].any()),
                          period=t("period_range", lang, start=start, end=period_label), boundary_version=version_label,
-                         name="tong-quan-chi-tieu", column_labels=widgets.export_labels(trend, lang, label=t("indicator", lang)))
+                         name="tong-quan-chi-tieu", column_labels=widgets.export_labels(trend, lang, label=t("indicator", lang)),
+                         decimals={"value": "decimals"})  # each indicator's row as its line shows it
     fig = cache.figure("overview_headline", lambda: charts.headline(trend, meta), meta, period=period, lang=lang)
     widgets.chart(fig, meta, key="overview_headline")
     widgets.view_downloads("overview_view", [(fig, meta)], t("page_overview", lang), {t("period", lang): period_label}, lang)
