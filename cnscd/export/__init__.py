@@ -9,6 +9,8 @@ imports Streamlit (the download menus are cnscd/ui/downloads.py).
 from __future__ import annotations
 
 import functools
+import math
+import re
 
 import plotly.graph_objects as go
 
@@ -50,9 +52,10 @@ def _offline_maps(fig: go.Figure) -> None:
 
 # Footer of an export, in layout px at BASE_WIDTH (scaled with the width): the room under the plot for
 # the x axis's ticks (and a title), the footer font, at most this many source lines, the side padding.
-AXIS_ROOM, FOOTER_FONT, FOOTER_LINES, SIDE_PAD = 65, 14, 3, 12
-LINE_HEIGHT = 1.4            # plotly sets lines of an annotation ~1.3 em apart; a little more is safe
-MIN_ANNOTATION_FONT = 14     # subplot titles and labels: >= 8 pt in the PDF report (report.points_per_px)
+AXIS_ROOM, FOOTER_FONT, FOOTER_LINES, SIDE_PAD = 65, 14.5, 3, 12
+LINE_HEIGHT = 1.3            # plotly sets the lines of an annotation 1.3 em apart
+BLOCK_GAP = 6                # px between blocks: an annotation's box is its lines plus 2 px of padding a side
+MIN_ANNOTATION_FONT = 15     # subplot titles and labels: >= 8 pt in the PDF report (report.points_per_px)
 
 
 @functools.lru_cache(maxsize=8)
@@ -100,17 +103,46 @@ def wrap(text: str, size: int, width: float, most: int | None = None) -> list[st
     return lines
 
 
-def _tick_room(out: go.Figure, size: int) -> int:
-    """Px the widest category label of a y axis needs (ranking and progress bars name units there),
-    so the left margin is set to it here and plotly's automargin never moves the plot, and with it a
-    footer placed from the margin, after the fact."""
+def _axis_numbers(out: go.Figure, axis_id: str) -> list[float]:
+    """The numbers a y axis shows: its fixed range, else the values of the traces drawn on it (x of a
+    horizontal bar)."""
+    ax = out.layout[axis_id]
+    if ax.range is not None and all(isinstance(v, (int, float)) for v in ax.range):
+        return [float(v) for v in ax.range]
+    short = "y" + axis_id[5:]
+    values: list[float] = []
+    for tr in out.data:
+        if (getattr(tr, "yaxis", None) or "y") != short:
+            continue
+        seq = tr.x if getattr(tr, "orientation", None) == "h" else getattr(tr, "y", None)
+        values += [float(v) for v in (seq if seq is not None else []) if isinstance(v, (int, float))]
+    return values
+
+
+def _left_room(out: go.Figure, size: int) -> int:
+    """Px the y axes of the first column need on the left (tick labels, axis title), measured here:
+    the export sets its left margin to it and turns plotly's automargin off, so the plot's left edge
+    is where the footer's offset assumes (plotly's automargin would move it after the fact)."""
     need = 0
-    for ax in out.select_yaxes():
+    for key in [k for k in out.layout if k.startswith("yaxis")]:
+        ax = out.layout[key]
+        if ax.visible is False or ax.side == "right" or ax.showticklabels is False:
+            continue
+        anchor = out.layout["xaxis" + (ax.anchor or "x")[1:]] if (ax.anchor or "x").startswith("x") else None
+        if anchor is not None and anchor.domain and anchor.domain[0] > 0.01:
+            continue   # a subplot of an inner column: its labels sit in the gap, not in the margin
+        tick = ax.tickfont.size if ax.tickfont and ax.tickfont.size else size
         if ax.ticktext:
-            tick = (ax.tickfont.size if ax.tickfont and ax.tickfont.size else size)
-            need = max(need, max(text_width(str(x), tick) for x in ax.ticktext) + 16)
-            if ax.title and ax.title.text:
-                need += int(size * 1.6)
+            width = max(text_width(str(x), tick) for x in ax.ticktext)
+        else:
+            numbers = [abs(v) for v in _axis_numbers(out, key)]
+            top = max(numbers, default=1.0)
+            rounded_up = 10 ** math.ceil(math.log10(max(top * 1.05, 1.0)))
+            places = int(m.group(1)) if (m := re.search(r"\.(\d)f", ax.tickformat or "")) else 0
+            label = f"{'-' if any(v < 0 for v in _axis_numbers(out, key)) else ''}{rounded_up:,.{places}f}"
+            width = text_width(label + (ax.ticksuffix or ""), tick)
+        title = ax.title.text if ax.title else None
+        need = max(need, width + 14 + (size * 1.8 if title else 0))
     return int(need)
 
 
@@ -131,7 +163,7 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
     elif legend.orientation == "h":
         room += _scaled(40, width)      # plotly puts it under the axis: the footer moves down
     margin = out.layout.margin
-    left = max(_scaled(70, width), margin.l or 0, _tick_room(out, font_px))
+    left = max(_scaled(70, width), margin.l or 0, _left_room(out, font_px) + _scaled(SIDE_PAD, width))
 
     # the footer: source lines, then the warnings, left-aligned from the figure's left edge
     size, pad = _scaled(FOOTER_FONT, width), _scaled(SIDE_PAD, width)
@@ -143,8 +175,8 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
             text = footer[name].text.replace("<br>", " ")
             blocks.append((footer[name], wrap(text, size, width - 2 * pad,
                                               FOOTER_LINES if name == "cnscd_footer" else None)))
-    n_lines = sum(len(lines) for _, lines in blocks)
-    bottom = max(room + round(n_lines * line_h) + _scaled(14, width), margin.b or 0)
+    heights = [round(len(lines) * line_h) + BLOCK_GAP for _, lines in blocks]
+    bottom = max(room + sum(heights) + _scaled(10, width), margin.b or 0)
     out.update_layout(
         font=dict(family=FONT_FAMILY, size=font_px),
         title=dict(x=0.01, xanchor="left", y=0.975, yref="container", yanchor="top",
@@ -154,16 +186,17 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
         paper_bgcolor="white",
     )
     # anchored to the plot's bottom-left corner (paper 0, 0) and shifted by pixels into the margin:
-    # the plot's left edge is `left` px from the figure's (set above, see _tick_room)
+    # the plot's left edge is `left` px from the figure's (set above, see _left_room)
     shift = room
-    for ann, lines in blocks:
+    for (ann, lines), height in zip(blocks, heights):
         colour = "#b00020" if ann.name == "cnscd_notes" else "#444"
         ann.update(text="<br>".join(lines), x=0, xanchor="left", xshift=-(left - pad), align="left",
                    y=0, yanchor="top", yshift=-shift, font=dict(size=size, color=colour))
-        shift += round(len(lines) * line_h)
+        shift += height
     for a in out.layout.annotations:    # subplot titles and labels: readable in print
         if a.name not in footer and a.font and a.font.size:
             a.font.size = _scaled(max(a.font.size, MIN_ANNOTATION_FONT), width)
+    out.update_yaxes(automargin=False)   # the left margin is measured above (_left_room)
     _offline_maps(out)
     return out
 

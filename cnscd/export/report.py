@@ -108,6 +108,21 @@ def _data_table(pdf: FPDF, meta: ChartMeta) -> None:
     _table(pdf, meta, fitting_rows(pdf, meta))
 
 
+def chart_size(pdf: FPDF) -> tuple[float, float]:
+    """(width, height) in mm of a chart's picture on its page: the print preset's shape, as large as
+    the page allows above the page-number footer."""
+    ratio = images.PRESETS["print"][1] / images.PRESETS["print"][0]
+    height = min(pdf.epw * ratio, pdf.eph)
+    return height / ratio, height
+
+
+def points_per_px() -> float:
+    """Type size in the printed report (pt) of one layout px of a chart restyled for the print preset:
+    a subplot title of n px prints at n × this (≥ 8 pt wanted; export.MIN_ANNOTATION_FONT)."""
+    width_mm, _ = chart_size(_new_pdf(""))
+    return width_mm / images.PRESETS["print"][0] * 72 / 25.4
+
+
 def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
               filters: dict[str, str] | None = None, lang: str = "vi",
               today: dt.date | None = None, with_tables: bool = True) -> bytes:
@@ -126,9 +141,7 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
         pdf.add_page()
         png = images.to_image(fig, meta, "png", "print")
         # the finished chart carries title, unit, period, boundary, source and warnings
-        ratio = images.PRESETS["print"][1] / images.PRESETS["print"][0]
-        height = min(pdf.epw * ratio, pdf.eph)   # fit the page above the page-number footer
-        width = height / ratio
+        width, height = chart_size(pdf)
         pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, y=pdf.t_margin, w=width, h=height,
                   title=meta.title)
         if with_tables:
@@ -144,4 +157,4 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     return bytes(pdf.output())
 
 
-__all__ = ["build_pdf", "font_file", "MIME"]
+__all__ = ["build_pdf", "font_file", "chart_size", "points_per_px", "MIME"]
