@@ -413,7 +413,7 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     from cnscd.text import t  # the headers the page writes (labels only, no numbers)
 
     code_col, value_col, rank_col, target_col, pct_col, trend_col = (
-        t(k, "vi") for k in ("col_code", "value", "rank", "target", "measure_pct_target", "sparkline"))
+        t(k, "vi") for k in ("col_unit_code", "value", "rank", "target", "measure_pct_target", "sparkline"))
     assert {code_col, value_col, rank_col, target_col, pct_col, trend_col} <= set(table.columns), table.columns
     assert sorted(table[code_col]) == sorted(units)
     start = nb.months_back(day, 11)
