@@ -162,6 +162,9 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
         top += _scaled(35, width)       # a top legend must not sit on the subtitle
     elif legend.orientation == "h":
         room += _scaled(40, width)      # plotly puts it under the axis: the footer moves down
+    if any(a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 0.99 and a.font and a.font.size
+           for a in out.layout.annotations):
+        top += _scaled(MIN_ANNOTATION_FONT, width)   # the first row's subplot titles clear the subtitle
     margin = out.layout.margin
     left = max(_scaled(70, width), margin.l or 0, _left_room(out, font_px) + _scaled(SIDE_PAD, width))
 
