@@ -90,17 +90,49 @@ def month(d: dt.date | str | None, lang: str = "vi") -> str:
 
 
 def decimals_for(unit_of_measure: str | None, values: Any = None) -> int:
-    """Percentages and small rates get one decimal; counts none."""
+    """Percentages get one decimal; counts none. Without the catalogue row (see `decimals_of_measure`),
+    small non-whole values get one decimal; whole values never do (47 teams is "47", not "47,0")."""
     if unit_of_measure and "%" in unit_of_measure:
         return 1
     if values is not None:
         try:
-            finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
-            if finite and max(finite) < 100:
+            finite = [v for v in values if v is not None and not math.isnan(v)]
+            if finite and max(abs(v) for v in finite) < 100 and any(v != round(v) for v in finite):
                 return 1
         except TypeError:
             pass
     return 0
+
+
+def is_count(indicator: Any) -> bool:
+    """A count (teams, people, times helped, dossiers): the catalogue (data/indicators.csv) sums it and its
+    unit is not a percentage. Counts are whole numbers wherever they are shown or exported."""
+    return indicator.get("aggregation") == "sum" and "%" not in (indicator.get("unit_of_measure") or "")
+
+
+def per_thousand_decimals(values: Any = None) -> int:
+    """A figure per 1,000 people: two decimals while it is below 10 (1,07 teams per 1,000), else one."""
+    finite = [abs(v) for v in (values or []) if v is not None and not math.isnan(v)]
+    return 2 if not finite or max(finite) < 10 else 1
+
+
+def decimals_of_measure(indicator: Any, measure: str = "abs", values: Any = None) -> int:
+    """The decimals of one indicator (a catalogue row: aggregation, unit_of_measure) in one measure, the
+    one rule every chart, table and export follows: counts and their changes 0; rates, % of target and
+    an index 1; per 1,000 people per_thousand_decimals; a published index that is not summed (the DTI)
+    0 for a rank, else as published (at most 4)."""
+    if measure in ("pct_target", "index"):
+        return 1
+    if measure == "per1000":
+        return per_thousand_decimals(values)
+    if "%" in (indicator.get("unit_of_measure") or ""):
+        return 1
+    if is_count(indicator):
+        return 0
+    finite = [v for v in (values or []) if v is not None and not math.isnan(v)]
+    if not finite:
+        return 0
+    return max(decimals_of(v) for v in finite)
 
 
 def decimals_of(x: Any, most: int = 4) -> int:

@@ -71,7 +71,8 @@ if trend.height:
                               period=period_label if start == period_label else
                               t("period_range", lang, start=start, end=period_label),
                               boundary_version=version_label, name=f"tong-quan-chi-tieu_{unit.code}_{period:%Y-%m}",
-                              column_labels=widgets.export_labels(trend, lang, label=t("indicator", lang)))
+                              column_labels=widgets.export_labels(trend, lang, label=t("indicator", lang)),
+                              decimals={"value": "decimals"})  # each indicator's row as its line shows it
     fig = cache.figure("overview_headline", lambda: charts.headline(trend, meta), meta, **view.params())
     widgets.chart(fig, meta, key="overview_headline")
     widgets.view_downloads("overview_view", [(fig, meta)], t("view_title", lang, page=t("page_overview", lang),

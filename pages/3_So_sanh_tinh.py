@@ -39,11 +39,13 @@ if series.height == 0:
 ind_name, uom = cache.indicator_name(indicator, lang), cache.unit_of_measure(indicator, lang)
 shown_unit = {"abs": uom, "per1000": t("unit_per1000", lang, unit=uom),
               "index": t("measure_index", lang), "pct_target": "%"}[measure]
-decimals = 0 if measure == "abs" and "%" not in uom else 1
+# counts whole, rates / % of target / index one decimal, per 1,000 as its size needs (cnscd.fmt)
+decimals = fmt.decimals_of_measure(cache.indicator(indicator), measure, series["shown"].drop_nulls().to_list())
+value_decimals = fmt.decimals_of_measure(cache.indicator(indicator), "abs", series["value"].drop_nulls().to_list())
 about = compare.describe(series)
 period_txt = t("period_range", lang, start=fmt.month(about["start"], lang), end=fmt.month(about["end"], lang))
 bv_txt = cache.mode_label(mode, lang)
-plotted = about["plotted"]
+plotted = compare.version_words(about["plotted"], lambda v: cache.version_label(v, lang))
 prov = cache.provinces(today)
 prov_names = dict(zip(prov["unit_code"], prov["short_name"]))
 places = [prov_names[c] for c in codes if c in prov_names]   # the chart names what it compares: up to three
@@ -53,7 +55,8 @@ meta = widgets.chart_meta(series, lambda lg: t("compare_title", lg, ind=cache.in
                      lang, data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
                      name=f"so-sanh-tinh-{indicator}",
                      column_labels=widgets.export_labels(plotted, lang,
-                                                    shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})"))
+                                                    shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})"),
+                     decimals={"value": value_decimals, "shown": decimals})
 
 # ---- charts: each built once per view and snapshot (cache.figure), shown and exported as is -----------
 view = dict(indicator=indicator, mode=mode, measure=measure, base=base_key, codes=codes, lang=lang)

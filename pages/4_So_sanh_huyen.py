@@ -47,11 +47,13 @@ place = unit_picker.place(lang, unit, prov_names[province])
 common = dict(period=fmt.month(period, lang), boundary_version=cache.version_label(version, lang),
               filters={t("province", lang): place})
 place_in = {lg: unit_picker.place(lg, unit, prov_names[province]) for lg in ("vi", "en")}  # every title names it
+# counts whole, rates one decimal (cnscd.fmt), on the bars, axes, table and exports alike
+dec = fmt.decimals_of_measure(ind, "abs", rank["value"].drop_nulls().to_list())
 m_rank = widgets.chart_meta(rank, lambda lg: t("ranking_title", lg, children=word(CHILDREN_KEYS, version, lg),
                                             place=place_in[lg], ind=pick(ind, "name", lg)), lang, data=rank.drop("n_ranked", "has_report"), unit=unit_of(ind),
                        name=f"rank_{ind_code}_{version}_{province}",
-                       column_labels=districtdata.column_labels(rank, lang), **common)
-dec = fmt.decimals_for(unit_of(ind), rank["value"].drop_nulls().to_list())
+                       column_labels=districtdata.column_labels(rank, lang),
+                       decimals={"value": dec, "target_value": dec, "pct_target": 1, "rank": 0}, **common)
 st.caption(f"{place} · {children} · {common['period']} · {common['boundary_version']}")
 unit_picker.lineage_block(lang, unit)
 widgets.demo_caption(m_rank.is_demo, lang)
@@ -76,11 +78,12 @@ widgets.table(tab, lang, labels=labels, decimals={"value": dec, "target_value": 
 
 # --- scatter of two indicators ------------------------------------------------------------------
 x_t, y_t = f"{name_of(ind)} ({unit_of(ind)})", f"{name_of(ind2)} ({unit_of(ind2)})"
+dec2 = fmt.decimals_of_measure(ind2, "abs", pair["y"].drop_nulls().to_list())
 m_sc = widgets.chart_meta(rank, lambda lg: t("scatter_title", lg, x=pick(ind, "name", lg), y=pick(ind2, "name", lg),
                                                 place=place_in[lg]), lang,
                      data=pair, unit=f"{unit_of(ind)} · {unit_of(ind2)}", name=f"scatter_{ind_code}_{ind2_code}",
-                     column_labels=districtdata.column_labels(pair, lang, x=x_t, y=y_t), **common)
-dec2 = fmt.decimals_for(unit_of(ind2), pair["y"].to_list())
+                     column_labels=districtdata.column_labels(pair, lang, x=x_t, y=y_t),
+                     decimals={"x": dec, "y": dec2}, **common)
 f_sc = cache.figure("d_scatter", lambda: districts.scatter(pair, m_sc, x_title=x_t, y_title=y_t, x_decimals=dec,
                                                           y_decimals=dec2), m_sc, **view)
 widgets.chart(f_sc, m_sc, key="d_scatter")
@@ -91,7 +94,7 @@ order = districtdata.top_units(rank, n)
 m_sm = widgets.chart_meta(rank, lambda lg: t("multiples_title", lg, ind=pick(ind, "name", lg), place=place_in[lg]), lang,
                      data=districtdata.series_of(trend, order), unit=unit_of(ind),
                      name=f"multiples_{ind_code}_{version}_{province}",
-                     column_labels=districtdata.column_labels(trend, lang),
+                     column_labels=districtdata.column_labels(trend, lang), decimals={"value": dec},
                      **(common | {"period": f"{fmt.month(months.back(period, 11), lang)} – {common['period']}"}))
 f_sm = cache.figure("d_multiples", lambda: districts.small_multiples(trend, m_sm, order=order, decimals=dec), m_sm,
                    order=order, **view)

@@ -31,12 +31,13 @@ else:
     year = progress["target_end"].max().year
     bv = cache.version_at(period)
     shown = progress.select("label", "unit_code", "value", "target_value", "pct", "is_demo")
+    decimals = fmt.decimals_of_measure(cache.indicator(indicator))   # counts whole, rates one decimal
     meta = widgets.chart_meta(progress, lambda lg: t("progress_title", lg, year=year, ind=cache.indicator_name(indicator, lg),
                                                         place=t("nation_and_provinces", lg)),
                          lang, data=shown, unit=uom, period=fmt.month(period, lang),
                          boundary_version=cache.version_label(bv, lang), name=f"muc-tieu-{indicator}",
-                         column_labels=widgets.export_labels(shown, lang))
-    decimals = fmt.decimals_for(cache.indicator(indicator)["unit_of_measure"])
+                         column_labels=widgets.export_labels(shown, lang),
+                         decimals={"value": decimals, "target_value": decimals, "pct": 1})
     # built once per view and snapshot (cache.figure), shown and exported as is
     fig = cache.figure("targets_progress", lambda: charts.progress_bars(shown, meta, threshold=threshold,
                                                                        decimals=decimals), meta,

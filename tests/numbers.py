@@ -123,8 +123,9 @@ def csv_rows(meta) -> list[dict[str, str]]:
     raw = menu.make("csv", lambda: None, meta).decode("utf-8-sig")
     reader = csv.reader(io.StringIO(raw))
     header = next(reader)
-    assert header == [meta.label(c) for c in meta.data.columns], header
-    return [dict(zip(meta.data.columns, row)) for row in reader]
+    columns = meta.exported_columns   # a column that only holds each row's decimals is not exported
+    assert header == [meta.label(c) for c in columns], header
+    return [dict(zip(columns, row)) for row in reader]
 
 
 class Downloads:

@@ -96,7 +96,9 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
     assert len(rows) == sum(len(tr["x"]) for tr in fig["data"])
     for r in rows:
         code, d = truth.indicator_by_name(r["label"]), as_date(r["period_end"])
-        assert close(float(r["value"]), truth.value(truth.version_at(d), unit, code, d)), r
+        # exported as shown: a count an integer, a rate to its one decimal
+        assert shows(r["value"], truth.value(truth.version_at(d), unit, code, d), "en"), r
+        assert nb.decimals_of(r["value"], "en") == truth.decimals(code), r
 
     # the units table: the nation's provinces, or the province's districts (legacy) / communes (2025);
     # every unit with a figure that month, every headline value, change and % of target
@@ -270,8 +272,8 @@ def test_map_values_ranks_targets_and_csv(page, truth, view):
     rows = {r["unit_code"]: r for r in downloads.csv(map_key)}
     assert set(rows) == set(units)
     for code, r in rows.items():
-        assert close(float(r["value"]) if r["value"] else None, values.get(code)), (code, r, values.get(code))
-        assert close(float(r["measure_value"]) if r["measure_value"] else None, shown.get(code)), (code, r)
+        assert shows(r["value"], values.get(code), "en"), (code, r, values.get(code))
+        assert shows(r["measure_value"], shown.get(code), "en"), (code, r)
 
 
 # ---- Compare provinces (pages/3_So_sanh_tinh.py) -----------------------------------------------------------
@@ -396,7 +398,7 @@ def test_compare_lines_ranks_table_and_csv(page, truth, view):
     assert len(rows) == points
     for r in rows[:: max(1, len(rows) // 30)]:
         d = as_date(r["period_end"])
-        assert close(float(r["shown"]) if r["shown"] else None, expected(r["label"], d)), r
+        assert shows(r["shown"], expected(r["label"], d), "en"), r
 
 
 def target_today(truth, version, code, ind, d):
@@ -481,7 +483,7 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     from cnscd.text import t  # the headers the page writes (labels only, no numbers)
 
     code_col, value_col, rank_col, target_col, pct_col, trend_col = (
-        t(k, "vi") for k in ("col_code", "value", "rank", "target", "measure_pct_target", "sparkline"))
+        t(k, "vi") for k in ("col_unit_code", "value", "rank", "target", "measure_pct_target", "sparkline"))
     assert {code_col, value_col, rank_col, target_col, pct_col, trend_col} <= set(table.columns), table.columns
     assert sorted(table[code_col]) == sorted(units)
     start = nb.months_back(day, 11)
@@ -519,7 +521,7 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     rows = {r["unit_code"]: r for r in downloads.csv(rank_key)}
     assert set(rows) == set(units)
     for code, r in rows.items():
-        assert close(float(r["value"]) if r["value"] else None, values.get(code)), (code, r)
+        assert shows(r["value"], values.get(code), "en"), (code, r)
         assert (int(r["rank"]) if r["rank"] else None) == rank.get(code), (code, r)
 
 
@@ -577,7 +579,7 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
     rows = {code_of[r["label"]]: r for r in downloads.csv("targets_progress")}
     assert set(rows) == set(pct)
     for code, r in rows.items():
-        assert close(float(r["pct"]), pct[code]) and close(float(r["value"]), values[code]), (code, r)
+        assert shows(r["pct"], pct[code], "en") and shows(r["value"], values[code], "en"), (code, r)
 
 
 def test_targets_achievements_from_articles(page, truth):

@@ -156,15 +156,15 @@ def test_dong_thap_cao_lanh_two_bars_with_their_own_values(con, query):
     # the chart's CSV (what the page exports): both rows, each with its own value
     data = rank.drop("n_ranked", "has_report")
     csv = tables.to_csv(meta("vi", data, districtdata.column_labels(data, "vi"))).decode("utf-8-sig")
-    rows = pl.read_csv(io.StringIO(csv), schema_overrides={"Mã": pl.String})
-    assert rows.columns[:3] == ["Mã", "Đơn vị", "Tên chính thức"]
+    rows = pl.read_csv(io.StringIO(csv), schema_overrides={"Mã đơn vị": pl.String})
+    assert rows.columns[:3] == ["Mã đơn vị", "Đơn vị", "Tên chính thức"]
     got = dict(zip(rows["Đơn vị"], rows["Giá trị"]))
     assert rows.height == 12 and rows["Đơn vị"].n_unique() == 12
     for name, value in own.items():
         assert got[name] == value
-    assert dict(zip(rows["Mã"], rows["Đơn vị"]))["866"] == "TP. Cao Lãnh"
+    assert dict(zip(rows["Mã đơn vị"], rows["Đơn vị"]))["866"] == "TP. Cao Lãnh"
     en = tables.to_csv(meta("en", data, districtdata.column_labels(data, "en"))).decode("utf-8-sig")
-    assert en.splitlines()[0].startswith("Code,Unit,Official name,Value,Rank")
+    assert en.splitlines()[0].startswith("Unit code,Unit,Official name,Value,Rank")
 
 
 def test_labels_unique_in_the_warehouse(con):

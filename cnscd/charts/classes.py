@@ -25,6 +25,9 @@ class Classes:
 
     scheme: str
     edges: tuple[float, ...]     # k + 1 numbers: min, upper bound of class 1, ..., max
+    # every value classified was a whole number (a count): the edges are whole too, so a class reads
+    # "25 – 44" and holds exactly the whole numbers it names
+    whole: bool = False
 
     @property
     def k(self) -> int:
@@ -42,9 +45,10 @@ def classify(y: np.ndarray, scheme: str, k: int = 5) -> Classes:
     y = y[np.isfinite(y)]
     if y.size == 0:
         return Classes(scheme, ())
+    whole = bool(np.all(y == np.round(y)))
     k = max(1, min(int(k), int(np.unique(y).size)))
     if k == 1:
-        return Classes(scheme, (float(y.min()), float(y.max())))
+        return Classes(scheme, (float(y.min()), float(y.max())), whole)
     if scheme == "natural_breaks":
         bins = np.unique(fisher_jenks(y, k))
     else:
@@ -52,7 +56,12 @@ def classify(y: np.ndarray, scheme: str, k: int = 5) -> Classes:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # mapclassify warns when ties make fewer classes
             bins = np.unique(cls(y, k=k).bins)
-    return Classes(scheme, (float(y.min()), *map(float, bins)))
+    if whole:
+        # a quantile or interval bound between two whole values (44.8): the whole numbers at or below it
+        # are the class, so the bound is its floor; the top bound is the maximum itself
+        bins = np.unique(np.floor(bins))
+        bins = bins[bins >= y.min()]
+    return Classes(scheme, (float(y.min()), *map(float, bins)), whole)
 
 
 def fisher_jenks(y: np.ndarray, k: int) -> np.ndarray:

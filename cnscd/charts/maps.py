@@ -56,10 +56,18 @@ def _colorscale(colours: list[str]) -> list[list]:
 
 
 def class_labels(classes: Classes, decimals: int, lang: str) -> list[str]:
-    """'12 – 40' per class, numbers the language's way (legend text, not an axis)."""
+    """'12 – 40' per class, numbers the language's way (legend text, not an axis). Classes of whole
+    numbers (counts) name the whole numbers each holds: class 1 is [min, e1], class i (e(i-1), e(i)], so
+    '23 – 24', '25 – 44' (one number alone when a class holds only it)."""
     e = classes.edges
-    return [f"{fmt.number(e[i], lang, decimals)} – {fmt.number(e[i + 1], lang, decimals)}"
-            for i in range(classes.k)]
+
+    def span(lo: float, hi: float) -> str:
+        a, b = fmt.number(lo, lang, decimals), fmt.number(hi, lang, decimals)
+        return a if a == b else f"{a} – {b}"
+
+    if classes.whole and decimals == 0:
+        return [span(e[i] + (1 if i else 0), e[i + 1]) for i in range(classes.k)]
+    return [span(e[i], e[i + 1]) for i in range(classes.k)]
 
 
 def legend_title(measure_unit: str, shared_note: str | None = None) -> str:

@@ -45,6 +45,10 @@ class ChartMeta:
     # column -> "int" | "dec" | "pct" (fraction 0–1) | "pct100" (0–100) | "text";
     # unset columns are inferred (see export.tables.column_kind).
     column_formats: dict[str, str] = field(default_factory=dict)
+    # column -> the decimals its numbers are shown with (cnscd.fmt.decimals_of_measure: counts 0, rates 1),
+    # or the name of a column holding each row's decimals (a long frame of several indicators; that
+    # column itself is not exported). CSV/XLSX/PDF round to it, so an exported number is the shown one.
+    decimals: dict[str, int | str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)    # term -> definition
     name: str = "chart"            # file-name stem, ASCII preferred
 
@@ -59,6 +63,11 @@ class ChartMeta:
         if unknown:
             raise ChartInputError(f"ChartMeta.column_labels có cột không tồn tại: {sorted(unknown)} / "
                                   f"column_labels name columns not in data: {sorted(unknown)}")
+        named = set(self.decimals) | {v for v in self.decimals.values() if isinstance(v, str)}
+        unknown = named - set(self.data.columns)
+        if unknown:
+            raise ChartInputError(f"ChartMeta.decimals có cột không tồn tại: {sorted(unknown)} / "
+                                  f"decimals name columns not in data: {sorted(unknown)}")
 
     @classmethod
     def of(cls, frame: pl.DataFrame, *, title: Callable[[str], str], lang: str,
@@ -105,7 +114,23 @@ class ChartMeta:
         return out
 
     def label(self, column: str) -> str:
-        return self.column_labels.get(column, column)
+        """The column's header in words: its `column_labels` entry, else the shared words for the columns
+        every chart frame may carry (the demo flag, the unit code, the period end), else the name."""
+        if column in self.column_labels:
+            return self.column_labels[column]
+        return t(COMMON_LABEL_KEYS[column], self.lang) if column in COMMON_LABEL_KEYS else column
+
+    @property
+    def exported_columns(self) -> list[str]:
+        """The columns an export writes: all of `data` except those that only hold a row's decimals."""
+        hidden = {v for v in self.decimals.values() if isinstance(v, str)}
+        return [c for c in self.data.columns if c not in hidden]
 
 
-__all__ = ["ChartMeta", "ChartInputError", "source_text"]
+# headers for the columns many chart frames carry, when a chart's column_labels do not name them
+COMMON_LABEL_KEYS = {"is_demo": "col_is_demo", "unit_code": "col_unit_code", "period_end": "col_period_end",
+                     "boundary_version": "col_boundary_version", "source_title": "source",
+                     "target_value": "target", "pct_target": "measure_pct_target", "rank": "rank"}
+
+
+__all__ = ["ChartMeta", "ChartInputError", "source_text", "COMMON_LABEL_KEYS"]

@@ -18,6 +18,9 @@ PRESETS: dict[str, tuple[int, int, float]] = {
     "print_200": (1754, 1240, 4 / 3),  # 2339 × 1653 = A4 landscape at 200 dpi (the briefing pack: half the pixels)
 }
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+# The resolution a PNG says it has (its pHYs chunk): print is A4 landscape at 300 dpi; a slide PNG is
+# 13.333 in wide, the width of a 16:9 slide (1920 px at 144 dpi, 1280 px at 96).
+DPI = {"slide_1080": 144, "slide_720": 96, "print": 300}
 
 
 def size(preset: str) -> tuple[int, int]:
@@ -41,7 +44,49 @@ def to_image(fig: go.Figure, meta: ChartMeta, fmt: str = "png", preset: str = "s
     width, height, scale = _preset(preset)
     out = restyle(fig, width=width)
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
-    return engine().render(out, opts)
+    data = engine().render(out, opts)
+    if fmt == "png":
+        return with_dpi(data, DPI[preset])
+    if fmt == "pdf":
+        return with_title(data, meta.title)
+    return data
+
+
+def with_dpi(png: bytes, dpi: int) -> bytes:
+    """`png` with a pHYs chunk saying `dpi` (any earlier one dropped), inserted right after IHDR: the
+    picture's pixels are untouched, only the size a viewer or printer gives it changes."""
+    import struct
+    import zlib
+
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ExportError("Không phải tệp PNG / not a PNG file")
+    ppm = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    out, pos = [png[:8]], 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos:pos + 4])[0]
+        kind, end = png[pos + 4:pos + 8], pos + 12 + length
+        if kind != b"pHYs":
+            out.append(png[pos:end])
+        if kind == b"IHDR":
+            out.append(chunk)
+        pos = end
+    return b"".join(out)
+
+
+def with_title(pdf: bytes, title: str) -> bytes:
+    """`pdf` with its document title (/Title, what a viewer shows in its title bar and a file list) set
+    to the chart's title instead of the engine's page name."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({"/Title": title, "/Creator": "CNSCĐ dashboard"})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def file_name(meta: ChartMeta, fmt: str, preset: str = "") -> str:
@@ -49,5 +94,5 @@ def file_name(meta: ChartMeta, fmt: str, preset: str = "") -> str:
     return f"{stem}_{preset}.{fmt}" if preset and fmt == "png" else f"{stem}.{fmt}"
 
 
-__all__ = ["PRESETS", "FORMATS", "Engine", "engine", "prewarm", "use_engine", "browser_path", "size",
+__all__ = ["PRESETS", "FORMATS", "DPI", "with_dpi", "with_title", "Engine", "engine", "prewarm", "use_engine", "browser_path", "size",
            "to_image", "file_name", "BASE_WIDTH"]

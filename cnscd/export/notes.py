@@ -30,19 +30,30 @@ def cell(value: object, lang: str) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def _kinded(value: object, kind: str, lang: str) -> str:
-    """A share as a percentage (0–1 → ×100); everything else through cell()."""
+def _kinded(value: object, kind: str, decimals: int | None, lang: str) -> str:
+    """A share as a percentage (0–1 → ×100); a number with the decimals it is shown with; the rest
+    through cell()."""
     if kind in ("pct", "pct100") and isinstance(value, (int, float)) and value == value:
         return number(value * (100 if kind == "pct" else 1), lang, 1) + " %"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and decimals is not None and value == value:
+        return number(value, lang, decimals)
     return cell(value, lang)
 
 
 def rows(meta: ChartMeta, frame) -> list[list[str]]:
-    """`frame` (meta.data or a slice of it) as display strings, shares as percentages."""
-    from .tables import column_kind   # tables owns the format inference
+    """`frame` (meta.data or a head of it) as display strings: the exported values (export.tables:
+    counts whole, rates to their decimals, flags as words), shares as percentages."""
+    from .tables import columns, row_decimals, table_rows   # tables owns the export rules
 
-    kinds = [column_kind(meta, c) for c in frame.columns]
-    return [[_kinded(v, k, meta.lang) for v, k in zip(row, kinds)] for row in frame.iter_rows()]
+    kinds = [k for _, _, k in columns(meta)]
+    return [[_kinded(v, k, d, meta.lang) for v, k, d in zip(row, kinds, decs)]
+            for row, decs in zip(table_rows(meta, frame), row_decimals(meta, frame))]
+
+
+def headers(meta: ChartMeta) -> list[str]:
+    from .tables import columns
+
+    return [label for _, label, _ in columns(meta)]
 
 
 def text_table(meta: ChartMeta, max_rows: int = MAX_ROWS) -> str:
@@ -51,16 +62,16 @@ def text_table(meta: ChartMeta, max_rows: int = MAX_ROWS) -> str:
     if frame.width == 0:
         return t("export_no_data", meta.lang)
     shown = frame.head(max_rows)
-    headers = [meta.label(c) for c in frame.columns]
+    heads = headers(meta)
     body = rows(meta, shown)
-    widths = [max([len(h)] + [len(r[j]) for r in body]) for j, h in enumerate(headers)]
-    numeric = [frame[c].dtype.is_numeric() for c in frame.columns]
+    widths = [max([len(h)] + [len(r[j]) for r in body]) for j, h in enumerate(heads)]
+    numeric = [frame[c].dtype.is_numeric() for c in meta.exported_columns]
 
     def line(values: list[str]) -> str:
         return "  ".join(v.rjust(w) if num else v.ljust(w)
                          for v, w, num in zip(values, widths, numeric)).rstrip()
 
-    out = [line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
+    out = [line(heads), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
     if frame.height > max_rows:
         more = frame.height - max_rows
         out.append(t("export_more_rows", meta.lang, n=more))

@@ -84,22 +84,59 @@ def _para(pdf: FPDF, text: str, size: int = 11) -> None:
     pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
 
 
-def _data_table(pdf: FPDF, meta: ChartMeta) -> None:
-    frame = meta.data.head(TABLE_ROWS)
-    if frame.width == 0:
-        _para(pdf, t("export_none", meta.lang))
-        return
-    numeric = [frame[c].dtype.is_numeric() for c in frame.columns]
-    pdf.set_font("Noto", "", 8 if frame.width > 6 else 9)
+def _table(pdf: FPDF, meta: ChartMeta, n: int) -> None:
+    """The first `n` rows of the chart's figures, headers in words, then the "… and n more rows" line."""
+    frame = meta.data.head(n)
+    numeric = [meta.data[c].dtype.is_numeric() for c in meta.exported_columns]
+    pdf.set_font("Noto", "", 8 if len(numeric) > 6 else 9)
     head_style = FontFace(emphasis="BOLD", fill_color=(31, 78, 121), color=(255, 255, 255))
     with pdf.table(headings_style=head_style, line_height=5, text_align=tuple(
-            "RIGHT" if n else "LEFT" for n in numeric), first_row_as_headings=True) as table:
-        table.row([meta.label(c) for c in frame.columns])
+            "RIGHT" if k else "LEFT" for k in numeric), first_row_as_headings=True) as table:
+        table.row(notes.headers(meta))
         for row in notes.rows(meta, frame):
             table.row(row)
-    if meta.data.height > TABLE_ROWS:
-        more = meta.data.height - TABLE_ROWS
-        _para(pdf, t("export_more_rows", meta.lang, n=more), 9)
+    if meta.data.height > n:
+        _para(pdf, t("export_more_rows", meta.lang, n=meta.data.height - n), 9)
+
+
+def fitting_rows(pdf: FPDF, meta: ChartMeta, most: int = TABLE_ROWS) -> int:
+    """How many rows (at most `most`) fit on the rest of this page together with the "… and n more
+    rows" line, tried on fpdf's dry run (rows wrap, so their heights vary): a table never spills one
+    line onto a page of its own."""
+    def fits(n: int) -> bool:
+        with pdf.offset_rendering() as trial:
+            _table(trial, meta, n)
+        return not trial.page_break_triggered
+
+    lo, hi = 1, min(most, meta.data.height)
+    if fits(hi):
+        return hi
+    while lo < hi:   # the largest n that fits; one row at least
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid - 1)
+    return lo
+
+
+def _data_table(pdf: FPDF, meta: ChartMeta) -> None:
+    if meta.data.width == 0 or not meta.exported_columns:
+        _para(pdf, t("export_none", meta.lang))
+        return
+    _table(pdf, meta, fitting_rows(pdf, meta))
+
+
+def chart_size(pdf: FPDF) -> tuple[float, float]:
+    """(width, height) in mm of a chart's picture on its page: the print preset's shape, as large as
+    the page allows above the page-number footer."""
+    ratio = images.PRESETS["print"][1] / images.PRESETS["print"][0]
+    height = min(pdf.epw * ratio, pdf.eph)
+    return height / ratio, height
+
+
+def points_per_px() -> float:
+    """Type size in the printed report (pt) of one layout px of a chart restyled for the print preset:
+    a subplot title of n px prints at n × this (≥ 8 pt wanted; export.MIN_ANNOTATION_FONT)."""
+    width_mm, _ = chart_size(_new_pdf(""))
+    return width_mm / images.PRESETS["print"][0] * 72 / 25.4
 
 
 def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
@@ -124,9 +161,7 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
         pdf.add_page()
         png = images.to_image(fig, meta, "png", "print")
         # the finished chart carries title, unit, period, boundary, source and warnings
-        ratio = images.PRESETS["print"][1] / images.PRESETS["print"][0]
-        height = min(pdf.epw * ratio, pdf.eph)   # fit the page above the page-number footer
-        width = height / ratio
+        width, height = chart_size(pdf)
         pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, y=pdf.t_margin, w=width, h=height,
                   title=meta.title)
         if with_tables:
@@ -242,4 +277,4 @@ def build_pack(pack) -> bytes:
     _para(pdf, "\n".join(pack.sources) or t("export_none", pack.lang), 11)
     return bytes(pdf.output())
 
-__all__ = ["build_pdf", "build_pack", "font_file", "MIME"]
+__all__ = ["build_pdf", "build_pack", "font_file", "chart_size", "points_per_px", "MIME"]

@@ -1,6 +1,8 @@
 """The data behind a chart as CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX.
 
-Exactly `meta.data`, headers from `meta.column_labels`. Text cells that a spreadsheet would
+Exactly `meta.data` (less a column that only holds each row's decimals), headers in words
+(`meta.label`: the chart's column_labels, else the shared words), numbers as the chart shows them
+(`meta.decimals`: a count an integer, a rate to its one decimal), yes/no flags as words. Text cells that a spreadsheet would
 read as a formula (first character = + - @, tab or CR) are prefixed with an apostrophe in
 both formats (OWASP "CSV injection"); numbers stay numbers, so a negative value is not text.
 """
@@ -31,7 +33,8 @@ def neutralise(value: object) -> object:
 
 def column_kind(meta: ChartMeta, column: str) -> str:
     """How a column is formatted: explicit `meta.column_formats`, else inferred from dtype,
-    the `_pct` naming rule, and whether a share is written 0–1 or 0–100."""
+    the `_pct` naming rule, and whether a share is written 0–1 or 0–100; a column with
+    `meta.decimals` is "int" at 0 decimals and "dec" otherwise (a share keeps its pct kind)."""
     if column in meta.column_formats:
         kind = meta.column_formats[column]
         if kind not in NUMBER_FORMATS:
@@ -44,28 +47,85 @@ def column_kind(meta: ChartMeta, column: str) -> str:
     if column.endswith("_pct") or column.endswith("_share"):
         top = series.abs().max()
         return "pct" if top is None or top <= 1.0 else "pct100"
+    if column in meta.decimals:
+        return "int" if meta.decimals[column] == 0 else "dec"
     if series.dtype.is_integer():
         return "int"
     whole = series.drop_nulls().drop_nans() if series.dtype.is_float() else series.drop_nulls()
     return "int" if whole.len() == 0 or bool((whole == whole.round(0)).all()) else "dec"
 
 
-def _cell_text(value: object) -> str:
+def _decimals(meta: ChartMeta, column: str, kind: str) -> list[int] | int | None:
+    """The decimals a column's numbers are written with: `meta.decimals` (one number, or a list per row
+    when it names a column of decimals), else by kind (int 0, dec and pct100 1, a 0–1 share 3: 0.1 %)."""
+    given = meta.decimals.get(column)
+    if isinstance(given, str):
+        return [int(d) if d is not None else 0 for d in meta.data[given].to_list()]
+    if given is not None:
+        return int(given)
+    return {"int": 0, "dec": 1, "pct100": 1, "pct": 3}.get(kind)
+
+
+def rounded(value: object, decimals: int | None) -> object:
+    """A number as it is shown: an int at 0 decimals, else rounded to `decimals` (the same rounding as
+    cnscd.fmt.number); text, dates and missing values as they are."""
+    if decimals is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float) and value != value:
+        return None
+    return int(float(f"{value:.0f}")) if decimals == 0 else float(f"{value:.{decimals}f}")
+
+
+def columns(meta: ChartMeta) -> list[tuple[str, str, str]]:
+    """(column, header in words, kind) of each exported column."""
+    return [(c, meta.label(c), column_kind(meta, c)) for c in meta.exported_columns]
+
+
+def table_rows(meta: ChartMeta, frame=None) -> list[list[object]]:
+    """`frame` (meta.data or a head of it) as exported values: numbers rounded to the decimals they are
+    shown with (see _decimals), yes/no flags as words in the chart's language, the rest as is."""
+    frame = meta.data if frame is None else frame
+    cols = columns(meta)
+    decs = [_decimals(meta, c, kind) for c, _, kind in cols]
+    yes, no = t("yes", meta.lang), t("no", meta.lang)
+    out = []
+    for i, row in enumerate(frame.select([c for c, _, _ in cols]).iter_rows()):
+        cells = []
+        for value, d in zip(row, decs):
+            if isinstance(value, bool):
+                cells.append(yes if value else no)
+            else:
+                cells.append(rounded(value, d[i] if isinstance(d, list) else d))
+        out.append(cells)
+    return out
+
+
+def row_decimals(meta: ChartMeta, frame=None) -> list[list[int | None]]:
+    """Per row and exported column, the decimals of its number (None for text)."""
+    frame = meta.data if frame is None else frame
+    cols = columns(meta)
+    decs = [_decimals(meta, c, kind) for c, _, kind in cols]
+    return [[d[i] if isinstance(d, list) else d for d in decs] for i in range(frame.height)]
+
+
+def _cell_text(value: object, decimals: int | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and decimals is not None:
+        return f"{value:.{decimals}f}"
     return str(neutralise(value))
 
 
 def to_csv(meta: ChartMeta) -> bytes:
-    """UTF-8 with BOM; dates dd/mm/yyyy; numbers unformatted (decimal point) so any tool can
-    read them back."""
+    """UTF-8 with BOM; headers in words; dates dd/mm/yyyy; numbers as shown (a count an integer, a rate
+    rounded to its decimals) but unformatted (decimal point, no thousands mark) so any tool reads them."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([_cell_text(meta.label(c)) for c in meta.data.columns])
-    for row in meta.data.iter_rows():
-        writer.writerow([_cell_text(v) for v in row])
+    writer.writerow([_cell_text(label) for _, label, _ in columns(meta)])
+    for row, decs in zip(table_rows(meta), row_decimals(meta)):
+        writer.writerow([_cell_text(v, d) for v, d in zip(row, decs)])
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
@@ -82,12 +142,23 @@ def _metadata_rows(meta: ChartMeta) -> list[tuple[str, str]]:
     ]
     rows += [(t("export_filter", lang, name=k), str(v)) for k, v in meta.filters.items()]
     rows += [(t("export_definition", lang, name=k), v) for k, v in meta.definitions.items()]
-    rows += [(t("export_column", lang, name=meta.label(c)), c) for c in meta.data.columns]
     return rows
 
 
+def number_format(kind: str, decimals: int | None) -> str:
+    """The XLSX number format of a kind at `decimals` (None: the kind's own)."""
+    if decimals is None or kind == "text":
+        return NUMBER_FORMATS[kind]
+    places = "." + "0" * decimals if decimals else ""
+    if kind == "pct":
+        return f"0{'.' + '0' * max(decimals - 2, 0) if decimals > 2 else ''}%"
+    if kind == "pct100":
+        return f'0{places}"%"'
+    return f"#,##0{places}"
+
+
 def to_xlsx(meta: ChartMeta) -> bytes:
-    """A data sheet (bold frozen header, number formats, autofilter) and a metadata sheet."""
+    """A data sheet (bold frozen header, number formats as shown, autofilter) and a metadata sheet."""
     buf = io.BytesIO()
     # strings_to_formulas/urls off: xlsxwriter must never turn a user's text into a formula
     # or a hyperlink; the apostrophe prefix also keeps it inert after a user's re-save.
@@ -96,19 +167,26 @@ def to_xlsx(meta: ChartMeta) -> bytes:
     head = book.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "white",
                             "text_wrap": True, "valign": "top", "border": 1})
     date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
-    fmts = {k: book.add_format({"num_format": v}) for k, v in NUMBER_FORMATS.items()}
+    fmts: dict[str, object] = {}
+
+    def fmt_of(kind: str, decimals: int | None):
+        spec = number_format(kind, decimals)
+        if spec not in fmts:
+            fmts[spec] = book.add_format({"num_format": spec})
+        return fmts[spec]
+
     sheet = book.add_worksheet(t("export_sheet_data", meta.lang))
-    frame = meta.data
-    for j, col in enumerate(frame.columns):
-        kind = column_kind(meta, col)
-        label = str(neutralise(meta.label(col)))
+    cols = columns(meta)
+    rows, decs = table_rows(meta), row_decimals(meta)
+    for j, (col, label, kind) in enumerate(cols):
+        label = str(neutralise(label))
         sheet.write_string(0, j, label, head)
         sheet.set_column(j, j, min(max(len(label), 10) + 2, 50))
-        for i, value in enumerate(frame[col].to_list(), start=1):
-            _write_cell(sheet, i, j, value, kind, fmts, date_fmt)
+        for i, (row, dec) in enumerate(zip(rows, decs), start=1):
+            _write_cell(sheet, i, j, row[j], kind, fmt_of(kind, dec[j]), date_fmt)
     sheet.freeze_panes(1, 0)
-    if frame.width:
-        sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
+    if cols:
+        sheet.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
     about = book.add_worksheet(t("export_sheet_about", meta.lang))
     about.set_column(0, 0, 34)
     about.set_column(1, 1, 90)
@@ -119,13 +197,11 @@ def to_xlsx(meta: ChartMeta) -> bytes:
     return buf.getvalue()
 
 
-def _write_cell(sheet, i, j, value, kind, fmts, date_fmt) -> None:
+def _write_cell(sheet, i, j, value, kind, num_fmt, date_fmt) -> None:
     if value is None or (isinstance(value, float) and value != value):
         sheet.write_blank(i, j, None)
-    elif isinstance(value, bool):
-        sheet.write_boolean(i, j, value)
-    elif isinstance(value, (int, float)) and kind != "text":
-        sheet.write_number(i, j, value, fmts[kind])
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and kind != "text":
+        sheet.write_number(i, j, value, num_fmt)
     elif isinstance(value, (dt.date, dt.datetime)):
         sheet.write_datetime(i, j, value, date_fmt)
     else:
@@ -138,4 +214,5 @@ def file_name(meta: ChartMeta, fmt: str) -> str:
 
 
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-__all__ = ["to_csv", "to_xlsx", "neutralise", "column_kind", "file_name", "MIME"]
+__all__ = ["to_csv", "to_xlsx", "neutralise", "column_kind", "columns", "table_rows", "row_decimals",
+           "rounded", "number_format", "file_name", "MIME"]

@@ -31,7 +31,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "no": ("không", "no"),
     "export_filter": ("Bộ lọc: {name}", "Filter: {name}"),
     "export_definition": ("Định nghĩa: {name}", "Definition: {name}"),
-    "export_column": ("Cột: {name}", "Column: {name}"),
     "export_meta_title": ("Tiêu đề", "Title"),
     "export_meta_notes": ("Ghi chú", "Notes"),
     "export_more_rows": ("… và {n} dòng nữa (xem CSV/XLSX)", "… and {n} more rows (see CSV/XLSX)"),

@@ -96,11 +96,12 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
     uom = pick(indicator, "unit_of_measure", lang)
     m_unit = mapdata.measure_unit(measure, uom, lang)
     flags = mapdata.meta_flags(frame)
-    ind_name = pick(indicator, "name", lang)
-    area = area_name(view)
     period_txt = fmt.month(period_end, lang)
     boundary = cache.version_label(version, lang)
     source = ", ".join(flags["sources"]) or "–"
+    # counts whole, rates 1 decimal, per 1,000 as their size needs, the DTI as published (cnscd.fmt)
+    decimals = fmt.decimals_of_measure(indicator, measure, frame["measure_value"].drop_nulls().to_list())
+    dec_value = fmt.decimals_of_measure(indicator, "abs", frame["value"].drop_nulls().to_list())
     # the title names the measure unless it is the plain value ("Thành viên · Trên 1.000 dân — Đồng Tháp, …")
     ind_vi, ind_en = indicator["name_vi"], indicator["name_en"]
     if measure != "abs":
@@ -113,11 +114,10 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
                      data=frame.select("unit_code", "display_name_full", "value", "measure_value", "rank", "target_value",
                                        "pct_target", "source_title", "is_demo"),
                      column_labels=column_labels(lang, m_unit),
+                     decimals={"value": dec_value, "measure_value": decimals, "target_value": dec_value,
+                               "pct_target": 1, "rank": 0},
                      name=f"map_{code}_{fmt.month(period_end, 'en').replace('/', '-')}_{version}_{province or 'VN'}")
-    decimals = fmt.decimals_for(m_unit, frame["measure_value"].drop_nulls().to_list())
     annual = dti.is_annual(code)  # the DTI: a published yearly index, grey = "chưa công bố"
-    if annual:
-        decimals = 0 if code.endswith("_rank") else 4  # ranks as integers, scores (0–1) as published
 
     url = geojson_url(layer)
     height = maps.panel_height(province, two=side != "one", phone=layout.is_phone())
@@ -197,10 +197,10 @@ def geojson_url(layer: maps.MapLayer) -> str | None:
 
 def column_labels(lang: str, measure_unit: str) -> dict[str, str]:
     """Headers of the exported table (CSV / XLSX) in the page's language."""
-    return {"unit_code": t("col_code", lang), "display_name_full": t("unit_col", lang), "value": t("value", lang),
+    return {"unit_code": t("col_unit_code", lang), "display_name_full": t("unit_col", lang), "value": t("value", lang),
             "measure_value": f"{t('measure', lang)} ({measure_unit})", "rank": t("rank", lang),
             "target_value": t("target", lang), "pct_target": t("measure_pct_target", lang),
-            "source_title": t("source", lang), "is_demo": t("demo_tag", lang)}
+            "source_title": t("source", lang), "is_demo": t("col_is_demo", lang)}
 
 
 def clicked(event: Any, layer: maps.MapLayer, province_of_unit: bool = False) -> str | None:

@@ -78,7 +78,7 @@ def province_select(lang: str, version: str, default: Sequence[str], *, name: st
 # the columns of a chart's frame that exports name, and their headers
 EXPORT_COLUMN_KEYS = {"boundary_version": "col_boundary_version", "period_end": "col_period_end", "value": "col_value",
                       "is_demo": "col_is_demo", "target_value": "target", "pct": "measure_pct_target",
-                      "n_units": "col_n_units", "unit_code": "col_unit_code"}
+                      "n_units": "col_n_units", "unit_code": "col_unit_code", "unit": "col_unit_of_measure"}
 
 
 def export_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ chosen units out of it and labels them, cheap enough to run on every rerun."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 import polars as pl
 
@@ -151,6 +152,14 @@ def describe(series: pl.DataFrame) -> dict:
             "source_ids": series["source_id"].unique().to_list(), "is_demo": bool(series["is_demo"].any()),
             "plotted": series.select("label", "boundary_version", "period_end", "value", "shown", "is_demo"),
             "rank_data": ranks(series).select("label", "period_end", "rank", "n_units")}
+
+
+def version_words(frame: pl.DataFrame, label: Callable[[str], str]) -> pl.DataFrame:
+    """`frame` with its boundary_version codes ('legacy', '2025') written as `label(code)` words, for an
+    export a reader can hand on."""
+    codes = frame["boundary_version"].unique().drop_nulls().to_list()
+    return frame.with_columns(boundary_version=pl.col("boundary_version").replace_strict(
+        {c: label(c) for c in codes}, default=None, return_dtype=pl.String))
 
 
 def labels(series: pl.DataFrame) -> list[str]:

@@ -82,7 +82,7 @@ def column_labels(frame: pl.DataFrame, lang: str, **extra: str) -> dict[str, str
     (`extra`: column -> header, e.g. the scatter's x and y)."""
     from cnscd.text import t
 
-    words = {"unit_code": t("col_code", lang), "display_name": t("unit_col", lang),
+    words = {"unit_code": t("col_unit_code", lang), "display_name": t("unit_col", lang),
              "unit_name": t("official_name_col", lang), "value": t("value", lang), "rank": t("rank", lang),
              "target_value": t("target", lang), "pct_target": t("measure_pct_target", lang),
              "source_title": t("source", lang), "is_demo": t("col_is_demo", lang), "period_end": t("period", lang),
