@@ -310,3 +310,13 @@ def test_csv_of_sample_rounds_rates_and_keeps_counts():
     col = {c: j for j, c in enumerate(meta.data.columns)}
     assert rows[2][col["villages_with_team_pct"]] == "87.2"       # 87.25 shown as 87,2 (fmt.number rounding)
     assert rows[1][col["teams_total"]] == "12345"
+
+
+def test_every_preset_says_its_resolution():
+    """A preset without a DPI would fail at export time (KeyError), not here: every one has its own."""
+    from cnscd.export import images
+
+    assert set(images.DPI) == set(images.PRESETS)
+    for name, (width, _, scale) in images.PRESETS.items():
+        if name.startswith("print"):   # A4 landscape is 11.69 in wide
+            assert abs(width * scale / images.DPI[name] - 11.69) < 0.05, name

@@ -19,8 +19,8 @@ PRESETS: dict[str, tuple[int, int, float]] = {
 }
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 # The resolution a PNG says it has (its pHYs chunk): print is A4 landscape at 300 dpi; a slide PNG is
-# 13.333 in wide, the width of a 16:9 slide (1920 px at 144 dpi, 1280 px at 96).
-DPI = {"slide_1080": 144, "slide_720": 96, "print": 300}
+# 13.333 in wide, the width of a 16:9 slide (1920 px at 144 dpi, 1280 px at 96); the pack prints at 200.
+DPI = {"slide_1080": 144, "slide_720": 96, "print": 300, "print_200": 200}
 
 
 def size(preset: str) -> tuple[int, int]:
