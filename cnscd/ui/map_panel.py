@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cnscd import fmt
+from cnscd import collate, fmt
 from cnscd.ui import cache, state, unit_picker
 from cnscd.views import dti, mapdata
 from cnscd.charts import maps
@@ -33,7 +33,7 @@ def plotly_config(lang: str) -> dict[str, Any]:
 def area_select(lang: str, version: str) -> str | None:
     """Nation or one province of `version` (URL `unit` = `2025:82` / `legacy:87`, absent for the nation;
     a unit of the other version or an old link's bare code is carried across, cnscd.ui.unit_picker)."""
-    prov = cache.provinces(version).sort("short_name")
+    prov = collate.sort(cache.provinces(version), "short_name")
     names = dict(zip(prov["unit_code"], prov["short_name"]))
     chosen = unit_picker.unit_select(lang, version, names, t("area", lang), nation_label=t("whole_country", lang))
     if chosen.is_nation:
