@@ -81,7 +81,12 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
         slide = deck.slides.add_slide(blank)
         png = images.to_image(fig, meta, "png", "slide_1080")
         # the finished chart already carries title, subtitle, source and warnings
-        slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_W, height=SLIDE_H)
+        w, h = images.png_size(png)
+        if h * SLIDE_W > w * SLIDE_H:   # taller than the slide (a bar per province): fit its height
+            pic_w = Emu(round(SLIDE_H * w / h))
+            slide.shapes.add_picture(io.BytesIO(png), Emu((SLIDE_W - pic_w) // 2), 0, width=pic_w, height=SLIDE_H)
+        else:
+            slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_W, height=SLIDE_H)
         slide.notes_slide.notes_text_frame.text = notes.summary(meta) + "\n\n" + notes.text_table(meta)
 
     end = deck.slides.add_slide(blank)

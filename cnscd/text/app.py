@@ -74,6 +74,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Base 0, so the index is not defined (not drawn): {names}. Choose a later base period.",
     ),
     "nation_reference": ("Toàn quốc: {pct}", "Nation: {pct}"),
+    "nation_headline_own": (
+        "Toàn quốc: {pct} mục tiêu ({value} / {target} {unit})",
+        "Nation: {pct} of target ({value} / {target} {unit})",
+    ),
     "nation_headline": (
         "Toàn quốc: {pct} mục tiêu ({value} / {target} {unit}; tổng của {n} tỉnh có mục tiêu)",
         "Nation: {pct} of target ({value} / {target} {unit}; total of the {n} provinces with a target)",
