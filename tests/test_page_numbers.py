@@ -278,7 +278,8 @@ def test_compare_lines_ranks_table_and_csv(page, truth, view):
         assert nation_name == "Toàn quốc", nation_name
     # one legend entry per colour: no legend scrolls (the plot is at least as tall as its entries)
     entries = [tr for tr in series["data"] if tr.get("showlegend", True)]
-    assert series["layout"]["height"] >= 182 + 22 * len(entries)
+    lay = series["layout"]
+    assert lay["height"] - lay["margin"]["t"] - lay["margin"]["b"] >= 23 * len(entries)
     points = 0
     for tr in lines:
         code, version = tr["meta"]["key"].split("|")  # each line carries its unit as (code, version)

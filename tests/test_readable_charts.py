@@ -130,7 +130,7 @@ def test_nation_on_its_own_axis_for_counts_and_legend_fits(query):
     # one legend entry per colour (Đồng Tháp and Đồng Tháp (63 tỉnh) share one), plot tall enough for all
     entries = [tr for tr in fig.data if tr.showlegend is not False]
     assert len({tr.legendgroup for tr in entries}) == len(entries)
-    assert fig.layout.height - 115 - 92 >= 22 * len(entries)
+    assert fig.layout.height - fig.layout.margin.t - fig.layout.margin.b >= 23 * len(entries)
     # shares and % of target keep one axis with the provinces
     _, fig2, _ = build(query, ["82"], "today", measure="pct_target")
     assert {tr.yaxis for tr in fig2.data} <= {None, "y"}

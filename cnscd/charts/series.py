@@ -19,7 +19,7 @@ from cnscd.charts.base import NATION_COLOUR, date_axis, finish, stable_colours
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
-LEGEND_ROW_PX = 22      # one legend entry at the screen's font (tracegroupgap 2)
+LEGEND_ROW_PX = 23      # one legend entry at the screen's font (tracegroupgap 2), with room to spare
 
 
 def _ordered_keys(frame: pl.DataFrame) -> list[str]:
@@ -136,8 +136,9 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
     date_axis(fig)
     fig.update_yaxes(title=y_title or meta.unit, tickformat=fmt.d3(decimals), rangemode="tozero")
     fig.update_layout(hovermode="closest", legend={"tracegroupgap": 2})
-    # the plot is at least as tall as its legend (top 90 + bottom 92 around it): no legend scrolls
-    height = max(460 + (80 if nation_panel else 0), 182 + LEGEND_ROW_PX * entries + 20)
-    fig = finish(fig, meta, height=height, top=115 if nation_panel or undefined else 90)
+    # the plot is at least as tall as its legend (the top and bottom margins around it): no legend scrolls
+    top = 115 if nation_panel or undefined else 90
+    height = max(460 + (80 if nation_panel else 0), top + 92 + LEGEND_ROW_PX * entries + 16)
+    fig = finish(fig, meta, height=height, top=top)
     fig.update_layout(legend={"tracegroupgap": 2})
     return fig

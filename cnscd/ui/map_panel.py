@@ -109,8 +109,9 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
                      title_en=t("map_chart_title", "en", ind=indicator["name_en"], area=area, period=fmt.month(period_end, "en")),
                      unit=m_unit, period=period_txt, boundary_version=boundary, source=source,
                      is_demo=flags["is_demo"], is_approximate_boundaries=layer.is_approximate, lang=lang,
-                     data=frame.select("unit_code", "display_name_full", "value", "measure_value", "rank", "target_value",
-                                       "pct_target", "source_title", "is_demo"),
+                     data=collate.sort(frame.select("unit_code", "display_name_full", "value", "measure_value", "rank",
+                                                    "target_value", "pct_target", "source_title", "is_demo"),
+                                       "display_name_full", "unit_code"),   # the export's rows in Vietnamese order
                      column_labels=column_labels(lang, m_unit),
                      name=f"map_{code}_{fmt.month(period_end, 'en').replace('/', '-')}_{version}_{province or 'VN'}")
     decimals = fmt.decimals_for(m_unit, frame["measure_value"].drop_nulls().to_list())
