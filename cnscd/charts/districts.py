@@ -84,7 +84,7 @@ def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str,
     fig = go.Figure(go.Scatter(
         x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text",
         text=[n if c in named else "" for c, n in zip(codes, names)], textposition="top center",
-        textfont={"size": 11, "color": "#333"}, hovertext=names, customdata=codes,
+        textfont={"color": "#333"}, hovertext=names, customdata=codes,
         marker={"size": [13 if c in wanted else 10 for c in codes],
                 "color": [AVG_COLOUR if c in wanted else BAR_COLOUR for c in codes],
                 "opacity": 0.8, "line": {"width": 1, "color": "white"}},

@@ -41,7 +41,7 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
             y=part["_key"].to_list(), x=part["pct"].to_list(), orientation="h", name=word(STATUS_KEYS, status, lang),
             marker={"color": STATUS_COLOURS[status]}, visible=True if part.height else "legendonly",
             text=[fmt.pct(p, lang, 1) for p in part["pct"].to_list()], textposition="outside",
-            constraintext="none", cliponaxis=False, textfont={"size": 11, "color": "#333"},
+            constraintext="none", cliponaxis=False, textfont={"color": "#333"},   # the chart font: scaled in exports
             customdata=list(zip(part["value"].to_list(), part["target_value"].to_list(), part["label"].to_list())),
             hovertemplate=(f"<b>%{{customdata[2]}}</b>: %{{x:,.1f}} %<br>%{{customdata[0]:{fmt.d3(decimals)}}} / "
                            f"%{{customdata[1]:{fmt.d3(decimals)}}} {meta.unit}<extra></extra>"),
