@@ -30,7 +30,8 @@ base_key = months.key(base) if base else ""
 
 # ---- data -------------------------------------------------------------------------------------------------
 bundle = cache.view(compare.all_provinces, indicator=indicator, mode=mode, measure=measure, base=base_key)
-nation = t("nation", lang)
+pooled = measure == "pct_target" and cache.indicator(indicator)["aggregation"] == "sum"
+nation = f'{t("nation", lang)} ({t("nation_pooled", lang)})' if pooled else t("nation", lang)
 sel = compare.select(bundle, cache.query, codes, mode, nation, t("all_63_provinces", lang))
 series = sel["series"]
 if series.height == 0:
@@ -64,9 +65,14 @@ lines = compare.lines(series)
 targets = sel["targets"] if measure == "abs" else None
 seeds = sel["seeds"] if measure == "abs" else None
 brk = cache.view(break_date) if mode == "reported" else None
+apart = compare.nation_apart(cache.indicator(indicator)["aggregation"], measure)
+undefined = compare.base_zero_labels(series)
 fig = cache.figure("compare_series", lambda: charts.time_series(
     lines, meta, targets=targets, seeds=seeds, break_date=brk, decimals=decimals,
-    ref_line=100.0 if measure in ("pct_target", "index") else None), meta, **view)
+    ref_line=100.0 if measure in ("pct_target", "index") else None, nation_panel=apart, undefined=undefined),
+    meta, **view)
+if undefined:
+    st.info(t("index_base_zero_info", lang, names=", ".join(undefined)))
 widgets.chart(fig, meta, key="compare_series")
 views = [(fig, meta)]
 

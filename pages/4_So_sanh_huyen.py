@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnscd import fmt, months
+from cnscd import collate, fmt, months
 from cnscd.ui import cache, state, unit_picker, widgets
 from cnscd.views import districtdata
 from cnscd.charts import districts
@@ -20,7 +20,7 @@ st.title(t("districts_title", lang))
 period = widgets.period_select(lang)
 version = cache.version_at(period)
 c1, c2, c3 = st.columns(3)
-prov = cache.provinces(version).sort("short_name")
+prov = collate.sort(cache.provinces(version), "short_name")
 prov_names = dict(zip(prov["unit_code"], prov["short_name"]))
 # URL `unit` = `2025:82` / `legacy:87`; a unit of the other version or an old link's bare code is carried across
 unit = unit_picker.unit_select(lang, version, prov_names, t("province", lang), default="01", container=c1)

@@ -20,8 +20,8 @@ threshold = state.number("thr", t("threshold", lang), 80, min_value=0, max_value
                          format="%.0f")
 
 # ---- data ---------------------------------------------------------------------------------------------
-progress = (cache.view(tv.progress, indicator=indicator, period=period.isoformat(), nation_label=t("nation", lang))
-            if period else None)
+progress = cache.view(tv.progress, indicator=indicator, period=period.isoformat()) if period else None
+nation = cache.view(tv.nation, indicator=indicator, period=period.isoformat()) if period else None
 
 # ---- progress chart -----------------------------------------------------------------------------------
 if progress is None or progress.height == 0:
@@ -38,9 +38,15 @@ else:
                          boundary_version=cache.version_label(bv, lang), name=f"muc-tieu-{indicator}",
                          column_labels=widgets.export_labels(shown, lang),
                          decimals={"value": decimals, "target_value": decimals, "pct": 1})
+    # the nation: a headline above and a reference line across the bars, not a bar among provinces
+    ref = (nation["pct"], t("nation_reference", lang, pct=fmt.pct(nation["pct"], lang, 1))) if nation else None
+    if nation:
+        words = dict(pct=fmt.pct(nation["pct"], lang, 1), value=fmt.number(nation["value"], lang, decimals),
+                     target=fmt.number(nation["target_value"], lang, decimals), unit=uom, n=nation["n_with_target"])
+        st.markdown(t("nation_headline", lang, **words) if nation["pooled"] else t("nation_headline_own", lang, **words))
     # built once per view and snapshot (cache.figure), shown and exported as is
     fig = cache.figure("targets_progress", lambda: charts.progress_bars(shown, meta, threshold=threshold,
-                                                                       decimals=decimals), meta,
+                                                                       decimals=decimals, reference=ref), meta,
                       indicator=indicator, period=period, threshold=threshold, lang=lang)
     widgets.chart(fig, meta, key="targets_progress")
     widgets.view_downloads("targets_view", [(fig, meta)], t("page_targets", lang),

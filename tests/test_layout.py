@@ -18,6 +18,7 @@ NOT_FROM = {
     "ingest": {"cnscd.ui", "cnscd.views", "cnscd.charts", "cnscd.export"},
     "fmt.py": {"cnscd.store", "cnscd.views", "cnscd.ui", "cnscd.charts", "cnscd.export", "cnscd.ingest"},
     "months.py": {"cnscd"},
+    "collate.py": {"cnscd"},
     "unitref.py": {"cnscd.store", "cnscd.views", "cnscd.ui", "cnscd.charts", "cnscd.export", "cnscd.ingest"},
     "brief.py": {"cnscd.ui", "cnscd.ingest"},   # the pack is built without Streamlit (the button calls it)
 }
@@ -78,7 +79,7 @@ def test_the_top_level_of_cnscd_is_only_what_design_md_lists():
     the launchers / command lines (serve, cluster, brief)."""
     top = sorted(p.name for p in (ROOT / "cnscd").iterdir() if p.suffix == ".py" or
                  (p.is_dir() and (p / "__init__.py").exists()))
-    assert top == ["__init__.py", "brief.py", "charts", "cluster.py", "export", "fmt.py", "ingest", "months.py",
+    assert top == ["__init__.py", "brief.py", "charts", "cluster.py", "collate.py", "export", "fmt.py", "ingest", "months.py",
                    "serve.py", "store", "text", "ui", "unitref.py", "views"], top
     design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
     for name in top[1:]:

@@ -284,7 +284,7 @@ def compare_unit(truth, label: str, chosen: str, day: dt.date) -> tuple[str, str
     """(version, code) of a line label on the compare page: today's province, one of its predecessors
     ('Tiền Giang (63 tỉnh)') or the nation; names are matched loosely, codes decide."""
     version = truth.version_at(day)
-    if label == "Toàn quốc":
+    if label.startswith("Toàn quốc"):
         return version, "VN"
     if label.endswith(OLD_SUFFIX):
         preds = [c for (c,) in truth.sql("""SELECT from_code FROM core_crosswalk WHERE to_code = ? AND to_version = '2025'
@@ -303,6 +303,7 @@ COMPARE_VIEWS = {
     "DongThap-82-members-per1000-today": dict(units="82", ind="members", measure="per1000", mode="today"),
     "DongThap-82-teams-pct-target-today": dict(units="82", ind="teams_total", measure="pct_target", mode="today"),
     "DongThap-82-members-index-2024-01": dict(units="82", ind="members", measure="index", base="2024-01"),
+    "DongThap-82-ewallet-pct-target-reported": dict(units="82", ind="ewallet_installs", measure="pct_target"),
 }
 
 
@@ -317,18 +318,40 @@ def test_compare_lines_ranks_table_and_csv(page, truth, view):
     def expected(label: str, d: dt.date, unit: tuple[str, str] | None = None) -> float | None:
         version, code = unit or compare_unit(truth, label, "82", d)
         version = today if mode == "today" else version   # an earlier month re-added into today's provinces
+        if code == "VN" and measure == "pct_target" and truth.indicators[ind]["aggregation"] == "sum":
+            return nation_pooled_pct(truth, ind, d)
         if measure != "index":
             return expected_for(truth, mode, measure, ind, version, code, d)
         value = expected_for(truth, mode, "abs", ind, version, code, d)
-        # index: 100 = the line's first non-zero month at or after the base month
-        first = [v for _, v in sorted(truth.monthly(version, code, ind, nb.month_end(params["base"]),
-                                                    dt.date(9999, 12, 31)).items()) if v > 0]
-        return 100.0 * value / first[0] if value is not None and first else None
+        # index: 100 = the line's value at the base month (its first month at or after it; the nation is
+        # one line across versions); a base of 0 leaves the index undefined
+        start = nb.month_end(params["base"])
+        if code == "VN":
+            months_ = {**truth.monthly("legacy", "VN", ind, start, dt.date(9999, 12, 31)),
+                       **truth.monthly("2025", "VN", ind, start, dt.date(9999, 12, 31))}
+        else:
+            months_ = truth.monthly(version, code, ind, start, dt.date(9999, 12, 31))
+        first = [v for _, v in sorted(months_.items())]
+        return 100.0 * value / first[0] if value is not None and first and first[0] != 0 else None
 
     series, rank_fig = nb.figures(at)
     lines = [tr for tr in series["data"] if tr.get("mode") != "markers" and tr["name"] != "Mục tiêu"
              and tr["name"] != "Số liệu từ bài báo"]
-    assert {tr["name"] for tr in lines} >= {"Toàn quốc", truth.unit_name(today, "82")}
+    assert truth.unit_name(today, "82") in {tr["name"] for tr in lines}
+    (nation_name,) = {tr["name"] for tr in lines if tr["meta"]["key"].startswith("VN|")}
+    if measure == "abs" and truth.indicators[ind]["aggregation"] == "sum":
+        # counts: the nation in a panel and on an axis of its own, and its legend entry says so
+        assert nation_name == "Toàn quốc (ô dưới, trục riêng)", nation_name
+        assert {tr.get("yaxis") for tr in lines if tr["meta"]["key"].startswith("VN|")} == {"y2"}
+        assert {tr.get("yaxis", "y") for tr in lines if not tr["meta"]["key"].startswith("VN|")} == {"y"}
+    elif measure == "pct_target" and truth.indicators[ind]["aggregation"] == "sum":
+        assert nation_name == "Toàn quốc (Σ các tỉnh có mục tiêu)", nation_name
+    else:
+        assert nation_name == "Toàn quốc", nation_name
+    # one legend entry per colour: no legend scrolls (the plot is at least as tall as its entries)
+    entries = [tr for tr in series["data"] if tr.get("showlegend", True)]
+    lay = series["layout"]
+    assert lay["height"] - lay["margin"]["t"] - lay["margin"]["b"] >= 23 * len(entries)
     points = 0
     for tr in lines:
         code, version = tr["meta"]["key"].split("|")  # each line carries its unit as (code, version)
@@ -347,7 +370,7 @@ def test_compare_lines_ranks_table_and_csv(page, truth, view):
             continue
         label = tr["hovertemplate"].split(":")[0].removeprefix("Mục tiêu ").strip()
         steps = [(as_date(tr["x"][i]), as_date(tr["x"][i + 1]), tr["y"][i]) for i in range(0, len(tr["x"]), 3)]
-        version, code = compare_unit(truth, label, "82", steps[-1][1] if label != "Toàn quốc" else steps[0][0])
+        version, code = compare_unit(truth, label, "82", steps[-1][1] if not label.startswith("Toàn quốc") else steps[0][0])
         for start, end, y in steps:
             version = truth.version_at(start)
             stored = truth.sql("""SELECT target_value FROM core_target WHERE unit_code = ? AND boundary_version = ?
@@ -413,6 +436,18 @@ def target_today(truth, version, code, ind, d):
     if truth.indicators[ind]["aggregation"] != "sum" or any(c not in tg for c, _ in preds):
         return None
     return sum(tg[c] * w for c, w in preds)
+
+
+def nation_pooled_pct(truth, ind, d):
+    """The nation's % of target: Σ value / Σ target over the provinces (of the version in force that month)
+    that have a target then."""
+    version = truth.version_at(d)
+    provinces = list(truth.units(version, "province"))
+    values = truth.values(version, ind, d, units=provinces)
+    targets = {c: v for c, v in truth.targets(version, ind, d, provinces).items() if v and v > 0}
+    if not targets:
+        return None
+    return 100.0 * sum(values.get(c, 0.0) for c in targets) / sum(targets.values())
 
 
 def expected_for(truth, mode, measure, ind, version, code, d):
@@ -540,7 +575,7 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
     at, downloads = page("targets", period=key(day), **params)
     ind = params["ind"]
     threshold = float(params.get("thr", 80))
-    names = truth.units(version, "province") | {"VN": "Toàn quốc"}
+    names = truth.units(version, "province")
     code_of = {n: c for c, n in names.items()}
     values = truth.values(version, ind, day, units=list(names))
     targets = truth.targets(version, ind, day, list(names))
@@ -548,7 +583,17 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
     assert pct, "no unit with a target this month"
     if ind == "ewallet_installs":
         assert "87" in pct  # Đồng Tháp's article target (4.292 installs against 3.000)
-    assert ("87" if version == "legacy" else "82") in pct and "VN" in pct  # Đồng Tháp and the nation
+    assert ("87" if version == "legacy" else "82") in pct  # Đồng Tháp
+
+    # the nation is no bar: a headline and a reference line at Σ value / Σ target of the provinces with a target
+    nation = nation_pooled_pct(truth, ind, day)
+    with_target = [c for c, t in targets.items() if t > 0]
+    sum_v, sum_t = sum(values.get(c, 0.0) for c in with_target), sum(targets[c] for c in with_target)
+    (headline,) = [m.value for m in at.markdown if m.value.startswith("Toàn quốc:")]
+    assert shows(headline.split(":")[1].split("%")[0], nation), (headline, nation)
+    assert nb.parse_number(headline.split("(")[1].split("/")[0]) == pytest.approx(sum_v), headline
+    assert nb.parse_number(headline.split("/")[1].split()[0]) == pytest.approx(sum_t), headline
+    assert f"{len(with_target)} tỉnh" in headline, headline
 
     progress = nb.figures(at)[0]
     shown = {}
@@ -562,6 +607,13 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
     assert set(shown) == set(pct), sorted(set(shown) ^ set(pct))
     for code, (x, v, t) in shown.items():
         assert close(x, pct[code]) and close(v, values[code]) and close(t, targets[code]), (code, x, v, t)
+    # every bar carries its % as text (kept in PNG/PDF: tests/test_export.py), and the nation's line
+    for tr in progress["data"]:
+        if tr.get("type") == "bar":
+            assert [nb.parse_number(x) for x in tr["text"]] == pytest.approx([round(x, 1) for x in tr["x"]])
+            assert tr["textposition"] == "outside" and tr["constraintext"] == "none"
+    (line,) = [sh for sh in progress["layout"]["shapes"] if sh.get("name") == "nation"]
+    assert close(line["x0"], nation), (line["x0"], nation)
 
     below = {c for c, p in pct.items() if c != "VN" and p < threshold}
     tables = nb.frames(at)

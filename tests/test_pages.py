@@ -248,8 +248,13 @@ def test_overview_snapshot_changes_and_sentences(q):
 def test_index_measure_is_100_at_base(q):
     base = q("month_periods")["period_end"].min()
     b = compare.all_provinces(q, indicator="members", mode="today", measure="index", base=f"{base:%Y-%m}")
-    first = b["series"].filter(pl.col("value") > 0).sort("period_end").group_by("unit_code").first()
-    assert first["shown"].to_list() == pytest.approx([100.0] * first.height)
+    # 100 at each line's base month; a line whose base value is 0 has no index at all (never a jump from 0)
+    first = b["series"].sort("period_end").group_by("unit_code").first()
+    nonzero, zero = first.filter(pl.col("value") != 0), first.filter(pl.col("value") == 0)
+    assert nonzero.height and nonzero["shown"].to_list() == pytest.approx([100.0] * nonzero.height)
+    assert zero.height and zero["base_zero"].all()
+    undefined = b["series"].filter(pl.col("unit_code").is_in(zero["unit_code"].to_list()))
+    assert undefined["shown"].null_count() == undefined.height
     assert b["series"]["shown"].is_nan().sum() == 0
 
 

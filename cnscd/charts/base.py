@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import zlib
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -21,7 +22,7 @@ from cnscd import fmt
 from cnscd.charts.meta import ChartMeta
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
-           "#bcbd22", "#7f7f7f"]
+           "#bcbd22", "#00796b"]   # no grey: grey reads as a target or the nation
 NATION_COLOUR = "#222222"
 STATUS_COLOURS = {"ahead": "#1a9850", "on_track": "#91cf60", "behind": "#fdae61", "far_behind": "#d73027"}
 DEMO_COLOUR = "#b00020"
@@ -94,3 +95,27 @@ def date_axis(fig: go.Figure, **kw) -> None:
 
 def colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
+
+
+def _slot(key: str) -> int:
+    code = key.rsplit(":", 1)[-1]
+    return int(code) if code.isdigit() else zlib.crc32(key.encode("utf-8"))
+
+
+def stable_colours(keys: list[str]) -> dict[str, str]:
+    """A colour per key ('2025:82', 'legacy:53') that does not depend on where the key stands in a
+    selection: each key has its own slot in PALETTE (its code modulo the palette); a key whose slot an
+    earlier key of `keys` already holds takes the next free one. So Đồng Tháp keeps its colour in both
+    modes, in the rank chart, and when provinces are added after it."""
+    taken: dict[int, str] = {}
+    out: dict[str, str] = {}
+    n = len(PALETTE)
+    for key in dict.fromkeys(keys):
+        slot = _slot(key) % n
+        for step in range(n):
+            if (slot + step) % n not in taken:
+                slot = (slot + step) % n
+                break
+        taken.setdefault(slot, key)
+        out[key] = PALETTE[slot]
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from cnscd import fmt
+from cnscd import collate, fmt
 from cnscd.charts.base import DATE_AXIS, axes, finish, subplot_grid
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
@@ -24,7 +24,7 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
     With `limit`, a province of 100+ communes shows its best and worst limit/2 (the table has all).
     frame: unit_code, display_name, value, rank, pct_target. One bar per row: the category is the
     unit code (Plotly stacks bars that share a category), the tick text its display name."""
-    f = frame.sort(["rank", "display_name", "unit_code"], nulls_last=True)
+    f = collate.sort(frame, "display_name", "unit_code").sort("rank", nulls_last=True, maintain_order=True)
     if limit and f.height > limit:
         f = pl.concat([f.head(limit // 2), f.tail(limit - limit // 2)])
     no_report_label = no_report_label or t("no_report", meta.lang)
@@ -50,15 +50,46 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
                   uirevision=f"rank-{meta.name}")
 
 
+LABELLED_EXTREMES = 2   # per end of each axis
+
+
+def labelled_units(frame: pl.DataFrame, highlight: list[str] | None = None, n: int = LABELLED_EXTREMES) -> list[str]:
+    """The few units a scatter names on the chart: the n highest and lowest on each axis and the
+    `highlight`ed ones (ties broken by code, so the choice is the same every time); the rest are named
+    on hover only, so 100+ communes never pile their names up."""
+    if frame.height == 0:
+        return []
+    picked: list[str] = []
+    for axis in ("x", "y"):
+        ranked = frame.sort([axis, "unit_code"])["unit_code"].to_list()
+        picked += ranked[:n] + ranked[-n:]
+    # an extreme right beside one already named stays unnamed (its name would sit on the other's)
+    span = {a: (frame[a].max() - frame[a].min()) or 1.0 for a in ("x", "y")}
+    at = {r["unit_code"]: (r["x"] / span["x"], r["y"] / span["y"]) for r in frame.iter_rows(named=True)}
+    kept: list[str] = [c for c in highlight or [] if c in at]
+    for c in dict.fromkeys(picked):
+        if all(abs(at[c][0] - at[k][0]) > 0.08 or abs(at[c][1] - at[k][1]) > 0.06 for k in kept):
+            kept.append(c)
+    return list(dict.fromkeys(kept))
+
+
 def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str, x_decimals: int = 0,
-            y_decimals: int = 0) -> go.Figure:
-    """frame: unit_code, display_name, x, y."""
+            y_decimals: int = 0, highlight: list[str] | None = None) -> go.Figure:
+    """frame: unit_code, display_name, x, y. Every point has its name on hover; only the extremes and
+    the `highlight`ed units (codes) carry it on the chart (labelled_units)."""
+    named = set(labelled_units(frame, highlight))
+    names = frame["display_name"].to_list()
+    codes = frame["unit_code"].to_list()
+    wanted = set(highlight or [])
     fig = go.Figure(go.Scatter(
-        x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text" if frame.height <= 40 else "markers",
-        text=frame["display_name"].to_list(), textposition="top center", customdata=frame["unit_code"].to_list(),
-        marker={"size": 10, "color": BAR_COLOUR, "opacity": 0.8, "line": {"width": 1, "color": "white"}},
-        hovertemplate=f"<b>%{{text}}</b><br>{x_title}: %{{x:{fmt.d3(x_decimals)}}}<br>"
-                      f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False))
+        x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text",
+        text=[n if c in named else "" for c, n in zip(codes, names)], textposition="top center",
+        textfont={"color": "#333"}, hovertext=names, customdata=codes,
+        marker={"size": [13 if c in wanted else 10 for c in codes],
+                "color": [AVG_COLOUR if c in wanted else BAR_COLOUR for c in codes],
+                "opacity": 0.8, "line": {"width": 1, "color": "white"}},
+        hovertemplate=f"<b>%{{hovertext}}</b><br>{x_title}: %{{x:{fmt.d3(x_decimals)}}}<br>"
+                      f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False, cliponaxis=False))
     fig.update_xaxes(title={"text": x_title}, tickformat=fmt.d3(x_decimals))
     fig.update_yaxes(title={"text": y_title}, tickformat=fmt.d3(y_decimals))
     return finish(fig, meta, height=520, uirevision=f"scatter-{meta.name}")
@@ -93,4 +124,4 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
     return finish(fig, meta, height=200 * rows + 170, uirevision=f"multi-{meta.name}", top=115)
 
 
-__all__ = ["ranking_bars", "scatter", "small_multiples"]
+__all__ = ["ranking_bars", "scatter", "small_multiples", "labelled_units"]

@@ -42,6 +42,7 @@ def to_image(fig: go.Figure, meta: ChartMeta, fmt: str = "png", preset: str = "s
         raise ExportError(f"Định dạng không hỗ trợ {fmt!r} (png, svg, pdf) / "
                           f"unsupported format {fmt!r} (png, svg, pdf)")
     width, height, scale = _preset(preset)
+    height = export_height(fig, preset)
     out = restyle(fig, width=width)
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
     data = engine().render(out, opts)
@@ -89,10 +90,24 @@ def with_title(pdf: bytes, title: str) -> bytes:
     return buf.getvalue()
 
 
+def export_height(fig: go.Figure, preset: str) -> int:
+    """The layout height an export of `fig` is drawn at: the preset's, or, for a chart taller than
+    that (a bar per province, 12 small multiples), the chart's own scaled to the export width, so
+    every bar keeps room for its label (slides and the PDF report fit the taller picture)."""
+    width, height, _ = _preset(preset)
+    own = fig.layout.height
+    return max(height, round(own * width / BASE_WIDTH)) if own else height
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of PNG bytes (from the IHDR chunk)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
 def file_name(meta: ChartMeta, fmt: str, preset: str = "") -> str:
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in meta.name) or "chart"
     return f"{stem}_{preset}.{fmt}" if preset and fmt == "png" else f"{stem}.{fmt}"
 
 
-__all__ = ["PRESETS", "FORMATS", "DPI", "with_dpi", "with_title", "Engine", "engine", "prewarm", "use_engine", "browser_path", "size",
-           "to_image", "file_name", "BASE_WIDTH"]
+__all__ = ["PRESETS", "FORMATS", "DPI", "with_dpi", "with_title", "Engine", "engine", "prewarm", "use_engine",
+           "browser_path", "size", "to_image", "file_name", "BASE_WIDTH", "export_height", "png_size"]

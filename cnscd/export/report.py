@@ -158,10 +158,13 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     _para(pdf, "\n".join(f"{k}: {v}" for k, v in (filters or {}).items()) or t("export_none", lang), 12)
 
     for fig, meta in charts:
-        pdf.add_page()
         png = images.to_image(fig, meta, "png", "print")
+        w, h = images.png_size(png)
+        ratio = h / w   # a chart taller than the print preset (a bar per province) gets a portrait page
+        pdf.add_page(orientation="P" if ratio > 1 else "L")
         # the finished chart carries title, unit, period, boundary, source and warnings
-        width, height = chart_size(pdf)
+        height = min(pdf.epw * ratio, pdf.eph)   # fit the page above the page-number footer
+        width = height / ratio
         pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, y=pdf.t_margin, w=width, h=height,
                   title=meta.title)
         if with_tables:

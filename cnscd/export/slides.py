@@ -60,12 +60,17 @@ def sources_of(charts: list[tuple[go.Figure, ChartMeta]]) -> list[str]:
 
 
 def _chart_slide(deck, fig: go.Figure, meta: ChartMeta, strip: float = 0.0):
-    """One chart as a picture; `strip` (a share of the height) is kept free above it (a pack's notice)."""
+    """One chart as a picture; `strip` (a share of the height) is kept free above it (a pack's notice).
+    A chart taller than the slide (a bar per province) is fitted to the height, centred."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     png = images.to_image(fig, meta, "png", "slide_1080")
     # the finished chart already carries title, subtitle, source and warnings
-    w, h = Emu(int(SLIDE_W * (1 - strip))), Emu(int(SLIDE_H * (1 - strip)))
-    slide.shapes.add_picture(io.BytesIO(png), (SLIDE_W - w) // 2, SLIDE_H - h, width=w, height=h)
+    box_w, box_h = int(SLIDE_W * (1 - strip)), int(SLIDE_H * (1 - strip))
+    w, h = images.png_size(png)
+    if h * box_w > w * box_h:
+        box_w = round(box_h * w / h)
+    slide.shapes.add_picture(io.BytesIO(png), Emu((SLIDE_W - box_w) // 2), Emu(SLIDE_H - box_h),
+                             width=Emu(box_w), height=Emu(box_h))
     slide.notes_slide.notes_text_frame.text = notes.summary(meta) + "\n\n" + notes.text_table(meta)
     return slide
 

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from cnscd import fmt, text
+from cnscd import collate, fmt, text
 from cnscd.ui import cache, layout, state, unit_picker
 from cnscd.views import dti, mapdata
 from cnscd.charts import maps
@@ -33,7 +33,7 @@ def plotly_config(lang: str) -> dict[str, Any]:
 def area_select(lang: str, version: str) -> str | None:
     """Nation or one province of `version` (URL `unit` = `2025:82` / `legacy:87`, absent for the nation;
     a unit of the other version or an old link's bare code is carried across, cnscd.ui.unit_picker)."""
-    prov = cache.provinces(version).sort("short_name")
+    prov = collate.sort(cache.provinces(version), "short_name")
     names = dict(zip(prov["unit_code"], prov["short_name"]))
     chosen = unit_picker.unit_select(lang, version, names, t("area", lang), nation_label=t("whole_country", lang))
     if chosen.is_nation:
@@ -111,8 +111,9 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
                      title_en=t("map_chart_title", "en", ind=ind_en, area=area_name(view, "en"), period=fmt.month(period_end, "en")),
                      unit=m_unit, period=period_txt, boundary_version=boundary, source=source,
                      is_demo=flags["is_demo"], is_approximate_boundaries=layer.is_approximate, lang=lang,
-                     data=frame.select("unit_code", "display_name_full", "value", "measure_value", "rank", "target_value",
-                                       "pct_target", "source_title", "is_demo"),
+                     data=collate.sort(frame.select("unit_code", "display_name_full", "value", "measure_value", "rank",
+                                                    "target_value", "pct_target", "source_title", "is_demo"),
+                                       "display_name_full", "unit_code"),   # the export's rows in Vietnamese order
                      column_labels=column_labels(lang, m_unit),
                      decimals={"value": dec_value, "measure_value": decimals, "target_value": dec_value,
                                "pct_target": 1, "rank": 0},

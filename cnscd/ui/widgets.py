@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from cnscd import fmt, months
+from cnscd import collate, fmt, months
 from cnscd.store import role
 from cnscd.ui import cache, state
 from cnscd.charts.meta import ChartMeta
@@ -66,7 +66,7 @@ def province_select(lang: str, version: str, default: Sequence[str], *, name: st
     from cnscd.ui import unit_picker
     from cnscd.unitref import UnitRef
 
-    prov = cache.provinces(version).sort("short_name")
+    prov = collate.sort(cache.provinces(version), "short_name")
     names = {UnitRef(version, c): n for c, n in zip(prov["unit_code"], prov["short_name"])}
     unit_picker.resolve_list(name, version, set(names))
     chosen = state.multiselect(name, t("provinces", lang), list(names), [UnitRef(version, c) for c in default],

@@ -41,6 +41,22 @@ def with_targets(frame: pl.DataFrame, in_force: pl.DataFrame, indicator: str) ->
     return frame.join(tg, on=["unit_code", "boundary_version", "period_end"], how="left")
 
 
+def pooled_pct_of_target(frame: pl.DataFrame) -> pl.DataFrame:
+    """The nation's % of target, per month: 100 × Σ value / Σ target over the provinces that have a
+    target (> 0) in force that month, each province's target as `with_targets` attached it (so the
+    nation reads as the provinces do, and covers every month any province has a target). Counts only
+    (a rate's target cannot be summed: the nation keeps its own). period_end, pct, value, target_value,
+    n_with_target, n_provinces."""
+    prov = frame.filter(pl.col("unit_level") == "province")
+    has = pl.col("target_value") > 0
+    return (prov.group_by("period_end")
+            .agg(value=pl.col("value").filter(has).sum(), target_value=pl.col("target_value").filter(has).sum(),
+                 n_with_target=has.sum(), n_provinces=pl.len())
+            .filter(pl.col("n_with_target") > 0)
+            .with_columns(pct=100.0 * pl.col("value") / pl.col("target_value"))
+            .sort("period_end"))
+
+
 def with_population(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
     """Add population and population_is_estimate: the figure `unit_population` (out_population) says is
     used for the period's year (the nearest year, the later one on a tie). The rule lives in that view."""

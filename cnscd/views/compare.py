@@ -10,7 +10,9 @@ from typing import Callable
 
 import polars as pl
 
-from cnscd.views.common import Query, break_date, rank_within, today_version, with_population, with_targets
+from cnscd import collate
+from cnscd.views.common import (Query, break_date, pooled_pct_of_target, rank_within, today_version, with_population,
+                                with_targets)
 
 MEASURES = ("abs", "per1000", "index", "pct_target")
 MODES = ("reported", "today")
@@ -77,6 +79,21 @@ def today_targets_in_force(query: Query, indicator: str, aggregation: str) -> pl
     return pl.concat([p.cast(schema) for p in parts], how="vertical")
 
 
+def with_index(s: pl.DataFrame, base_day: dt.date | None) -> pl.DataFrame:
+    """shown = 100 × value / base value, where the base value is a line's value at the base month (its
+    first month at or after it, for a unit formed later; the nation is one line across versions). A base
+    of 0 leaves the index undefined: shown is null and `base_zero` true, and the chart says so (it never
+    jumps from 0 to the first non-zero month)."""
+    at_base = pl.col("period_end") >= base_day if base_day else pl.lit(True)
+    line = pl.when(pl.col("unit_level") == "nation").then(pl.lit("")).otherwise(pl.col("boundary_version"))
+    s = s.with_columns(_line=line)
+    first = s.filter(at_base).sort("period_end").group_by("unit_code", "_line").agg(base_value=pl.col("value").first())
+    return s.join(first, on=["unit_code", "_line"], how="left").with_columns(
+        shown=pl.when(pl.col("base_value") != 0).then(100.0 * pl.col("value") / pl.col("base_value")),
+        target_shown=pl.lit(None, pl.Float64), base_zero=pl.col("base_value") == 0,
+    ).drop("base_value", "_line")
+
+
 def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base: str) -> dict[str, pl.DataFrame]:
     """series: unit_code, unit_level, short_name, boundary_version, period_end, value, shown, is_demo,
     target_value, target_shown, rank, n_units. targets: the target rows (for lines). seeds: article points."""
@@ -92,18 +109,19 @@ def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base
         factor = 1000.0 / pl.col("population")
         s = s.with_columns(shown=pl.col("value") * factor, target_shown=pl.col("target_value") * factor)
     elif measure == "index":
-        base_day = dt.date.fromisoformat(base + "-01") if base else None
-        # base = the unit's first non-zero value at or after the base month (an index from 0 is undefined,
-        # and a province formed in July 2025 has no value before)
-        usable = (pl.col("value") > 0) & (pl.col("period_end") >= base_day) if base_day else pl.col("value") > 0
-        first = s.sort("period_end").group_by("unit_code", "boundary_version").agg(
-            base_value=pl.col("value").filter(usable).first())
-        s = s.join(first, on=["unit_code", "boundary_version"], how="left").with_columns(
-            shown=100.0 * pl.col("value") / pl.col("base_value"), target_shown=pl.lit(None, pl.Float64)
-        ).drop("base_value")
+        s = with_index(s, dt.date.fromisoformat(base + "-01") if base else None)
     elif measure == "pct_target":
         s = s.with_columns(shown=pl.when(pl.col("target_value") > 0).then(100.0 * pl.col("value") / pl.col("target_value")),
-                          target_shown=pl.lit(100.0))
+                           target_shown=pl.lit(100.0))
+        if ind["aggregation"] == "sum":
+            # the nation: Σ value / Σ target of the provinces that have a target that month (as reported,
+            # so it is the same line in both modes), not its own value over its own target
+            reported = s if mode == "reported" else with_targets(
+                query("province_series", indicator=indicator, mode="reported"), query("targets_in_force"), indicator)
+            pooled = pooled_pct_of_target(reported)
+            s = s.join(pooled.select("period_end", pl.col("pct").alias("_pooled")), on="period_end", how="left").with_columns(
+                shown=pl.when(pl.col("unit_level") == "nation").then(pl.col("_pooled")).otherwise(pl.col("shown"))
+            ).drop("_pooled")
     else:
         s = s.with_columns(shown=pl.col("value"), target_shown=pl.col("target_value"))
     s = rank_within(s, "shown", bool(ind["higher_is_better"]))
@@ -126,18 +144,39 @@ def select(bundle: dict[str, pl.DataFrame], query: Query, codes: list[str], mode
     pairs = [(c, today, name_of.get(c, c), f"{today}:{c}") for c in codes] + [("VN", None, nation_label, "VN")]
     if mode == "reported":
         cw = query("province_crosswalk").filter(pl.col("to_code").is_in(codes))
+        # predecessors in the order of the province they went into, then by name (Vietnamese order)
+        cw = collate.sort(cw.with_columns(_pos=pl.col("to_code").replace_strict(
+            {c: i for i, c in enumerate(codes)}, return_dtype=pl.Int64)).sort("_pos"), "from_name", maintain=True)
+        cw = cw.sort("_pos", maintain_order=True)
         pairs += [(r["from_code"], r["from_version"], f"{r['from_name']} {old_suffix}",
                    f"{today}:{r['to_code']}" if r["from_name"] == r["to_name"] else f"{r['from_version']}:{r['from_code']}")
                   for r in cw.iter_rows(named=True)]
-    keys = pl.DataFrame(pairs, schema={"unit_code": pl.String, "bv": pl.String, "label": pl.String,
-                                       "colour_key": pl.String}, orient="row")
+    # `order`: the selection's order (legend, colour priority): chosen provinces as chosen, the nation,
+    # then the predecessors
+    keys = pl.DataFrame([(*p, i) for i, p in enumerate(pairs)],
+                        schema={"unit_code": pl.String, "bv": pl.String, "label": pl.String,
+                                "colour_key": pl.String, "order": pl.Int64}, orient="row")
     cut = s.join(keys, on="unit_code").filter(pl.col("bv").is_null() | (pl.col("bv") == pl.col("boundary_version")))
     cut = cut.with_columns(key=pl.col("unit_code") + "|" + pl.col("boundary_version"),
                            is_nation=pl.col("unit_level") == "nation").drop("bv")
     wanted = cut.select("unit_code", "boundary_version", "key", "label").unique()
     tg = bundle["targets"].join(wanted, on=["unit_code", "boundary_version"])
     seeds = bundle["seeds"].join(wanted, on=["unit_code", "boundary_version"])
-    return {"series": cut.sort("key", "period_end"), "targets": tg, "seeds": seeds}
+    return {"series": cut.sort("order", "key", "period_end"), "targets": tg, "seeds": seeds}
+
+
+def nation_apart(aggregation: str, measure: str) -> bool:
+    """The nation gets its own panel and axis where its scale would flatten the provinces: counts
+    shown as they are (the nation is the sum of 34-63 provinces). Shares, per 1,000, index and % of
+    target are on the provinces' scale and share their axis."""
+    return measure == "abs" and aggregation == "sum"
+
+
+def base_zero_labels(series: pl.DataFrame) -> list[str]:
+    """Lines of an index view whose base value is 0 (the index is undefined: no line, said on the chart)."""
+    if "base_zero" not in series.columns:
+        return []
+    return series.filter(pl.col("base_zero").fill_null(False))["label"].unique(maintain_order=True).to_list()
 
 
 def lines(series: pl.DataFrame) -> pl.DataFrame:
@@ -150,7 +189,8 @@ def describe(series: pl.DataFrame) -> dict:
     flag, and the frames behind each chart."""
     return {"start": series["period_end"].min(), "end": series["period_end"].max(),
             "source_ids": series["source_id"].unique().to_list(), "is_demo": bool(series["is_demo"].any()),
-            "plotted": series.select("label", "boundary_version", "period_end", "value", "shown", "is_demo"),
+            "plotted": collate.sort(series.select("label", "boundary_version", "period_end", "value", "shown", "is_demo"),
+                                    "label", "period_end"),
             "rank_data": ranks(series).select("label", "period_end", "rank", "n_units")}
 
 
@@ -176,4 +216,6 @@ def table(series: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame()
     wide = series.select("period_end", "label", "shown").pivot(on="label", index="period_end", values="shown",
                                                                aggregate_function="first")
-    return wide.sort("period_end", descending=True)
+    nation = series.filter(pl.col("is_nation"))["label"].unique().to_list()
+    others = collate.sorted_names([c for c in wide.columns if c != "period_end" and c not in nation])
+    return wide.select("period_end", *nation, *others).sort("period_end", descending=True)

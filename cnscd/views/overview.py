@@ -9,7 +9,7 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd import fmt, months
+from cnscd import collate, fmt, months
 from cnscd.text import column, pick, t
 from cnscd.views.common import Query, version_at, with_targets
 from cnscd.views.mapdata import CHILD_LEVEL
@@ -137,7 +137,7 @@ def units_table(frame: pl.DataFrame, level: str = "province") -> pl.DataFrame:
     teams = prov.filter(pl.col("indicator_code") == "teams_total").select(
         "unit_code", pl.col("delta").alias("teams_delta"), pl.col("pct_target").alias("teams_pct_target"),
         pl.col("spark").alias("teams_trend"))
-    return wide.join(teams, on="unit_code", how="left").sort("short_name", "unit_code")
+    return collate.sort(wide.join(teams, on="unit_code", how="left"), "short_name")
 
 
 def rows_of(snap: pl.DataFrame, unit: str = "VN") -> pl.DataFrame:
@@ -149,7 +149,7 @@ def rows_of(snap: pl.DataFrame, unit: str = "VN") -> pl.DataFrame:
 def unit_options(snap: pl.DataFrame, nation_label: str) -> dict[str, str]:
     """{unit_code: name} for the card picker: the nation first, then provinces by name."""
     units = snap.select("unit_code", "unit_level", "short_name").unique()
-    prov = units.filter(pl.col("unit_level") == "province").sort("short_name")
+    prov = collate.sort(units.filter(pl.col("unit_level") == "province"), "short_name", "unit_code")
     return {"VN": nation_label} | dict(zip(prov["unit_code"], prov["short_name"]))
 
 

@@ -7,15 +7,14 @@ import datetime as dt
 
 import polars as pl
 
-from cnscd import fmt
+from cnscd import collate, fmt
 from cnscd.views import dti
 from cnscd.text import t
-from cnscd.views.common import Query, version_at, with_targets
+from cnscd.views.common import Query, pooled_pct_of_target, version_at, with_targets
 
 
-def progress(query: Query, *, indicator: str, period: str, nation_label: str = "Toàn quốc") -> pl.DataFrame:
-    """Provinces (and the nation) of the version in force at `period` with value, target_value,
-    pct = value / target × 100, sorted from furthest behind; units without a target are dropped."""
+def _with_targets_at(query: Query, indicator: str, period: str) -> pl.DataFrame:
+    """Nation and provinces of the version in force at `period`, with the target in force."""
     end = dt.date.fromisoformat(period)
     version = version_at(query, end)
     s = query("province_series", indicator=indicator, mode="reported")
@@ -25,13 +24,46 @@ def progress(query: Query, *, indicator: str, period: str, nation_label: str = "
         # such goals are shown by dti_goals instead
         s = s.head(0)
     s = s.filter((pl.col("period_end") == end) & (pl.col("boundary_version") == version))
-    s = with_targets(s, query("targets_in_force"), indicator)
+    return with_targets(s, query("targets_in_force"), indicator)
+
+
+def progress(query: Query, *, indicator: str, period: str) -> pl.DataFrame:
+    """The provinces of the version in force at `period` with value, target_value,
+    pct = value / target × 100, sorted from furthest behind (ties by name, in Vietnamese order);
+    provinces without a target are dropped. The nation is not a bar among them: see `nation`."""
+    s = _with_targets_at(query, indicator, period).filter(pl.col("unit_level") == "province")
     s = s.filter(pl.col("target_value").is_not_null() & (pl.col("target_value") > 0))
-    return (s.with_columns(pct=100.0 * pl.col("value") / pl.col("target_value"),
-                           label=pl.when(pl.col("unit_level") == "nation").then(pl.lit(nation_label))
-                           .otherwise(pl.col("short_name")),
-                           is_demo=pl.col("is_demo") | pl.col("target_is_demo").fill_null(False))
-            .sort("pct"))
+    s = s.with_columns(pct=100.0 * pl.col("value") / pl.col("target_value"), label=pl.col("short_name"),
+                       is_demo=pl.col("is_demo") | pl.col("target_is_demo").fill_null(False))
+    return collate.sort(s, "label").sort("pct", maintain_order=True)
+
+
+def nation(query: Query, *, indicator: str, period: str) -> dict | None:
+    """The nation's progress at `period`, the chart's reference line and the page's headline: for
+    counts Σ value / Σ target over the provinces that have a target (views.common.pooled_pct_of_target,
+    the same rule as Compare provinces); for a rate its own value against its own target. None where
+    nothing has a target. Keys: pct, value, target_value, n_with_target, n_provinces, pooled, is_demo."""
+    s = _with_targets_at(query, indicator, period)
+    ind = query("indicator_catalogue").filter(pl.col("indicator_code") == indicator)
+    if s.height == 0 or ind.height == 0:
+        return None
+    prov = s.filter(pl.col("unit_level") == "province")
+    if ind["aggregation"][0] == "sum":
+        pooled = pooled_pct_of_target(s)
+        if pooled.height == 0:
+            return None
+        row = pooled.row(0, named=True)
+        has = prov.filter(pl.col("target_value") > 0)
+        demo = bool(has["is_demo"].any() or has["target_is_demo"].fill_null(False).any())
+        return {**{k: row[k] for k in ("pct", "value", "target_value", "n_with_target", "n_provinces")},
+                "pooled": True, "is_demo": demo}
+    own = s.filter((pl.col("unit_level") == "nation") & (pl.col("target_value") > 0))
+    if own.height == 0:
+        return None
+    r = own.row(0, named=True)
+    return {"pct": 100.0 * r["value"] / r["target_value"], "value": r["value"], "target_value": r["target_value"],
+            "n_with_target": prov.filter(pl.col("target_value") > 0).height, "n_provinces": prov.height,
+            "pooled": False, "is_demo": bool(r["is_demo"] or r["target_is_demo"])}
 
 
 def below(progress_frame: pl.DataFrame, threshold: float) -> pl.DataFrame:
@@ -46,7 +78,7 @@ def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
     a = query("article_achievements")
     cat = query("indicator_catalogue").select("indicator_code", "name_vi", "name_en", "unit_of_measure",
                                               "unit_of_measure_en")
-    a = a.join(cat, on="indicator_code", how="left").sort("unit_code", "indicator_code")
+    a = collate.sort(a.join(cat, on="indicator_code", how="left"), "short_name", "unit_code", "indicator_code")
     dec = [fmt.decimals_of(v) for v in a["value"]]  # as the article prints it
     pct = ["%" in (u or "") for u in a["unit_of_measure"]]
     value_text = [fmt.qualified(v, q, lang, d, p) for v, q, d, p in
@@ -64,7 +96,8 @@ def dti_goals(query: Query, lang: str = "vi") -> pl.DataFrame:
     parts = [unit_dti_goals(query, code, version, lang)
              for code, version in goals.select("unit_code", "boundary_version").unique().sort("unit_code").iter_rows()]
     # years as text: a table would print the number 2022 as "2.022"
-    return (pl.concat(parts).with_columns(pl.col("year").cast(pl.String), pl.col("goal_year").cast(pl.String))
+    return (collate.sort(pl.concat(parts), "goal_unit", maintain=True)
+            .with_columns(pl.col("year").cast(pl.String), pl.col("goal_year").cast(pl.String))
             if parts else pl.DataFrame())
 
 
