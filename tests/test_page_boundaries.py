@@ -15,7 +15,7 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 from cnscd.store import auth
-from cnscd.views import boundaries
+from cnscd.ui import login
 from geo import layers
 from geo.load import accept, load_bytes
 from tests.ingest_fixtures import small_base, wh  # noqa: F401
@@ -55,7 +55,7 @@ def _run(at: AppTest) -> AppTest:
 
 def _editor_page(provinces=("35",), lang="vi") -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state[boundaries.SESSION_KEY] = auth.Session("hanam", tuple(provinces),
+    at.session_state[login.SESSION_KEY] = auth.Session("hanam", tuple(provinces),
                                                              dt.datetime.now() + dt.timedelta(hours=1))
     if lang != "vi":
         at.query_params["lang"] = lang

@@ -47,7 +47,8 @@ def test_overview_cards_and_chart_in_the_browser(ui, truth, unit, when):
         assert ("%" in text) == ("%" in truth.indicators[code]["unit_of_measure"]), (label, text)
         if value >= 1000 and "%" not in text:
             assert "." in text and "," not in text, text  # Vietnamese thousands dot
-    # the national chart as Plotly drew it: the last point of every line is the nation's figure that month
+    # the unit's chart as Plotly drew it (the overview follows its unit): the last point of every line is
+    # the unit's own figure that month
     plot = ui.page.locator(".js-plotly-plot").first
     expect(plot).to_be_visible()
     traces = plot.evaluate("g => g.data.map(t => [t.name, t.x[t.x.length - 1], t.y[t.y.length - 1], t.y.length])")
@@ -55,7 +56,7 @@ def test_overview_cards_and_chart_in_the_browser(ui, truth, unit, when):
     for name, last_x, last_y, n in traces:
         code = truth.indicator_by_name(name)
         assert nb.as_date(last_x) == day and n == 12, (name, last_x, n)
-        assert close(last_y, truth.value(version, "VN", code, day)), (name, last_y)
+        assert close(last_y, truth.value(version, unit, code, day)), (name, last_y)
     ui.shot(f"numbers_overview_{unit}_{when}")
     assert ui.page.blocked == []
 
