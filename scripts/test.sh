@@ -26,7 +26,8 @@ if [ ! -x "$CHROMIUM_PATH" ]; then
 fi
 .venv/bin/python -m data build
 set +e
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# Two workers (pytest-xdist), one per core; a test file stays on one worker (its module fixtures once).
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${CNSCD_TEST_WORKERS:-2}" --dist loadfile "$@"
 code=$?
 set -e
 # pytest exit code 5 means "no tests collected": that is a failure for this project.

@@ -47,12 +47,18 @@ def fresh_live_warehouse(live: Path = LIVE) -> str:
     from data import fingerprint
     from data.build import build
 
-    if live.is_file() and built_fingerprint(live) == fingerprint.fingerprint():
-        return "current"
-    why = "missing" if not live.is_file() else "stale (its inputs changed since it was built)"
-    result = build(live, log=lambda *_: None)
-    assert not result.failures, f"{live} was {why}; the rebuild failed: {result.failures}"
-    return why
+    import fcntl
+
+    live.parent.mkdir(parents=True, exist_ok=True)
+    # the suite runs in parallel workers (pytest -n): one rebuilds, the others wait and find it current
+    with open(live.parent / ".warehouse-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if live.is_file() and built_fingerprint(live) == fingerprint.fingerprint():
+            return "current"
+        why = "missing" if not live.is_file() else "stale (its inputs changed since it was built)"
+        result = build(live, log=lambda *_: None)
+        assert not result.failures, f"{live} was {why}; the rebuild failed: {result.failures}"
+        return why
 
 
 @pytest.fixture(scope="session")
