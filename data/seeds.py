@@ -27,7 +27,7 @@ INDICATOR_SCHEMA = {
     "unit_of_measure": S, "unit_of_measure_en": S, "category": S, "higher_is_better": B, "lowest_level": S,
     "aggregation": S, "numerator_code": S, "denominator_code": S, "temporal": S, "is_core": B, "sort_order": I,
 }
-SOURCE_SCHEMA = {"source_id": S, "source_kind": S, "title": S, "publisher": S, "url": S,
+SOURCE_SCHEMA = {"source_id": S, "source_kind": S, "title": S, "title_en": S, "publisher": S, "url": S,
                  "published_date": D, "licence": S, "note": S}
 FIGURE_SCHEMA = {
     "figure_id": S, "record": S, "unit_code": S, "boundary_version": S, "unit_level": S, "indicator_code": S,
@@ -134,6 +134,11 @@ def check_sources(df: pl.DataFrame) -> None:
             p.append(f"source {r['source_id']}: loại nguồn không hợp lệ / unknown source_kind {r['source_kind']!r}")
         if not r["title"]:
             p.append(f"source {r['source_id']}: thiếu tiêu đề / title is empty")
+        # one language a cell: the page shows the title of its language (title_en, else title)
+        for col in ("title", "title_en"):
+            if " / " in (r[col] or ""):
+                p.append(f"source {r['source_id']}: {col} có hai thứ tiếng, tách sang title_en / "
+                         f"{col} is bilingual; put the English in title_en")
     _fail("sources.csv", p)
 
 

@@ -16,7 +16,8 @@ CREATE TABLE core_boundary_version (
 CREATE TABLE core_source (
     source_id        TEXT PRIMARY KEY,
     source_kind      TEXT NOT NULL,             -- article | reference | package | demo | import
-    title            TEXT NOT NULL,
+    title            TEXT NOT NULL,             -- in Vietnamese, or the source's own language (an article's title)
+    title_en         TEXT,                      -- in English; NULL: the same title in both languages
     publisher        TEXT,
     url              TEXT,
     published_date   DATE,

@@ -21,7 +21,7 @@ from cnscd.charts.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.charts.classes import Classes
 from cnscd.charts.meta import ChartMeta
-from cnscd.text import t
+from cnscd.text import in_lang, t
 
 # plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
 # has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
@@ -129,7 +129,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     """
     lang = meta.lang
     no_report = no_report_label or t("no_report", lang)  # the DTI: "chưa công bố"
-    f = _per_feature(layer, frame)
+    f = _per_feature(layer, in_lang(frame, "source_title", lang))
     k = classes.k
     n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
     colours = [NO_REPORT_COLOUR] + palette(k, higher_is_better)
