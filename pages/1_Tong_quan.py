@@ -83,11 +83,12 @@ if trend.height:
 # ---- the units table: the nation's provinces, or the province's districts / communes -------------------
 st.subheader(t(UNITS_TABLE_KEYS[view.level], lang, unit=place, period=period_label))
 listed = snap if below is None else below
-table = overview.units_table(listed, view.level)
+units = cache.view(overview.table_units, period=period.isoformat(), province=view.province)
+table = overview.units_table(listed, view.level, units, lang)   # every unit, "chưa báo cáo" where none
 if table.height:
     ind_names = dict(zip(catalogue["indicator_code"], catalogue[column("name", lang)]))
     labels = {c: ind_names.get(c, c) for c in table.columns} | {
-        "short_name": t("unit_col", lang), "teams_delta": f"Δ {ind_names['teams_total']}",
+        "short_name": t("unit_col", lang), "report": t("col_report", lang), "teams_delta": f"Δ {ind_names['teams_total']}",
         "teams_pct_target": f"{ind_names['teams_total']}: % {t('target', lang).lower()}", "teams_trend": t("trend", lang)}
     decimals = {c: 1 for c in table.columns if c.endswith("_pct") or c == "teams_pct_target"}
     widgets.table(table.drop("unit_code"), lang, labels=labels, decimals=decimals, key="overview_table",

@@ -195,6 +195,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_period_end": ("Cuối kỳ", "Period end"),
     "col_value": ("Giá trị (gốc)", "Value (as stored)"),
     "col_is_demo": ("Số liệu minh hoạ", "Demo data"),
+    "col_report": ("Báo cáo tháng", "Report this month"),
     "col_n_units": ("Số tỉnh", "Number of provinces"),
     "col_unit_code": ("Mã đơn vị", "Unit code"),
     "col_unit_of_measure": ("Đơn vị tính", "Unit of measure"),

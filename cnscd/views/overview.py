@@ -49,6 +49,17 @@ def children(query: Query, *, period: str, province: str) -> pl.DataFrame:
     return _assemble(s, query("child_targets_in_force", **where), end, HEADLINE)
 
 
+def table_units(query: Query, *, period: str, province: str | None = None) -> pl.DataFrame:
+    """unit_code, short_name of every unit the Overview's table lists at `period`, with a figure or not:
+    the provinces of the version in force, or one province's districts / communes (queries/child_units.sql;
+    places where nobody lives are left out, as in the district ranking and `children`)."""
+    version = version_at(query, dt.date.fromisoformat(period))
+    if province is None:
+        return query("unit_list").filter((pl.col("boundary_version") == version)
+                                         & (pl.col("unit_level") == "province")).select("unit_code", "short_name")
+    return query("child_units", version=version, level=CHILD_LEVEL[version], province=province)
+
+
 def _assemble(s: pl.DataFrame, targets: pl.DataFrame, end: dt.date, codes: tuple[str, ...]) -> pl.DataFrame:
     """value at `end`, prev (the month before), the 12-month spark, target in force and changes."""
     prev_end = months.back(end, 1)
@@ -126,18 +137,29 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
     return out
 
 
-def units_table(frame: pl.DataFrame, level: str = "province") -> pl.DataFrame:
+def units_table(frame: pl.DataFrame, level: str = "province", units: pl.DataFrame | None = None,
+                lang: str = "vi") -> pl.DataFrame:
     """The units of `level` down (the provinces of the nation, or a province's districts / communes),
-    headline indicators across (value, and change and % of target for teams), trend list."""
+    headline indicators across (value, and change and % of target for teams), trend list. With `units`
+    (table_units) every one of them is a row: one without a figure that month has empty cells and
+    `report` "chưa báo cáo" (the map's word), so the table never silently shortens."""
     prov = frame.filter(pl.col("unit_level") == level)
-    if prov.height == 0:
+    if prov.height == 0 and units is None:
         return pl.DataFrame()
     wide = prov.pivot(on="indicator_code", index=["unit_code", "short_name"], values="value",
-                      aggregate_function="first")
+                      aggregate_function="first") if prov.height else pl.DataFrame(
+        schema={"unit_code": pl.String, "short_name": pl.String})
     teams = prov.filter(pl.col("indicator_code") == "teams_total").select(
         "unit_code", pl.col("delta").alias("teams_delta"), pl.col("pct_target").alias("teams_pct_target"),
         pl.col("spark").alias("teams_trend"))
-    return collate.sort(wide.join(teams, on="unit_code", how="left"), "short_name")
+    out = wide.join(teams, on="unit_code", how="left")
+    if units is not None:
+        reported = set(prov["unit_code"].to_list())
+        out = (units.select("unit_code", "short_name").join(out.drop("short_name"), on="unit_code", how="left")
+               .with_columns(report=pl.when(pl.col("unit_code").is_in(list(reported))).then(pl.lit(""))
+                             .otherwise(pl.lit(t("no_report", lang)))))
+        out = out.select("unit_code", "short_name", "report", pl.exclude("unit_code", "short_name", "report"))
+    return collate.sort(out, "short_name", "unit_code")
 
 
 def rows_of(snap: pl.DataFrame, unit: str = "VN") -> pl.DataFrame:
