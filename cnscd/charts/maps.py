@@ -223,6 +223,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     finish(fig, meta, uirevision=rev, height=height)
     # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
     # (charts.base.finish puts them 48 and 66 px below the plot): 80 px cut the note's lower half
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 96},
+    # (+ the lines a wrapped source line takes beyond its first)
+    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 96 + (fig.layout.margin.b - 92)},
                       dragmode="pan", clickmode="event+select", showlegend=False)
     return fig

@@ -8,13 +8,13 @@ imports Streamlit (the download menus are cnscd/ui/downloads.py).
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
 
 import plotly.graph_objects as go
 
 from cnscd.charts.meta import ChartInputError
+from cnscd.charts.textfit import text_width, wrap
 
 from cnscd.fmt import FONT_FAMILY
 
@@ -56,51 +56,6 @@ AXIS_ROOM, FOOTER_FONT, FOOTER_LINES, SIDE_PAD = 65, 14.5, 3, 12
 LINE_HEIGHT = 1.3            # plotly sets the lines of an annotation 1.3 em apart
 BLOCK_GAP = 6                # px between blocks: an annotation's box is its lines plus 2 px of padding a side
 MIN_ANNOTATION_FONT = 15     # subplot titles and labels: >= 8 pt in the PDF report (report.points_per_px)
-
-
-@functools.lru_cache(maxsize=8)
-def _font(size: int):
-    from PIL import ImageFont
-
-    from .report import font_file
-    try:
-        return ImageFont.truetype(str(font_file("NotoSans-Regular.ttf")), size)
-    except (ExportError, OSError):
-        return None
-
-
-def text_width(text: str, size: int) -> float:
-    """Width in px of `text` set in Noto Sans at `size` px (PIL's metrics of the font the export
-    embeds); an overestimate (0.62 em a character) when the font file is missing."""
-    font = _font(int(size))
-    return font.getlength(text) if font is not None else 0.62 * size * len(text)
-
-
-def wrap(text: str, size: int, width: float, most: int | None = None) -> list[str]:
-    """`text` broken at spaces into lines no wider than `width` px at `size` px (a word longer than a
-    line is cut); with `most`, the last kept line ends in '…'."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        trial = f"{line} {word}" if line else word
-        if text_width(trial, size) <= width:
-            line = trial
-            continue
-        if line:
-            lines.append(line)
-        while text_width(word, size) > width:   # a word wider than the line: cut it
-            cut = max(1, int(len(word) * width / text_width(word, size)) - 1)
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
-    if most is not None and len(lines) > most:
-        last = lines[most - 1]
-        while last and text_width(last + " …", size) > width:
-            last = last[:-1]
-        lines = lines[: most - 1] + [last.rstrip() + " …"]
-    return lines
 
 
 def _axis_numbers(out: go.Figure, axis_id: str) -> list[float]:

@@ -17,12 +17,12 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from cnscd.charts.meta import ChartMeta
+from cnscd.charts.textfit import font_path
 from cnscd.text import t
 
 from . import ExportError, images, notes
 from .slides import _check, sources_of
 
-FONT_DIRS = (Path(__file__).resolve().parents[2] / "fonts", Path("/usr/share/fonts/truetype/noto"))
 # glyphs Noto Sans lacks (≤ in "hạng ≤ 25") come from DejaVu Sans where it is installed (fonts-dejavu-core)
 FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 MIME = "application/pdf"
@@ -30,9 +30,9 @@ TABLE_ROWS = 30
 
 
 def font_file(name: str) -> Path:
-    for folder in FONT_DIRS:
-        if (folder / name).is_file():
-            return folder / name
+    path = font_path(name)   # the fonts the exports measure text with (charts.textfit)
+    if path is not None:
+        return path
     raise ExportError(f"Thiếu phông {name} (cài gói Debian fonts-noto-core hoặc đặt vào fonts/) / "
                       f"font {name} missing (install Debian fonts-noto-core or put it in fonts/)")
 
