@@ -101,30 +101,33 @@ def _left_room(out: go.Figure, size: int) -> int:
     return int(need)
 
 
-def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
+def restyle(fig: go.Figure, width: int = BASE_WIDTH, text_scale: float = 1.0) -> go.Figure:
     """A copy of the finished `fig` styled for an export drawn at layout width `width`: fonts,
     title and margins scaled with it; in the bottom margin the source line, wrapped to the export's
     width (at most FOOTER_LINES lines), and under it the warnings, each on lines of their own so
-    nothing overlaps at any width. The words are the chart's own; nothing is added or taken away."""
+    nothing overlaps at any width. The words are the chart's own; nothing is added or taken away.
+    `text_scale` sets every text (and the margins around it) that much larger than the width alone
+    would: the report's portrait page of a tall chart (report.tall_page) prints its labels at 8 pt."""
     if not isinstance(fig, go.Figure):
         raise ExportError(f"restyle() cần plotly Figure, nhận {type(fig).__name__} / "
                           f"restyle() needs a plotly Figure, got {type(fig).__name__}")
     out = go.Figure(fig.to_dict())   # to_dict() is already a deep copy: the input stays as is
-    font_px = _scaled(15, width)
-    top, room = _scaled(110, width), _scaled(AXIS_ROOM, width)
+    tw = width * text_scale          # the width the text is sized for
+    font_px = _scaled(15, tw)
+    top, room = _scaled(110, tw), _scaled(AXIS_ROOM, tw)
     legend = out.layout.legend
     if legend.orientation == "h" and legend.y is not None and legend.y >= 1:
-        top += _scaled(35, width)       # a top legend must not sit on the subtitle
+        top += _scaled(35, tw)       # a top legend must not sit on the subtitle
     elif legend.orientation == "h":
-        room += _scaled(40, width)      # plotly puts it under the axis: the footer moves down
+        room += _scaled(40, tw)      # plotly puts it under the axis: the footer moves down
     if any(a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 0.99 and a.font and a.font.size
            for a in out.layout.annotations):
-        top += _scaled(MIN_ANNOTATION_FONT, width)   # the first row's subplot titles clear the subtitle
+        top += _scaled(MIN_ANNOTATION_FONT, tw)   # the first row's subplot titles clear the subtitle
     margin = out.layout.margin
-    left = max(_scaled(70, width), margin.l or 0, _left_room(out, font_px) + _scaled(SIDE_PAD, width))
+    left = max(_scaled(70, tw), margin.l or 0, _left_room(out, font_px) + _scaled(SIDE_PAD, tw))
 
     # the footer: source lines, then the warnings, left-aligned from the figure's left edge
-    size, pad = _scaled(FOOTER_FONT, width), _scaled(SIDE_PAD, width)
+    size, pad = _scaled(FOOTER_FONT, tw), _scaled(SIDE_PAD, tw)
     line_h = size * LINE_HEIGHT
     footer = {a.name: a for a in out.layout.annotations if a.name in ("cnscd_footer", "cnscd_notes")}
     blocks = []
@@ -134,13 +137,13 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
             blocks.append((footer[name], wrap(text, size, width - 2 * pad,
                                               FOOTER_LINES if name == "cnscd_footer" else None)))
     heights = [round(len(lines) * line_h) + BLOCK_GAP for _, lines in blocks]
-    bottom = max(room + sum(heights) + _scaled(10, width), margin.b or 0)
+    bottom = max(room + sum(heights) + _scaled(10, tw), margin.b or 0)
     out.update_layout(
         font=dict(family=FONT_FAMILY, size=font_px),
         title=dict(x=0.01, xanchor="left", y=0.975, yref="container", yanchor="top",
-                   font=dict(size=_scaled(26, width)),
-                   subtitle=dict(font=dict(size=_scaled(16, width), color="#555"))),
-        margin=dict(t=max(top, margin.t or 0), b=bottom, l=left, r=max(_scaled(40, width), margin.r or 0)),
+                   font=dict(size=_scaled(26, width)),   # large already; one line at any text_scale
+                   subtitle=dict(font=dict(size=_scaled(16, tw), color="#555"))),
+        margin=dict(t=max(top, margin.t or 0), b=bottom, l=left, r=max(_scaled(40, tw), margin.r or 0)),
         paper_bgcolor="white",
     )
     # anchored to the plot's bottom-left corner (paper 0, 0) and shifted by pixels into the margin:
@@ -153,7 +156,7 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
         shift += height
     for a in out.layout.annotations:    # subplot titles and labels: readable in print
         if a.name not in footer and a.font and a.font.size:
-            a.font.size = _scaled(max(a.font.size, MIN_ANNOTATION_FONT), width)
+            a.font.size = _scaled(max(a.font.size, MIN_ANNOTATION_FONT), tw)
     out.update_yaxes(automargin=False)   # the left margin is measured above (_left_room)
     _offline_maps(out)
     return out
