@@ -23,10 +23,13 @@ GRANULARITIES = {"month", "quarter", "year", "date", "span"}
 
 S, B, F, I, D = pl.String, pl.Boolean, pl.Float64, pl.Int64, pl.Date
 INDICATOR_SCHEMA = {
-    "indicator_code": S, "name_vi": S, "name_en": S, "description_vi": S, "description_en": S,
+    "indicator_code": S, "name_vi": S, "name_en": S, "phrase_vi": S, "phrase_en": S, "description_vi": S, "description_en": S,
     "unit_of_measure": S, "unit_of_measure_en": S, "category": S, "higher_is_better": B, "lowest_level": S,
     "aggregation": S, "numerator_code": S, "denominator_code": S, "temporal": S, "is_core": B, "sort_order": I,
 }
+# a ratio's parts; the mid-sentence phrase ("số Tổ CNSCĐ" / "teams"), where the name does not read
+# inside a sentence ("Teams, total")
+OPTIONAL_INDICATOR_COLUMNS = ("numerator_code", "denominator_code", "phrase_vi", "phrase_en")
 SOURCE_SCHEMA = {"source_id": S, "source_kind": S, "title": S, "title_en": S, "publisher": S, "url": S,
                  "published_date": D, "licence": S, "note": S}
 FIGURE_SCHEMA = {
@@ -110,7 +113,7 @@ def check_indicators(df: pl.DataFrame) -> None:
     p += [f"thiếu chỉ số cốt lõi / core indicator missing: {c}" for c in CORE_CODES if c not in codes]
     for r in df.iter_rows(named=True):
         at = f"indicator {r['indicator_code']}"
-        if any(r[c] is None for c in INDICATOR_SCHEMA if c not in ("numerator_code", "denominator_code")):
+        if any(r[c] is None for c in INDICATOR_SCHEMA if c not in OPTIONAL_INDICATOR_COLUMNS):
             p.append(f"{at}: ô bắt buộc bị trống / a required cell is empty")
         if r["category"] not in CATEGORIES:
             p.append(f"{at}: nhóm không hợp lệ / unknown category {r['category']!r}")

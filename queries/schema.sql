@@ -64,6 +64,8 @@ CREATE TABLE core_indicator (
     indicator_code   TEXT PRIMARY KEY,
     name_vi          TEXT NOT NULL,
     name_en          TEXT NOT NULL,
+    phrase_vi        TEXT,                      -- the name inside a sentence ("số Tổ CNSCĐ"); NULL: the name
+    phrase_en        TEXT,                      -- ("teams", for "Teams, total"); NULL: the name
     description_vi   TEXT NOT NULL,
     description_en   TEXT NOT NULL,
     unit_of_measure  TEXT NOT NULL,             -- 'tổ', 'người', 'lượt', 'hồ sơ', 'cửa hàng', '%', ...

@@ -107,7 +107,13 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
         r = cat[code]
         return pick(r, "unit_of_measure", lang)
 
-    def lc(s: str) -> str:  # mid-sentence; an acronym keeps its capitals ("VNeID", never "vNeID")
+    def lc(code: str) -> str:
+        """The indicator inside a sentence: its catalogue phrase ("teams", never "teams, total"), else its
+        name lower-cased (an acronym keeps its capitals: "VNeID", never "vNeID")."""
+        phrase = cat[code].get(column("phrase", lang))
+        if phrase:
+            return phrase
+        s = name(code)
         return s if s[1:2].isupper() else s[:1].lower() + s[1:]
 
     own = snap.filter((pl.col("unit_code") == unit) & (pl.col("indicator_code") == "teams_total"))
@@ -124,14 +130,14 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
             "delta", "unit_code", descending=[True, False])
         if gains.height and gains["delta"][0] > 0:
             r = gains.row(0, named=True)
-            words = dict(unit=r["short_name"], ind_lc=lc(name(code)), delta=fmt.number(r["delta"], lang),
+            words = dict(unit=r["short_name"], ind_lc=lc(code), delta=fmt.number(r["delta"], lang),
                          pct=fmt.pct(r["delta_pct"], lang, signed=True), prev=prev_label)
             out.append(t("sent_gain", lang, **words) if among is None else t("sent_gain_in", lang, among=among, **words))
     behind = rows.filter(pl.col("pct_target").is_not_null()).sort("pct_target", "unit_code")
     if behind.height:
         r = behind.row(0, named=True)
         year = r["target_end"].year if r.get("target_end") else period.year
-        words = dict(unit=r["short_name"], ind_lc=lc(name(r["indicator_code"])), pct=fmt.pct(r["pct_target"], lang),
+        words = dict(unit=r["short_name"], ind_lc=lc(r["indicator_code"]), pct=fmt.pct(r["pct_target"], lang),
                      year=year)
         out.append(t("sent_behind", lang, **words) if among is None else t("sent_behind_in", lang, among=among, **words))
     return out
