@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, fmt
-from cnscd.ui import cache, unit_picker, widgets
+from cnscd.ui import cache, layout, unit_picker, widgets
 from cnscd.text import CHILDREN_KEYS, UNITS_TABLE_KEYS, column, t, word
 from cnscd.ui.downloads import brief_buttons
 from cnscd.views import overview
@@ -43,9 +43,10 @@ st.subheader(t("overview_unit", lang, unit=place, period=period_label))
 unit_picker.lineage_block(lang, view.unit)
 cards = overview.cards(snap, catalogue, lang, period, unit=unit.code)
 # rows of four: on a phone the columns stack, and row by row they stack in reading order
-for row in (cards[i:i + 4] for i in range(0, len(cards), 4)):
-    for col, card in zip(st.columns(4), row):
-        with col.container(border=True, height=290):  # a label may take two lines
+for n, row in enumerate(cards[i:i + 4] for i in range(0, len(cards), 4)):
+    for k, (col, card) in enumerate(zip(st.columns(4), row)):
+        # a label may take two lines; stacked on a phone, the card's own height (layout.CARD_KEY)
+        with col.container(border=True, height=290, key=f"{layout.CARD_KEY}_{4 * n + k}"):
             st.metric(card["label"], card["value"], delta=card["delta"], chart_data=card["spark"], chart_type="area",
                       delta_description=card["delta_help"], help=card["help"],
                       delta_color="normal" if card["higher_is_better"] else "inverse")

@@ -100,6 +100,16 @@ def _per_feature(layer: MapLayer, frame: pl.DataFrame) -> pl.DataFrame:
     return feats.join(frame, on="unit_code", how="left", maintain_order="left")
 
 
+def two_lines(name: str) -> str:
+    """An archipelago's label on two lines, broken at the space nearest its middle ("Quần đảo<br>Trường
+    Sa"): centred on islands at the map's east edge, one line ran past the plot on a phone."""
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if not spaces:
+        return name
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}<br>{name[cut + 1:]}"
+
+
 def _plain(text: str) -> str:
     """Text placed inside a hovertemplate: '%{' would read as a template variable."""
     return text.replace("%{", "% {")
@@ -215,7 +225,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
             {"type": "FeatureCollection", "features": [feats[i] for i in idx]}
     if labels:
         fig.add_trace(go.Scattergeo(lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
-                                    text=[n for n, _, _ in labels], mode="text", hoverinfo="skip",
+                                    text=[two_lines(n) for n, _, _ in labels], mode="text", hoverinfo="skip",
                                     textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
                     bgcolor="rgba(0,0,0,0)")

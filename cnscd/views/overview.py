@@ -147,8 +147,8 @@ def units_table(frame: pl.DataFrame, level: str = "province", units: pl.DataFram
                 lang: str = "vi") -> pl.DataFrame:
     """The units of `level` down (the provinces of the nation, or a province's districts / communes),
     headline indicators across (value, and change and % of target for teams), trend list. With `units`
-    (table_units) every one of them is a row: one without a figure that month has empty cells and
-    `report` "chưa báo cáo" (the map's word), so the table never silently shortens."""
+    (table_units) every one of them is a row: when some have no figure that month, a `report` column says
+    "chưa báo cáo" (the map's word) beside their empty cells, so the table never silently shortens."""
     prov = frame.filter(pl.col("unit_level") == level)
     if prov.height == 0 and units is None:
         return pl.DataFrame()
@@ -159,8 +159,8 @@ def units_table(frame: pl.DataFrame, level: str = "province", units: pl.DataFram
         "unit_code", pl.col("delta").alias("teams_delta"), pl.col("pct_target").alias("teams_pct_target"),
         pl.col("spark").alias("teams_trend"))
     out = wide.join(teams, on="unit_code", how="left")
-    if units is not None:
-        reported = set(prov["unit_code"].to_list())
+    reported = set(prov["unit_code"].to_list())
+    if units is not None and set(units["unit_code"].to_list()) - reported:
         out = (units.select("unit_code", "short_name").join(out.drop("short_name"), on="unit_code", how="left")
                .with_columns(report=pl.when(pl.col("unit_code").is_in(list(reported))).then(pl.lit(""))
                              .otherwise(pl.lit(t("no_report", lang)))))
