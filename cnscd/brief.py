@@ -26,7 +26,7 @@ from cnscd import fmt, months, unitref
 from cnscd.charts import maps, progress_bars
 from cnscd.charts.meta import ChartMeta
 from cnscd.export import pack as P, report, slides
-from cnscd.text import CHILDREN_KEYS, both, pick, t, word
+from cnscd.text import CHILDREN_KEYS, both, in_lang, pick, t, word
 from cnscd.unitref import UnitRef, UnitRefError
 from cnscd.views import brief as views, mapdata
 from cnscd.views.common import Query, version_at
@@ -104,7 +104,8 @@ def _map(query: Query, ref: UnitRef, period: dt.date, lang: str, ind: dict, plac
     frame, classes = mapdata.map_frame(query, indicator=ind["indicator_code"], period_end=period, version=ref.version,
                                        level=level, province=ref.code, higher_is_better=bool(ind["higher_is_better"]))
     layer = maps.layer_for(level, ref.version, ref.code)
-    flags = mapdata.meta_flags(frame)
+    frame = in_lang(frame, "source_title", lang)
+    flags = mapdata.meta_flags(frame, lang)
     uom = pick(ind, "unit_of_measure", lang)
     meta = ChartMeta(
         title_vi=t("map_chart_title", "vi", ind=ind["name_vi"], area=place, period=fmt.month(period, "vi")),
@@ -207,9 +208,9 @@ def pack(query: Query, ref: UnitRef, period: dt.date, lang: str = "vi") -> P.Pac
     is_demo = any(c["is_demo"] for c in cards) or the_map.meta.is_demo or chart.meta.is_demo
     sources = list(dict.fromkeys([*slides.sources_of([(c.fig, c.meta) for c in (the_map, chart)]),
                                   *(t("sources_word", lang, src=s) for s in
-                                    views.snapshot_sources(query, unit_code=ref.code, period=period)),
+                                    views.snapshot_sources(query, unit_code=ref.code, period=period, lang=lang)),
                                   *(t("sources_word", lang, src=s) for s in
-                                    views.dti_sources(query, unit_code=ref.code, version=ref.version))]))
+                                    views.dti_sources(query, unit_code=ref.code, version=ref.version, lang=lang))]))
     sources.append(t("build_info", lang, built=fmt.date(stamp.date(), lang), seed=info.get("demo_seed", "–")))
     title = t("brief_title", lang, period=fmt.month(period, lang), place=place)
     cover = (t("boundary_word", lang, label=boundary), t("brief_cover_unit", lang, unit=str(ref)),

@@ -72,7 +72,8 @@ def island_sources() -> pl.DataFrame:
     """core_source rows for the island figures (one per sourced unit)."""
     f = island_units().filter(pl.col("source_id").is_not_null())
     return f.select("source_id", source_kind=pl.lit("reference"),
-                    title=pl.lit("Dân số / population: ") + pl.col("unit_name") + " (" + pl.col("population_year") + ")",
+                    title=pl.lit("Dân số: ") + pl.col("unit_name") + " (" + pl.col("population_year") + ")",
+                    title_en=pl.lit("Population: ") + pl.col("unit_name") + " (" + pl.col("population_year") + ")",
                     publisher=pl.col("source_url").str.extract(r"https?://([^/]+)/"), url="source_url",
                     published_date=pl.lit(None, pl.Date), licence=pl.lit(None, pl.String),
                     note=pl.lit("«") + pl.col("quote") + "» " + pl.col("note"))

@@ -23,11 +23,14 @@ GRANULARITIES = {"month", "quarter", "year", "date", "span"}
 
 S, B, F, I, D = pl.String, pl.Boolean, pl.Float64, pl.Int64, pl.Date
 INDICATOR_SCHEMA = {
-    "indicator_code": S, "name_vi": S, "name_en": S, "description_vi": S, "description_en": S,
+    "indicator_code": S, "name_vi": S, "name_en": S, "phrase_vi": S, "phrase_en": S, "description_vi": S, "description_en": S,
     "unit_of_measure": S, "unit_of_measure_en": S, "category": S, "higher_is_better": B, "lowest_level": S,
     "aggregation": S, "numerator_code": S, "denominator_code": S, "temporal": S, "is_core": B, "sort_order": I,
 }
-SOURCE_SCHEMA = {"source_id": S, "source_kind": S, "title": S, "publisher": S, "url": S,
+# a ratio's parts; the mid-sentence phrase ("số Tổ CNSCĐ" / "teams"), where the name does not read
+# inside a sentence ("Teams, total")
+OPTIONAL_INDICATOR_COLUMNS = ("numerator_code", "denominator_code", "phrase_vi", "phrase_en")
+SOURCE_SCHEMA = {"source_id": S, "source_kind": S, "title": S, "title_en": S, "publisher": S, "url": S,
                  "published_date": D, "licence": S, "note": S}
 FIGURE_SCHEMA = {
     "figure_id": S, "record": S, "unit_code": S, "boundary_version": S, "unit_level": S, "indicator_code": S,
@@ -110,7 +113,7 @@ def check_indicators(df: pl.DataFrame) -> None:
     p += [f"thiếu chỉ số cốt lõi / core indicator missing: {c}" for c in CORE_CODES if c not in codes]
     for r in df.iter_rows(named=True):
         at = f"indicator {r['indicator_code']}"
-        if any(r[c] is None for c in INDICATOR_SCHEMA if c not in ("numerator_code", "denominator_code")):
+        if any(r[c] is None for c in INDICATOR_SCHEMA if c not in OPTIONAL_INDICATOR_COLUMNS):
             p.append(f"{at}: ô bắt buộc bị trống / a required cell is empty")
         if r["category"] not in CATEGORIES:
             p.append(f"{at}: nhóm không hợp lệ / unknown category {r['category']!r}")
@@ -134,6 +137,11 @@ def check_sources(df: pl.DataFrame) -> None:
             p.append(f"source {r['source_id']}: loại nguồn không hợp lệ / unknown source_kind {r['source_kind']!r}")
         if not r["title"]:
             p.append(f"source {r['source_id']}: thiếu tiêu đề / title is empty")
+        # one language a cell: the page shows the title of its language (title_en, else title)
+        for col in ("title", "title_en"):
+            if " / " in (r[col] or ""):
+                p.append(f"source {r['source_id']}: {col} có hai thứ tiếng, tách sang title_en / "
+                         f"{col} is bilingual; put the English in title_en")
     _fail("sources.csv", p)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnscd import charts, fmt
-from cnscd.ui import cache, unit_picker, widgets
+from cnscd.ui import cache, layout, unit_picker, widgets
 from cnscd.text import CHILDREN_KEYS, UNITS_TABLE_KEYS, column, t, word
 from cnscd.ui.downloads import brief_buttons
 from cnscd.views import overview
@@ -43,9 +43,10 @@ st.subheader(t("overview_unit", lang, unit=place, period=period_label))
 unit_picker.lineage_block(lang, view.unit)
 cards = overview.cards(snap, catalogue, lang, period, unit=unit.code)
 # rows of four: on a phone the columns stack, and row by row they stack in reading order
-for row in (cards[i:i + 4] for i in range(0, len(cards), 4)):
-    for col, card in zip(st.columns(4), row):
-        with col.container(border=True, height=290):  # a label may take two lines
+for n, row in enumerate(cards[i:i + 4] for i in range(0, len(cards), 4)):
+    for k, (col, card) in enumerate(zip(st.columns(4), row)):
+        # a label may take two lines; stacked on a phone, the card's own height (layout.CARD_KEY)
+        with col.container(border=True, height=290, key=f"{layout.CARD_KEY}_{4 * n + k}"):
             st.metric(card["label"], card["value"], delta=card["delta"], chart_data=card["spark"], chart_type="area",
                       delta_description=card["delta_help"], help=card["help"],
                       delta_color="normal" if card["higher_is_better"] else "inverse")
@@ -83,11 +84,12 @@ if trend.height:
 # ---- the units table: the nation's provinces, or the province's districts / communes -------------------
 st.subheader(t(UNITS_TABLE_KEYS[view.level], lang, unit=place, period=period_label))
 listed = snap if below is None else below
-table = overview.units_table(listed, view.level)
+units = cache.view(overview.table_units, period=period.isoformat(), province=view.province)
+table = overview.units_table(listed, view.level, units, lang)   # every unit, "chưa báo cáo" where none
 if table.height:
     ind_names = dict(zip(catalogue["indicator_code"], catalogue[column("name", lang)]))
     labels = {c: ind_names.get(c, c) for c in table.columns} | {
-        "short_name": t("unit_col", lang), "teams_delta": f"Δ {ind_names['teams_total']}",
+        "short_name": t("unit_col", lang), "report": t("col_report", lang), "teams_delta": f"Δ {ind_names['teams_total']}",
         "teams_pct_target": f"{ind_names['teams_total']}: % {t('target', lang).lower()}", "teams_trend": t("trend", lang)}
     decimals = {c: 1 for c in table.columns if c.endswith("_pct") or c == "teams_pct_target"}
     widgets.table(table.drop("unit_code"), lang, labels=labels, decimals=decimals, key="overview_table",

@@ -28,7 +28,7 @@ matched AS (
                                ORDER BY t.period_end, t.period_end - t.period_start, t.source_id) = 1
 ),
 final AS (
-    SELECT m.*, u.short_name, u.unit_name, s.title AS source_title, s.url AS source_url,
+    SELECT m.*, u.short_name, u.unit_name, s.title AS source_title, coalesce(s.title_en, s.title) AS source_title_en, s.url AS source_url,
            s.published_date
     FROM matched m
     JOIN core_unit u ON u.boundary_version = m.boundary_version AND u.unit_code = m.unit_code

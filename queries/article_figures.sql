@@ -19,7 +19,7 @@ tgt AS (
 ),
 final AS (
     SELECT f.*, u.short_name, u.unit_level, i.name_vi, i.name_en, i.unit_of_measure, i.unit_of_measure_en,
-           s.title AS source_title, s.url AS source_url, s.source_kind
+           s.title AS source_title, coalesce(s.title_en, s.title) AS source_title_en, s.url AS source_url, s.source_kind
     FROM (SELECT * FROM obs UNION ALL SELECT * FROM tgt) f
     JOIN core_unit u ON u.boundary_version = f.boundary_version AND u.unit_code = f.unit_code
     JOIN core_indicator i ON i.indicator_code = f.indicator_code

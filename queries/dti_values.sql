@@ -17,7 +17,7 @@ obs AS (
 final AS (
     SELECT u.unit_code, u.unit_name, u.short_name, u.display_name, u.display_name_full, u.province_code,
            u.is_reporting,
-           obs.value, obs.source_id, s.title AS source_title, obs.is_demo, obs.quote_vi,
+           obs.value, obs.source_id, s.title AS source_title, coalesce(s.title_en, s.title) AS source_title_en, obs.is_demo, obs.quote_vi,
            CAST(NULL AS DOUBLE) AS target_value, CAST(NULL AS DATE) AS target_period_end,
            CAST(NULL AS DOUBLE) AS population, CAST(NULL AS INTEGER) AS population_year,
            CAST(NULL AS BOOLEAN) AS population_is_estimate

@@ -33,7 +33,7 @@ pop AS (
 final AS (
     SELECT u.unit_code, u.unit_name, u.short_name, u.display_name, u.display_name_full, u.province_code,
            u.is_reporting,
-           obs.value, obs.source_id, s.title AS source_title, obs.is_demo, obs.quote_vi,
+           obs.value, obs.source_id, s.title AS source_title, coalesce(s.title_en, s.title) AS source_title_en, obs.is_demo, obs.quote_vi,
            tgt.target_value, tgt.target_period_end,
            pop.population, pop.population_year, pop.population_is_estimate
     FROM units u

@@ -16,7 +16,8 @@ CREATE TABLE core_boundary_version (
 CREATE TABLE core_source (
     source_id        TEXT PRIMARY KEY,
     source_kind      TEXT NOT NULL,             -- article | reference | package | demo | import
-    title            TEXT NOT NULL,
+    title            TEXT NOT NULL,             -- in Vietnamese, or the source's own language (an article's title)
+    title_en         TEXT,                      -- in English; NULL: the same title in both languages
     publisher        TEXT,
     url              TEXT,
     published_date   DATE,
@@ -63,6 +64,8 @@ CREATE TABLE core_indicator (
     indicator_code   TEXT PRIMARY KEY,
     name_vi          TEXT NOT NULL,
     name_en          TEXT NOT NULL,
+    phrase_vi        TEXT,                      -- the name inside a sentence ("số Tổ CNSCĐ"); NULL: the name
+    phrase_en        TEXT,                      -- ("teams", for "Teams, total"); NULL: the name
     description_vi   TEXT NOT NULL,
     description_en   TEXT NOT NULL,
     unit_of_measure  TEXT NOT NULL,             -- 'tổ', 'người', 'lượt', 'hồ sơ', 'cửa hàng', '%', ...

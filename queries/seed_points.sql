@@ -4,7 +4,7 @@
 -- params: indicator
 WITH final AS (
     SELECT o.unit_code, u.short_name, u.unit_level, o.boundary_version, o.period_start, o.period_end,
-           o.granularity, o.value, o.value_qualifier, o.source_id, o.quote_vi, s.title AS source_title, s.url AS source_url,
+           o.granularity, o.value, o.value_qualifier, o.source_id, o.quote_vi, s.title AS source_title, coalesce(s.title_en, s.title) AS source_title_en, s.url AS source_url,
            s.source_kind
     FROM core_observation o
     JOIN core_unit u ON u.boundary_version = o.boundary_version AND u.unit_code = o.unit_code

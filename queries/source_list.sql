@@ -9,7 +9,7 @@ tgt AS (
     SELECT source_id, count(*) AS n_targets FROM core_target GROUP BY source_id
 ),
 final AS (
-    SELECT s.source_id, s.source_kind, s.title, s.publisher, s.url, s.published_date, s.licence, s.note,
+    SELECT s.source_id, s.source_kind, s.title, coalesce(s.title_en, s.title) AS title_en, s.publisher, s.url, s.published_date, s.licence, s.note,
            coalesce(o.n_observations, 0) AS n_observations, coalesce(t.n_targets, 0) AS n_targets,
            o.example_quote_vi
     FROM core_source s

@@ -13,7 +13,7 @@ WITH related AS (
 ),
 final AS (
     SELECT o.unit_code, o.boundary_version, u.short_name, u.unit_name, year(o.period_end) AS year, o.value,
-           o.source_id, s.title AS source_title, s.url AS source_url
+           o.source_id, s.title AS source_title, coalesce(s.title_en, s.title) AS source_title_en, s.url AS source_url
     FROM core_observation o
     JOIN related r USING (unit_code, boundary_version)
     JOIN core_unit u USING (unit_code, boundary_version)

@@ -135,3 +135,41 @@ def test_headline_small_multiples_and_sparkline():
     assert "Tổ" in titles and "Tỷ lệ" in titles
     spark = charts.sparkline(frame.filter(pl.col("label") == "Tổ"), "en")
     assert spark.layout.separators == ".," and not spark.layout.xaxis.visible
+
+
+def test_long_source_line_wraps_to_the_figure_width():
+    """The on-screen footer is wrapped as the export wraps it (one function, charts.textfit.wrap): every
+    line fits plotly's default 700 px less the left margin, no word is lost, the demo note and the bottom
+    margin move down by the lines added."""
+    import plotly.graph_objects as go
+
+    from cnscd.charts import base, textfit
+
+    long = "; ".join(["Những kết quả nổi bật sau 02 năm thực hiện Đề án thí điểm Thành lập Tổ Công nghệ số "
+                      "cộng đồng trên địa bàn tỉnh Đồng Tháp", "Dữ liệu minh hoạ tổng hợp",
+                      "Hơn 74.422 tổ công nghệ số cộng đồng được thành lập"])
+    m = meta(source=long)
+    fig = base.finish(go.Figure(go.Scatter(x=[1, 2], y=[1, 2])), m)
+    foot = {a.name: a for a in fig.layout.annotations}
+    lines = foot["cnscd_footer"].text.split("<br>")
+    room = base.DEFAULT_WIDTH - fig.layout.margin.l
+    assert len(lines) >= 2 and all(textfit.text_width(x, base.FOOTER_SIZE) <= room - 8 for x in lines), lines
+    assert " ".join(lines).split() == m.source_line.split()
+    step = round(base.FOOTER_SIZE * 1.3)
+    assert foot["cnscd_notes"].yshift == -66 - (len(lines) - 1) * step
+    assert fig.layout.margin.b == 92 + (len(lines) - 1) * step
+    short = base.finish(go.Figure(), meta())
+    assert [a.text for a in short.layout.annotations if a.name == "cnscd_footer"] == [meta().source_line]
+    assert short.layout.margin.b == 92
+    # a figure with its own width wraps to that width
+    wide = base.finish(go.Figure(layout={"width": 1400}), m)
+    assert len(next(a for a in wide.layout.annotations if a.name == "cnscd_footer").text.split("<br>")) < len(lines)
+
+
+def test_chart_meta_of_shows_the_source_title_of_its_language():
+    frame = pl.DataFrame({"source_title": ["Dữ liệu minh hoạ tổng hợp"], "source_title_en": ["Synthetic demo data"],
+                          "is_demo": [True]})
+    en = ChartMeta.of(frame, title=str, lang="en")
+    vi = ChartMeta.of(frame, title=str, lang="vi")
+    assert en.source == "Synthetic demo data" and vi.source == "Dữ liệu minh hoạ tổng hợp"
+    assert en.data["source_title"].to_list() == ["Synthetic demo data"] and "source_title_en" not in en.data.columns

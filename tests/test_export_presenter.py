@@ -304,6 +304,41 @@ def test_report_has_no_lonely_more_rows_page_and_readable_subplot_titles(chromiu
     assert sizes and min(sizes) * report.points_per_px() >= 8.0, (sizes, report.points_per_px())
 
 
+def test_tall_targets_chart_prints_its_labels_at_8_pt(warehouse_env, monkeypatch, chromium):
+    """The 63 provinces' targets bars (December 2024) in the PDF report: a portrait page the picture fills,
+    its text scaled so every bar label, axis label, annotation and the footer prints at 8 pt or more
+    (before: the landscape sizes on a 182 mm wide page, ~6 pt)."""
+    from pypdf import PdfReader
+
+    from cnscd.export import report
+
+    downloads = nb.Downloads.install(monkeypatch)
+    nb.ok(nb.open_page("targets", period="2024-12"))
+    fig, meta = downloads.menus["targets_progress"]
+    assert sum(len(tr.y) for tr in fig.data if tr.type == "bar") == 63
+    height, scale, width_mm = report.tall_page(fig)
+    width_px = report.images.PRESETS["print"][0]
+    pt_per_px = width_mm / width_px * 72 / 25.4
+    out = restyle(fig, width_px, scale)
+    bars = [tr for tr in out.data if tr.type == "bar" and tr.text]
+    assert bars and all(tr.textfont.size is None for tr in bars)   # bar labels take the chart's font
+    sizes = {"font": out.layout.font.size, "subtitle": out.layout.title.subtitle.font.size,
+             **{a.name or a.text[:20]: a.font.size for a in out.layout.annotations if a.font and a.font.size}}
+    printed = {k: v * pt_per_px for k, v in sizes.items()}
+    assert min(printed.values()) >= 8.0, printed
+    assert 8.0 * 25.4 / 72 / pt_per_px < sizes["font"] < 1.2 * 8.0 / pt_per_px   # 8 pt, not much more
+    # the report: that chart on a portrait page, the picture as wide as the page's text width
+    pdf = PdfReader(io.BytesIO(report.build_pdf([(fig, meta)], "Mục tiêu", lang="vi", with_tables=False)))
+    page = pdf.pages[1]
+    assert page.mediabox.height > page.mediabox.width
+    (image,) = page.images
+    w, h = image.image.size
+    portrait = report._new_pdf("")
+    portrait.add_page(orientation="P")
+    assert (w, h) == (width_px * 2, height * 2)
+    assert h / w == pytest.approx(portrait.eph / portrait.epw, rel=1e-3) and width_mm == portrait.epw
+
+
 def test_csv_of_sample_rounds_rates_and_keeps_counts():
     meta = sample_meta()
     rows = list(csv.reader(io.StringIO(tables.to_csv(meta).decode("utf-8-sig"))))

@@ -56,7 +56,7 @@ def test_default_view(app):
     assert not at.exception, at.exception
     (fig,) = figures(at)
     labels = [tr for tr in fig["data"] if tr["type"] == "scattergeo"]
-    assert labels and "Quần đảo Hoàng Sa" in labels[0]["text"]  # the archipelagos are named
+    assert labels and "Quần đảo<br>Hoàng Sa" in labels[0]["text"]  # the archipelagos are named (two lines)
     assert fig["data"][0]["type"] == "choropleth" and codes(fig) == ["01", "04"]  # 2025 provinces, latest month
     assert fig["layout"]["separators"] == ",."
     caps = " ".join(c.value for c in at.caption)

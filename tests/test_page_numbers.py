@@ -101,10 +101,13 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
         assert nb.decimals_of(r["value"], "en") == truth.decimals(code), r
 
     # the units table: the nation's provinces, or the province's districts (legacy) / communes (2025);
-    # every unit with a figure that month, every headline value, change and % of target
+    # every unit of it (places where nobody lives left out, as in the district ranking), those without a
+    # figure that month said "chưa báo cáo"; every headline value, change and % of target
     (table,) = nb.frames(at)
     level, inside = ("province", None) if unit == "VN" else (nb.CHILD_LEVEL[version], unit)
-    units = truth.units(version, level, inside)
+    units = dict(truth.sql("""SELECT unit_code, display_name FROM core_unit WHERE boundary_version = ?
+                              AND unit_level = ? AND (? IS NULL OR province_code = ?)
+                              AND coalesce(is_reporting, true)""", [version, level, inside, inside]))
     by_name = {n: c for c, n in units.items()}
     name_col = table.columns[0]
     value_cols = [(c, truth.indicator_by_name(c)) for c in table.columns
@@ -112,8 +115,18 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
     assert len(value_cols) >= 5
     expected = {code: truth.values(version, code, day, level=level, province=inside) for _, code in value_cols}
     reported = {u for vals in expected.values() for u in vals}
-    assert {str(n) for n in table[name_col]} == {units[u] for u in reported}
-    assert len(table) == len(reported) >= (len(units) if unit == "VN" else 5)
+    assert len(table) == len(units) and {str(n) for n in table[name_col]} == set(units.values())
+    assert len(reported) >= (len(units) if unit == "VN" else 5)
+    if sample == 2:   # Đồng Tháp in 6/2026: 7 of its 102 communes have no figure, and are listed
+        assert set(units) - reported
+    if set(units) - reported:   # the column that says which units have no figure, only when some have none
+        report_col = table.columns[1]
+        assert report_col == "Báo cáo tháng"
+        said = {by_name[str(n)]: r for n, r in zip(table[name_col], table[report_col])}
+        assert {u for u, r in said.items() if r == "chưa báo cáo"} == set(units) - reported
+        assert all(r == "" for u, r in said.items() if u in reported)
+    else:
+        assert "Báo cáo tháng" not in table.columns
     teams_prev = (truth.values(version, "teams_total", prev, level=level, province=inside)
                   if truth.version_at(prev) == version else {})
     teams_target = truth.targets(version, "teams_total", day, list(units))
@@ -163,8 +176,7 @@ def test_overview_highlights_follow_the_unit(page, truth, sample):
         now, then = (truth.values(version, ind, d, level=level, province=code) for d in (day, prev))
         gains = {u: now[u] - then[u] for u in now if u in then}
         best = max(gains.values())
-        name_lc = truth.name(ind)[:1].lower() + truth.name(ind)[1:]
-        hits = [x for x in sentences if f" tăng {name_lc} nhiều nhất" in x]
+        hits = [x for x in sentences if f" tăng {phrase(truth, ind)} nhiều nhất" in x]
         if best <= 0:
             assert not hits
             continue
@@ -185,10 +197,18 @@ def test_overview_highlights_follow_the_unit(page, truth, sample):
                 pct[(u, ind)] = 100.0 * values[u] / tg
     low = min(pct.values())
     (hit,) = [x for x in sentences if "xa mục tiêu" in x]
-    b = re.match(rf"Trong {re.escape(among)}, (.+) xa mục tiêu .+ nhất: mới đạt ([\d.,]+) %", hit)
+    b = re.match(rf"Trong {re.escape(among)}, (.+) xa mục tiêu nhất về (.+): mới đạt ([\d.,]+) %", hit)
     assert b, hit
     assert b[1] in {units[u] for (u, _), v in pct.items() if abs(v - low) < 1e-9}, (b[1], low)
-    assert shows(b[2], low), (b[2], low)
+    assert b[2] in {phrase(truth, i) for (_, i), v in pct.items() if abs(v - low) < 1e-9}, (b[2], low)
+    assert shows(b[3], low), (b[3], low)
+
+
+def phrase(truth, indicator: str, lang: str = "vi") -> str:
+    """How a sentence names an indicator (own SQL): the catalogue's phrase, else the name lower-cased."""
+    ((ph, name),) = truth.sql(f"SELECT phrase_{lang}, name_{lang} FROM core_indicator WHERE indicator_code = ?",
+                              [indicator])
+    return ph or (name if name[1:2].isupper() else name[:1].lower() + name[1:])
     # nothing about another province
     others = set(truth.units(version, "province").values()) - {truth.unit_name(version, code)}
     assert not [o for o in others if any(f" {o} " in f" {x} " for x in sentences[1:]) and o not in units.values()]
@@ -757,6 +777,11 @@ def test_overview_sentences_name_the_right_units_and_numbers(page, truth, when):
         assert shows(behind.split("mới đạt")[1], worst), (behind, worst)
 
 
+def overview_headline() -> tuple[str, ...]:
+    return ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_installs",
+            "people_guided_dvc", "dossiers_online_pct")
+
+
 def test_overview_in_english_reads_the_same_numbers(page, truth):
     day = new_day(truth)
     at, _ = page(unit="82", period=key(day), lang="en")
@@ -767,6 +792,18 @@ def test_overview_in_english_reads_the_same_numbers(page, truth):
         value = truth.value("2025", "82", code, day)
         assert shows(card.value, value, "en"), (label, card.value, value)
         assert "," in card.value or value < 1000 or "%" in card.value  # thousands comma in English
+    # the highlights name indicators as a sentence does ("the largest gain in teams"), never a catalogue
+    # heading ("teams, total")
+    sentences = [s[2:] for m in at.markdown for s in m.value.split("\n") if s.startswith("- ")]
+    gains = [s for s in sentences if " had the largest gain in " in s]
+    assert gains and all(s.startswith("Among the communes, ") for s in gains), sentences
+    named = {s.split(" had the largest gain in ")[1].split(":")[0] for s in gains}
+    assert named <= {phrase(truth, i, "en") for i in ("teams_total", "vneid_activations")}, named
+    assert phrase(truth, "teams_total", "en") == "teams"
+    assert not any(", total" in s or "teams, total" in s.lower() for s in sentences), sentences
+    behind = [s for s in sentences if "furthest behind target in " in s]
+    assert len(behind) == 1 and behind[0].split("furthest behind target in ")[1].split(":")[0] in {
+        phrase(truth, i, "en") for i in overview_headline()}, behind
 
 
 def test_map_two_periods_across_the_reform(page, truth):

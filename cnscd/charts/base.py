@@ -19,6 +19,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from cnscd import fmt
+from cnscd.charts import textfit
 from cnscd.charts.meta import ChartMeta
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
@@ -44,18 +45,34 @@ def finish(fig: go.Figure, meta: ChartMeta, *, uirevision: str | None = None, he
         layout["height"] = height
     layout["title"] = {"text": f"<b>{meta.title}</b>", "x": 0.01, "xanchor": "left",
                        "subtitle": {"text": meta.subtitle}}
+    # the source line wrapped (textfit.wrap, as the export wraps it) to the figure's width, else plotly's
+    # default 700 px, less the left margin the footer starts at: a long source is never cut at the edge
     fig.update_layout(**layout)
-    footer = meta.source_line
-    if footer:
-        fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-48,
+    lines = textfit.wrap(meta.source_line, FOOTER_SIZE, footer_width(fig)) if meta.source_line else []
+    extra = max(0, len(lines) - 1) * round(FOOTER_SIZE * 1.3)   # plotly sets lines 1.3 em apart
+    if extra:
+        fig.update_layout(margin_b=layout["margin"]["b"] + extra)
+    if lines:
+        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-48,
                            xanchor="left", yanchor="top", showarrow=False, align="left",
-                           font={"size": 11, "color": "#555"}, name="cnscd_footer")
+                           font={"size": FOOTER_SIZE, "color": "#555"}, name="cnscd_footer")
     if meta.notes:
         # A line of its own under the source: a long source line never runs into it.
         fig.add_annotation(text="  ·  ".join(meta.notes), xref="paper", yref="paper", x=0, y=0,
-                           yshift=-66, xanchor="left", yanchor="top", showarrow=False,
-                           font={"size": 11, "color": DEMO_COLOUR}, name="cnscd_notes")
+                           yshift=-66 - extra, xanchor="left", yanchor="top", showarrow=False,
+                           font={"size": FOOTER_SIZE, "color": DEMO_COLOUR}, name="cnscd_notes")
     return fig
+
+
+FOOTER_SIZE = 11
+DEFAULT_WIDTH = 700   # plotly.js's width of a figure that sets none
+
+
+def footer_width(fig: go.Figure) -> float:
+    """The px a footer line may take: the figure's width (else plotly's default) less its left margin
+    (the footer starts at the plot's left edge) and a few px to spare."""
+    margin = fig.layout.margin.l if fig.layout.margin.l is not None else 80
+    return (fig.layout.width or DEFAULT_WIDTH) - margin - 8
 
 
 @functools.lru_cache(maxsize=64)

@@ -21,7 +21,7 @@ from cnscd.charts.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.charts.classes import Classes
 from cnscd.charts.meta import ChartMeta
-from cnscd.text import t
+from cnscd.text import in_lang, t
 
 # plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
 # has 'geojson-id'), from cdn.plot.ly by default. Nothing of it is drawn (geo.visible=False), so an
@@ -100,6 +100,16 @@ def _per_feature(layer: MapLayer, frame: pl.DataFrame) -> pl.DataFrame:
     return feats.join(frame, on="unit_code", how="left", maintain_order="left")
 
 
+def two_lines(name: str) -> str:
+    """An archipelago's label on two lines, broken at the space nearest its middle ("Quần đảo<br>Trường
+    Sa"): centred on islands at the map's east edge, one line ran past the plot on a phone."""
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if not spaces:
+        return name
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}<br>{name[cut + 1:]}"
+
+
 def _plain(text: str) -> str:
     """Text placed inside a hovertemplate: '%{' would read as a template variable."""
     return text.replace("%{", "% {")
@@ -129,7 +139,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     """
     lang = meta.lang
     no_report = no_report_label or t("no_report", lang)  # the DTI: "chưa công bố"
-    f = _per_feature(layer, frame)
+    f = _per_feature(layer, in_lang(frame, "source_title", lang))
     k = classes.k
     n_ranked = int(frame["n_ranked"][0]) if frame.height else 0
     colours = [NO_REPORT_COLOUR] + palette(k, higher_is_better)
@@ -215,7 +225,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
             {"type": "FeatureCollection", "features": [feats[i] for i in idx]}
     if labels:
         fig.add_trace(go.Scattergeo(lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
-                                    text=[n for n, _, _ in labels], mode="text", hoverinfo="skip",
+                                    text=[two_lines(n) for n, _, _ in labels], mode="text", hoverinfo="skip",
                                     textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
                     bgcolor="rgba(0,0,0,0)")
@@ -223,6 +233,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     finish(fig, meta, uirevision=rev, height=height)
     # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
     # (charts.base.finish puts them 48 and 66 px below the plot): 80 px cut the note's lower half
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 96},
+    # (+ the lines a wrapped source line takes beyond its first)
+    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 96 + (fig.layout.margin.b - 92)},
                       dragmode="pan", clickmode="event+select", showlegend=False)
     return fig

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import polars as pl
 
-from cnscd.text import t
+from cnscd.text import in_lang, t
 
 
 class ChartInputError(ValueError):
@@ -76,7 +76,10 @@ class ChartMeta:
         """The meta of a chart drawn from `frame`: `title(lang)` gives both titles; unless given in
         `fields`, `is_demo` is any row's `is_demo`, `source` comes from the frame's `source_id`
         (titles from `source_titles`, see source_text) or else its `source_title` values (', ', '–'
-        when none); `data` (the exported table) is the frame unless given."""
+        when none); `data` (the exported table) is the frame unless given. A `source_title` column is
+        shown in `lang` (its `source_title_en` beside it, cnscd.text.in_lang), in the footer and the export."""
+        frame = in_lang(frame, "source_title", lang)
+        data = None if data is None else in_lang(data, "source_title", lang)
         if "is_demo" not in fields:
             fields["is_demo"] = bool(frame["is_demo"].fill_null(False).any()) if "is_demo" in frame.columns else False
         if "source" not in fields:

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from cnscd import collate, fmt
 from cnscd.charts.base import NATION_COLOUR, date_axis, finish, stable_colours
 from cnscd.charts.meta import ChartMeta
-from cnscd.text import t
+from cnscd.text import in_lang, t
 
 LEGEND_ROW_PX = 23      # one legend entry at the screen's font (tracegroupgap 2), with room to spare
 
@@ -100,6 +100,7 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
     if seeds is not None and seeds.height:
         nation_rows = (seeds["key"].is_in(list(nation_keys)) if "key" in seeds.columns
                        else pl.Series([False] * seeds.height))
+        seeds = in_lang(seeds, "source_title", lang)
         parts = ([(False, seeds.filter(~nation_rows)), (True, seeds.filter(nation_rows))] if nation_panel
                  else [(False, seeds)])
         legend_done = False

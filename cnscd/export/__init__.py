@@ -8,13 +8,13 @@ imports Streamlit (the download menus are cnscd/ui/downloads.py).
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
 
 import plotly.graph_objects as go
 
 from cnscd.charts.meta import ChartInputError
+from cnscd.charts.textfit import text_width, wrap
 
 from cnscd.fmt import FONT_FAMILY
 
@@ -56,51 +56,6 @@ AXIS_ROOM, FOOTER_FONT, FOOTER_LINES, SIDE_PAD = 65, 14.5, 3, 12
 LINE_HEIGHT = 1.3            # plotly sets the lines of an annotation 1.3 em apart
 BLOCK_GAP = 6                # px between blocks: an annotation's box is its lines plus 2 px of padding a side
 MIN_ANNOTATION_FONT = 15     # subplot titles and labels: >= 8 pt in the PDF report (report.points_per_px)
-
-
-@functools.lru_cache(maxsize=8)
-def _font(size: int):
-    from PIL import ImageFont
-
-    from .report import font_file
-    try:
-        return ImageFont.truetype(str(font_file("NotoSans-Regular.ttf")), size)
-    except (ExportError, OSError):
-        return None
-
-
-def text_width(text: str, size: int) -> float:
-    """Width in px of `text` set in Noto Sans at `size` px (PIL's metrics of the font the export
-    embeds); an overestimate (0.62 em a character) when the font file is missing."""
-    font = _font(int(size))
-    return font.getlength(text) if font is not None else 0.62 * size * len(text)
-
-
-def wrap(text: str, size: int, width: float, most: int | None = None) -> list[str]:
-    """`text` broken at spaces into lines no wider than `width` px at `size` px (a word longer than a
-    line is cut); with `most`, the last kept line ends in '…'."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        trial = f"{line} {word}" if line else word
-        if text_width(trial, size) <= width:
-            line = trial
-            continue
-        if line:
-            lines.append(line)
-        while text_width(word, size) > width:   # a word wider than the line: cut it
-            cut = max(1, int(len(word) * width / text_width(word, size)) - 1)
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
-    if most is not None and len(lines) > most:
-        last = lines[most - 1]
-        while last and text_width(last + " …", size) > width:
-            last = last[:-1]
-        lines = lines[: most - 1] + [last.rstrip() + " …"]
-    return lines
 
 
 def _axis_numbers(out: go.Figure, axis_id: str) -> list[float]:
@@ -146,30 +101,33 @@ def _left_room(out: go.Figure, size: int) -> int:
     return int(need)
 
 
-def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
+def restyle(fig: go.Figure, width: int = BASE_WIDTH, text_scale: float = 1.0) -> go.Figure:
     """A copy of the finished `fig` styled for an export drawn at layout width `width`: fonts,
     title and margins scaled with it; in the bottom margin the source line, wrapped to the export's
     width (at most FOOTER_LINES lines), and under it the warnings, each on lines of their own so
-    nothing overlaps at any width. The words are the chart's own; nothing is added or taken away."""
+    nothing overlaps at any width. The words are the chart's own; nothing is added or taken away.
+    `text_scale` sets every text (and the margins around it) that much larger than the width alone
+    would: the report's portrait page of a tall chart (report.tall_page) prints its labels at 8 pt."""
     if not isinstance(fig, go.Figure):
         raise ExportError(f"restyle() cần plotly Figure, nhận {type(fig).__name__} / "
                           f"restyle() needs a plotly Figure, got {type(fig).__name__}")
     out = go.Figure(fig.to_dict())   # to_dict() is already a deep copy: the input stays as is
-    font_px = _scaled(15, width)
-    top, room = _scaled(110, width), _scaled(AXIS_ROOM, width)
+    tw = width * text_scale          # the width the text is sized for
+    font_px = _scaled(15, tw)
+    top, room = _scaled(110, tw), _scaled(AXIS_ROOM, tw)
     legend = out.layout.legend
     if legend.orientation == "h" and legend.y is not None and legend.y >= 1:
-        top += _scaled(35, width)       # a top legend must not sit on the subtitle
+        top += _scaled(35, tw)       # a top legend must not sit on the subtitle
     elif legend.orientation == "h":
-        room += _scaled(40, width)      # plotly puts it under the axis: the footer moves down
+        room += _scaled(40, tw)      # plotly puts it under the axis: the footer moves down
     if any(a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 0.99 and a.font and a.font.size
            for a in out.layout.annotations):
-        top += _scaled(MIN_ANNOTATION_FONT, width)   # the first row's subplot titles clear the subtitle
+        top += _scaled(MIN_ANNOTATION_FONT, tw)   # the first row's subplot titles clear the subtitle
     margin = out.layout.margin
-    left = max(_scaled(70, width), margin.l or 0, _left_room(out, font_px) + _scaled(SIDE_PAD, width))
+    left = max(_scaled(70, tw), margin.l or 0, _left_room(out, font_px) + _scaled(SIDE_PAD, tw))
 
     # the footer: source lines, then the warnings, left-aligned from the figure's left edge
-    size, pad = _scaled(FOOTER_FONT, width), _scaled(SIDE_PAD, width)
+    size, pad = _scaled(FOOTER_FONT, tw), _scaled(SIDE_PAD, tw)
     line_h = size * LINE_HEIGHT
     footer = {a.name: a for a in out.layout.annotations if a.name in ("cnscd_footer", "cnscd_notes")}
     blocks = []
@@ -179,13 +137,13 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
             blocks.append((footer[name], wrap(text, size, width - 2 * pad,
                                               FOOTER_LINES if name == "cnscd_footer" else None)))
     heights = [round(len(lines) * line_h) + BLOCK_GAP for _, lines in blocks]
-    bottom = max(room + sum(heights) + _scaled(10, width), margin.b or 0)
+    bottom = max(room + sum(heights) + _scaled(10, tw), margin.b or 0)
     out.update_layout(
         font=dict(family=FONT_FAMILY, size=font_px),
         title=dict(x=0.01, xanchor="left", y=0.975, yref="container", yanchor="top",
-                   font=dict(size=_scaled(26, width)),
-                   subtitle=dict(font=dict(size=_scaled(16, width), color="#555"))),
-        margin=dict(t=max(top, margin.t or 0), b=bottom, l=left, r=max(_scaled(40, width), margin.r or 0)),
+                   font=dict(size=_scaled(26, width)),   # large already; one line at any text_scale
+                   subtitle=dict(font=dict(size=_scaled(16, tw), color="#555"))),
+        margin=dict(t=max(top, margin.t or 0), b=bottom, l=left, r=max(_scaled(40, tw), margin.r or 0)),
         paper_bgcolor="white",
     )
     # anchored to the plot's bottom-left corner (paper 0, 0) and shifted by pixels into the margin:
@@ -198,7 +156,7 @@ def restyle(fig: go.Figure, width: int = BASE_WIDTH) -> go.Figure:
         shift += height
     for a in out.layout.annotations:    # subplot titles and labels: readable in print
         if a.name not in footer and a.font and a.font.size:
-            a.font.size = _scaled(max(a.font.size, MIN_ANNOTATION_FONT), width)
+            a.font.size = _scaled(max(a.font.size, MIN_ANNOTATION_FONT), tw)
     out.update_yaxes(automargin=False)   # the left margin is measured above (_left_room)
     _offline_maps(out)
     return out

@@ -36,14 +36,16 @@ def _preset(preset: str) -> tuple[int, int, float]:
     return PRESETS[preset]
 
 
-def to_image(fig: go.Figure, meta: ChartMeta, fmt: str = "png", preset: str = "slide_1080") -> bytes:
-    """The chart as png|svg|pdf bytes at `preset` size (vector formats use the layout size)."""
+def to_image(fig: go.Figure, meta: ChartMeta, fmt: str = "png", preset: str = "slide_1080",
+             page_height: int | None = None, text_scale: float = 1.0) -> bytes:
+    """The chart as png|svg|pdf bytes at `preset` size (vector formats use the layout size); `page_height`
+    (layout px) and `text_scale` (export.restyle) for a page of another shape (report.tall_page)."""
     if fmt not in FORMATS:
         raise ExportError(f"Định dạng không hỗ trợ {fmt!r} (png, svg, pdf) / "
                           f"unsupported format {fmt!r} (png, svg, pdf)")
-    width, height, scale = _preset(preset)
-    height = export_height(fig, preset)
-    out = restyle(fig, width=width)
+    width, _, scale = _preset(preset)
+    height = page_height or export_height(fig, preset)
+    out = restyle(fig, width=width, text_scale=text_scale)
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
     data = engine().render(out, opts)
     if fmt == "png":

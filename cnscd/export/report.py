@@ -17,12 +17,12 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from cnscd.charts.meta import ChartMeta
+from cnscd.charts.textfit import font_path
 from cnscd.text import t
 
-from . import ExportError, images, notes
+from . import BASE_WIDTH, FOOTER_FONT, MIN_ANNOTATION_FONT, ExportError, images, notes
 from .slides import _check, sources_of
 
-FONT_DIRS = (Path(__file__).resolve().parents[2] / "fonts", Path("/usr/share/fonts/truetype/noto"))
 # glyphs Noto Sans lacks (≤ in "hạng ≤ 25") come from DejaVu Sans where it is installed (fonts-dejavu-core)
 FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 MIME = "application/pdf"
@@ -30,9 +30,9 @@ TABLE_ROWS = 30
 
 
 def font_file(name: str) -> Path:
-    for folder in FONT_DIRS:
-        if (folder / name).is_file():
-            return folder / name
+    path = font_path(name)   # the fonts the exports measure text with (charts.textfit)
+    if path is not None:
+        return path
     raise ExportError(f"Thiếu phông {name} (cài gói Debian fonts-noto-core hoặc đặt vào fonts/) / "
                       f"font {name} missing (install Debian fonts-noto-core or put it in fonts/)")
 
@@ -139,6 +139,27 @@ def points_per_px() -> float:
     return width_mm / images.PRESETS["print"][0] * 72 / 25.4
 
 
+MIN_PRINT_PT = 8.0   # labels and subplot titles in print (issue 11 §3)
+
+
+def tall_page(fig: go.Figure) -> tuple[int, float, float] | None:
+    """For a chart taller than wide at print size (a bar per province): (layout height, text scale,
+    printed width in mm) of its portrait page, else None. The picture takes the page's shape (it fills
+    the page, so it is as wide as it can be) and its text is scaled so the smallest text (the footer,
+    FOOTER_FONT at 1280 px; axis and bar labels are MIN_ANNOTATION_FONT) prints at MIN_PRINT_PT: at the
+    landscape scale the portrait page's narrower width printed it at ~6 pt."""
+    width = images.PRESETS["print"][0]
+    if images.export_height(fig, "print") <= width:   # no taller than wide: a landscape page
+        return None
+    pdf = _new_pdf("")
+    pdf.add_page(orientation="P")
+    width_mm, height_mm = pdf.epw, pdf.eph
+    smallest = min(MIN_ANNOTATION_FONT, FOOTER_FONT) * width / BASE_WIDTH   # px at text scale 1
+    pt_per_px = width_mm / width * 72 / 25.4
+    scale = max(1.0, MIN_PRINT_PT / (smallest * pt_per_px) * 1.02)   # 2 % for rounding to whole px
+    return round(width * height_mm / width_mm), scale, width_mm
+
+
 def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
               filters: dict[str, str] | None = None, lang: str = "vi",
               today: dt.date | None = None, with_tables: bool = True, cover: str = "") -> bytes:
@@ -158,10 +179,12 @@ def build_pdf(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
     _para(pdf, "\n".join(f"{k}: {v}" for k, v in (filters or {}).items()) or t("export_none", lang), 12)
 
     for fig, meta in charts:
-        png = images.to_image(fig, meta, "png", "print")
+        tall = tall_page(fig)   # a chart taller than the print preset (a bar per province): a portrait page
+        png = (images.to_image(fig, meta, "png", "print", page_height=tall[0], text_scale=tall[1]) if tall
+               else images.to_image(fig, meta, "png", "print"))
         w, h = images.png_size(png)
-        ratio = h / w   # a chart taller than the print preset (a bar per province) gets a portrait page
-        pdf.add_page(orientation="P" if ratio > 1 else "L")
+        ratio = h / w
+        pdf.add_page(orientation="P" if tall else "L")
         # the finished chart carries title, unit, period, boundary, source and warnings
         height = min(pdf.epw * ratio, pdf.eph)   # fit the page above the page-number footer
         width = height / ratio

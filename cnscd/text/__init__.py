@@ -76,7 +76,7 @@ def both(key: str, **fmt: Any) -> str:
 
 
 # The Vietnamese column of a data field where it is not `<field>_vi` (core_indicator.unit_of_measure).
-_VI_COLUMN = {"unit_of_measure": "unit_of_measure"}
+_VI_COLUMN = {"unit_of_measure": "unit_of_measure", "title": "title", "source_title": "source_title"}
 
 
 def column(field: str, lang: str) -> str:
@@ -90,6 +90,18 @@ def pick(row: Mapping[str, Any], field: str, lang: str) -> str:
     if norm_lang(lang) == "en":
         return row.get(column(field, "en")) or vi or ""
     return vi or ""
+
+
+def in_lang(frame: Any, field: str, lang: str) -> Any:
+    """A Polars frame with `field` in `lang`: queries give a source's title as `<field>` (Vietnamese, or
+    the source's own language) and `<field>_en` (English; the same title where a source has one); the
+    `_en` column is dropped, so charts, captions and exports see one language."""
+    en = f"{field}_en"
+    if en not in frame.columns:
+        return frame
+    if norm_lang(lang) == "en":
+        frame = frame.with_columns(frame[en].alias(field))
+    return frame.drop(en)
 
 
 LEVEL_KEYS = {"province": "level_province", "district": "level_district", "commune": "level_commune",

@@ -121,8 +121,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{unit} had the largest gain in {ind_lc}: +{delta} ({pct}) vs {prev}.",
     ),
     "sent_behind": (
-        "{unit} xa mục tiêu {ind_lc} nhất: mới đạt {pct} mục tiêu {year}.",
-        "{unit} is furthest behind its {ind_lc} target: {pct} of the {year} target.",
+        "{unit} xa mục tiêu nhất về {ind_lc}: mới đạt {pct} mục tiêu {year}.",
+        "{unit} is furthest behind target in {ind_lc}: {pct} of the {year} target.",
     ),
     "sent_nation": (
         "Toàn quốc đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
@@ -137,8 +137,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Among the {among}, {unit} had the largest gain in {ind_lc}: +{delta} ({pct}) vs {prev}.",
     ),
     "sent_behind_in": (
-        "Trong {among}, {unit} xa mục tiêu {ind_lc} nhất: mới đạt {pct} mục tiêu {year}.",
-        "Among the {among}, {unit} is furthest behind its {ind_lc} target: {pct} of the {year} target.",
+        "Trong {among}, {unit} xa mục tiêu nhất về {ind_lc}: mới đạt {pct} mục tiêu {year}.",
+        "Among the {among}, {unit} is furthest behind target in {ind_lc}: {pct} of the {year} target.",
     ),
     "overview_districts": ("Các huyện của {unit}, {period}", "Districts of {unit}, {period}"),
     "overview_communes": ("Các xã/phường của {unit}, {period}", "Communes of {unit}, {period}"),
@@ -195,6 +195,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_period_end": ("Cuối kỳ", "Period end"),
     "col_value": ("Giá trị (gốc)", "Value (as stored)"),
     "col_is_demo": ("Số liệu minh hoạ", "Demo data"),
+    "col_report": ("Báo cáo tháng", "Report this month"),
     "col_n_units": ("Số tỉnh", "Number of provinces"),
     "col_unit_code": ("Mã đơn vị", "Unit code"),
     "col_unit_of_measure": ("Đơn vị tính", "Unit of measure"),

@@ -18,7 +18,7 @@ import streamlit as st
 
 import queries
 from cnscd.store import warehouse
-from cnscd.text import pick, t
+from cnscd.text import column, pick, t
 from cnscd.views import common
 
 Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
@@ -206,17 +206,17 @@ def build_info() -> dict[str, str]:
     return dict(query("build_info").iter_rows())
 
 
-def source_titles() -> dict[str, str]:
-    """source_id -> title, for ChartMeta.of."""
+def source_titles(lang: str) -> dict[str, str]:
+    """source_id -> title in `lang` (title_en, else the one title), for ChartMeta.of."""
     src = sources()
-    return dict(zip(src["source_id"], src["title"]))
+    return dict(zip(src["source_id"], src[column("title", lang)]))
 
 
 def source_text(source_ids: list[str], lang: str) -> str:
     """'Title A; Title B' for the sources behind a chart (cnscd.charts.meta.source_text)."""
     from cnscd.charts.meta import source_text as text
 
-    return text(source_ids, source_titles(), lang)
+    return text(source_ids, source_titles(lang), lang)
 
 
 def core_and_target_indicators() -> list[str]:

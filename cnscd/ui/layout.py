@@ -5,6 +5,7 @@ shared on Zalo, on a 390 × 844 phone (tests/browser/test_screens_browser.py ope
 lays out a page the same for all of them; the few rules that differ are here:
 - labels and "so với …" lines of the overview cards wrap instead of ending in "…" (a card's label
   is the indicator's name: cut, "Tỷ lệ thôn, tổ dân phố có …" no longer says what it counts);
+- a stacked overview card (a phone) is as tall as its content, not the 290 px that evens a row of four;
 - less empty space above the first line (the header bar is 3.75 rem; the default padding is 6 rem);
 - `narrow_only` containers show only below Streamlit's 768 px breakpoint, where the sidebar starts
   collapsed (e.g. the map page's "tap » for the map options" hint).
@@ -20,6 +21,8 @@ from __future__ import annotations
 import streamlit as st
 
 NARROW_PX = 768          # Streamlit's own breakpoint: below it the sidebar starts collapsed
+STACK_PX = 640           # Streamlit stacks st.columns below this width
+CARD_KEY = "overview_card"   # the overview cards' containers: key f"{CARD_KEY}_{i}" (class st-key-…)
 _SLOT = "_layout_controls_slot"
 
 CSS = f"""
@@ -38,6 +41,13 @@ div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap !importan
 /* less empty space above the badges (the header bar is 3.75 rem) */
 .stMainBlockContainer {{ padding-top: 3.75rem !important; }}
 .st-key-narrow_only {{ display: none !important; }}
+/* stacked (a phone), a card is as tall as what it holds: the fixed height that keeps a row of four
+   even leaves ~60 px of blank space under each of seven stacked cards */
+@media (max-width: {STACK_PX - 0.02}px) {{
+  div:has(> [class*="st-key-{CARD_KEY}_"]), [class*="st-key-{CARD_KEY}_"] {{
+    height: auto !important; min-height: 0 !important; flex: 0 0 auto !important;
+  }}
+}}
 @media (max-width: {NARROW_PX - 0.02}px) {{
   .st-key-narrow_only {{ display: block !important; }}
   .stMainBlockContainer {{ padding-left: 0.75rem !important; padding-right: 0.75rem !important; }}

@@ -93,9 +93,10 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
         st.warning(t("no_layer", lang, msg=exc))
         return None
     frame, classes = frame_of(view, breaks=view.shared_breaks)
+    frame = text.in_lang(frame, "source_title", lang)    # hover, caption and export in one language
     uom = pick(indicator, "unit_of_measure", lang)
     m_unit = mapdata.measure_unit(measure, uom, lang)
-    flags = mapdata.meta_flags(frame)
+    flags = mapdata.meta_flags(frame, lang)
     period_txt = fmt.month(period_end, lang)
     boundary = cache.version_label(version, lang)
     source = ", ".join(flags["sources"]) or "–"

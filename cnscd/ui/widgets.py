@@ -118,7 +118,7 @@ def cover_line(place: str, period: str, boundary_version: str, lang: str) -> str
 
 def chart_meta(frame: pl.DataFrame, title: Callable[[str], str], lang: str, **fields) -> ChartMeta:
     """ChartMeta.of with the warehouse's source titles: the words of a chart drawn from `frame`."""
-    return ChartMeta.of(frame, title=title, lang=lang, source_titles=cache.source_titles(), **fields)
+    return ChartMeta.of(frame, title=title, lang=lang, source_titles=cache.source_titles(lang), **fields)
 
 
 def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = None,

@@ -17,7 +17,7 @@ import datetime as dt
 import polars as pl
 
 from cnscd import months
-from cnscd.text import CHILDREN_KEYS, t, word
+from cnscd.text import CHILDREN_KEYS, column, in_lang, t, word
 from cnscd.views import mapdata, overview, targets
 from cnscd.views.common import Query, version_at
 
@@ -51,12 +51,12 @@ def _has_month(query: Query, day: dt.date) -> bool:
     return query("month_periods").filter(pl.col("period_end") == day).height > 0
 
 
-def snapshot_sources(query: Query, *, unit_code: str, period: dt.date) -> list[str]:
-    """Titles of the sources behind the province's cards at `period`."""
+def snapshot_sources(query: Query, *, unit_code: str, period: dt.date, lang: str) -> list[str]:
+    """Titles (in `lang`) of the sources behind the province's cards at `period`."""
     snap = overview.snapshot(query, period=period.isoformat(), codes=CARDS)
     ids = snap.filter(pl.col("unit_code") == unit_code)["source_id"].drop_nulls().unique().to_list()
     src = query("source_list")
-    return sorted(src.filter(pl.col("source_id").is_in(ids))["title"].to_list())
+    return sorted(src.filter(pl.col("source_id").is_in(ids))[column("title", lang)].to_list())
 
 
 def what_changed(query: Query, *, unit_code: str, period: dt.date, lang: str, place: str | None = None) -> list[str]:
@@ -77,7 +77,7 @@ def ranking(query: Query, *, unit_code: str, version: str, period: dt.date, indi
                                  level=mapdata.CHILD_LEVEL[version], province=unit_code, measure="pct_target")
     return (frame.filter(pl.col("is_reporting").fill_null(True))
             .select("unit_code", "display_name", "value", "target_value", "pct_target", "rank", "n_ranked",
-                    "has_report", "source_title", "is_demo")
+                    "has_report", pl.col("^source_title(_en)?$"), "is_demo")
             .sort(["rank", "display_name", "unit_code"], nulls_last=True))
 
 
@@ -111,6 +111,6 @@ def dti_history(query: Query, *, unit_code: str, version: str, lang: str) -> pl.
         goal_text=pl.lit("–"), status=pl.lit(t("brief_dti_no_goal", lang)))
 
 
-def dti_sources(query: Query, *, unit_code: str, version: str) -> list[str]:
+def dti_sources(query: Query, *, unit_code: str, version: str, lang: str) -> list[str]:
     ranks = query("unit_dti_series", unit_code=unit_code, boundary_version=version, indicator="dti_rank")
-    return sorted(ranks["source_title"].drop_nulls().unique().to_list())
+    return sorted(in_lang(ranks, "source_title", lang)["source_title"].drop_nulls().unique().to_list())

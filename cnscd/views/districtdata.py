@@ -27,7 +27,7 @@ def ranking(query: Query, *, indicator: str, period_end: dt.date, version: str, 
     # a unit where nobody lives (Hoàng Sa) is never expected to report: no bar, not "not reported"
     return frame.filter(pl.col("is_reporting").fill_null(True)).select(
         "unit_code", "display_name", "unit_name", "value", "rank", "n_ranked", "target_value", "pct_target",
-        "source_title", "is_demo", "has_report")
+        pl.col("^source_title(_en)?$"), "is_demo", "has_report")
 
 
 def province_reference(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import polars as pl
 
 from cnscd import fmt
-from cnscd.text import t
+from cnscd.text import pick, t
 
 Query = Callable[..., pl.DataFrame]
 PREFIX = "dti_"
@@ -116,7 +116,7 @@ def rank_goals(query: Query, *, unit_code: str, boundary_version: str, lang: str
         rows.append({"year": y, "unit": unit, "in_other_version": other, "rank": rank, "n_ranked": n,
                      "rank_text": rank_text,
                      "goal_rank": goal["target_value"], "goal_year": goal["goal_year"], "met": met, "status": status,
-                     "source_title": r["source_title"] if r else None, "source_url": r["source_url"] if r else None,
+                     "source_title": pick(r, "source_title", lang) if r else None, "source_url": r["source_url"] if r else None,
                      "goal_quote_vi": goal["quote_vi"]})
     schema = {"year": pl.Int64, "unit": pl.String, "in_other_version": pl.Boolean, "rank": pl.Float64,
               "n_ranked": pl.Int64, "rank_text": pl.String, "goal_rank": pl.Float64,

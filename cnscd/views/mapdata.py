@@ -14,7 +14,7 @@ import polars as pl
 
 from cnscd.views import dti
 from cnscd.charts.classes import SCHEMES, Classes, add_class, classify, fisher_jenks  # noqa: F401 (re-exported)
-from cnscd.text import t
+from cnscd.text import in_lang, t
 
 Query = Callable[..., pl.DataFrame]
 
@@ -135,7 +135,8 @@ def successor(query: Query, code: str, from_version: str, to_version: str) -> st
     return rows["unit_code"][0] if rows.height else None
 
 
-def meta_flags(frame: pl.DataFrame) -> dict[str, Any]:
-    """Demo flag and the distinct sources behind a map, for captions and exports."""
-    src = frame.filter(pl.col("has_report"))["source_title"].drop_nulls().unique().sort().to_list()
+def meta_flags(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
+    """Demo flag and the distinct sources behind a map (titles in `lang`), for captions and exports."""
+    src = in_lang(frame, "source_title", lang).filter(pl.col("has_report"))["source_title"]
+    src = src.drop_nulls().unique().sort().to_list()
     return {"is_demo": bool(frame["is_demo"].fill_null(False).any()), "sources": src}

@@ -49,6 +49,17 @@ def children(query: Query, *, period: str, province: str) -> pl.DataFrame:
     return _assemble(s, query("child_targets_in_force", **where), end, HEADLINE)
 
 
+def table_units(query: Query, *, period: str, province: str | None = None) -> pl.DataFrame:
+    """unit_code, short_name of every unit the Overview's table lists at `period`, with a figure or not:
+    the provinces of the version in force, or one province's districts / communes (queries/child_units.sql;
+    places where nobody lives are left out, as in the district ranking and `children`)."""
+    version = version_at(query, dt.date.fromisoformat(period))
+    if province is None:
+        return query("unit_list").filter((pl.col("boundary_version") == version)
+                                         & (pl.col("unit_level") == "province")).select("unit_code", "short_name")
+    return query("child_units", version=version, level=CHILD_LEVEL[version], province=province)
+
+
 def _assemble(s: pl.DataFrame, targets: pl.DataFrame, end: dt.date, codes: tuple[str, ...]) -> pl.DataFrame:
     """value at `end`, prev (the month before), the 12-month spark, target in force and changes."""
     prev_end = months.back(end, 1)
@@ -96,7 +107,13 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
         r = cat[code]
         return pick(r, "unit_of_measure", lang)
 
-    def lc(s: str) -> str:  # mid-sentence; an acronym keeps its capitals ("VNeID", never "vNeID")
+    def lc(code: str) -> str:
+        """The indicator inside a sentence: its catalogue phrase ("teams", never "teams, total"), else its
+        name lower-cased (an acronym keeps its capitals: "VNeID", never "vNeID")."""
+        phrase = cat[code].get(column("phrase", lang))
+        if phrase:
+            return phrase
+        s = name(code)
         return s if s[1:2].isupper() else s[:1].lower() + s[1:]
 
     own = snap.filter((pl.col("unit_code") == unit) & (pl.col("indicator_code") == "teams_total"))
@@ -113,31 +130,42 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
             "delta", "unit_code", descending=[True, False])
         if gains.height and gains["delta"][0] > 0:
             r = gains.row(0, named=True)
-            words = dict(unit=r["short_name"], ind_lc=lc(name(code)), delta=fmt.number(r["delta"], lang),
+            words = dict(unit=r["short_name"], ind_lc=lc(code), delta=fmt.number(r["delta"], lang),
                          pct=fmt.pct(r["delta_pct"], lang, signed=True), prev=prev_label)
             out.append(t("sent_gain", lang, **words) if among is None else t("sent_gain_in", lang, among=among, **words))
     behind = rows.filter(pl.col("pct_target").is_not_null()).sort("pct_target", "unit_code")
     if behind.height:
         r = behind.row(0, named=True)
         year = r["target_end"].year if r.get("target_end") else period.year
-        words = dict(unit=r["short_name"], ind_lc=lc(name(r["indicator_code"])), pct=fmt.pct(r["pct_target"], lang),
+        words = dict(unit=r["short_name"], ind_lc=lc(r["indicator_code"]), pct=fmt.pct(r["pct_target"], lang),
                      year=year)
         out.append(t("sent_behind", lang, **words) if among is None else t("sent_behind_in", lang, among=among, **words))
     return out
 
 
-def units_table(frame: pl.DataFrame, level: str = "province") -> pl.DataFrame:
+def units_table(frame: pl.DataFrame, level: str = "province", units: pl.DataFrame | None = None,
+                lang: str = "vi") -> pl.DataFrame:
     """The units of `level` down (the provinces of the nation, or a province's districts / communes),
-    headline indicators across (value, and change and % of target for teams), trend list."""
+    headline indicators across (value, and change and % of target for teams), trend list. With `units`
+    (table_units) every one of them is a row: when some have no figure that month, a `report` column says
+    "chưa báo cáo" (the map's word) beside their empty cells, so the table never silently shortens."""
     prov = frame.filter(pl.col("unit_level") == level)
-    if prov.height == 0:
+    if prov.height == 0 and units is None:
         return pl.DataFrame()
     wide = prov.pivot(on="indicator_code", index=["unit_code", "short_name"], values="value",
-                      aggregate_function="first")
+                      aggregate_function="first") if prov.height else pl.DataFrame(
+        schema={"unit_code": pl.String, "short_name": pl.String})
     teams = prov.filter(pl.col("indicator_code") == "teams_total").select(
         "unit_code", pl.col("delta").alias("teams_delta"), pl.col("pct_target").alias("teams_pct_target"),
         pl.col("spark").alias("teams_trend"))
-    return collate.sort(wide.join(teams, on="unit_code", how="left"), "short_name")
+    out = wide.join(teams, on="unit_code", how="left")
+    reported = set(prov["unit_code"].to_list())
+    if units is not None and set(units["unit_code"].to_list()) - reported:
+        out = (units.select("unit_code", "short_name").join(out.drop("short_name"), on="unit_code", how="left")
+               .with_columns(report=pl.when(pl.col("unit_code").is_in(list(reported))).then(pl.lit(""))
+                             .otherwise(pl.lit(t("no_report", lang)))))
+        out = out.select("unit_code", "short_name", "report", pl.exclude("unit_code", "short_name", "report"))
+    return collate.sort(out, "short_name", "unit_code")
 
 
 def rows_of(snap: pl.DataFrame, unit: str = "VN") -> pl.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from cnscd.text import column, pick, t
+from cnscd.text import column, in_lang, pick, t
 
 GEO_LAYERS = Path(__file__).resolve().parents[2] / "geo" / "layers"
 
@@ -37,8 +37,9 @@ def boundary_files(directory: Path | None = None) -> pl.DataFrame:
 def boundary_table(versions: pl.DataFrame, lang: str) -> pl.DataFrame:
     levels = pl.col("levels").str.split(",").list.eval(
         pl.element().replace({code: t(key, lang) for code, key in LEVEL_KEYS.items()})).list.join(", ")
-    return versions.select(pl.col(column("label", lang)).alias("label"), "valid_from_date",
-                           "valid_to_date", levels, "source_title", "source_url")
+    return in_lang(versions, "source_title", lang).select(pl.col(column("label", lang)).alias("label"),
+                                                          "valid_from_date", "valid_to_date", levels,
+                                                          "source_title", "source_url")
 
 
 def merger_text(crosswalk: pl.DataFrame, limit: int = 40) -> str:
@@ -67,8 +68,8 @@ def _words(col: str, keys: dict[str, str], lang: str) -> pl.Expr:
 
 
 def source_table(sources: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The source list with its kind in words."""
-    return sources.with_columns(_words("source_kind", SOURCE_KIND_KEYS, lang))
+    """The source list with its kind in words and its title in `lang`."""
+    return in_lang(sources, "title", lang).with_columns(_words("source_kind", SOURCE_KIND_KEYS, lang))
 
 
 def indicator_table(catalogue: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -90,7 +91,7 @@ def article_figures(query, lang: str = "vi") -> pl.DataFrame:
     states, the sentence and the source."""
     from cnscd import fmt
 
-    f = query("article_figures")
+    f = in_lang(query("article_figures"), "source_title", lang)
     texts = []
     for r in f.iter_rows(named=True):
         uom = pick(r, "unit_of_measure", lang) or ""

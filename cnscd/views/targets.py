@@ -9,7 +9,7 @@ import polars as pl
 
 from cnscd import collate, fmt
 from cnscd.views import dti
-from cnscd.text import t
+from cnscd.text import in_lang, t
 from cnscd.views.common import Query, pooled_pct_of_target, version_at, with_targets
 
 
@@ -75,7 +75,7 @@ def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
     higher is better), stated_pct_of_target as the article prints it, and the texts a table shows:
     value_text as the article words it ("hơn 74.422"), target_text marked "(suy ra / derived)" when the
     target is back-calculated from the stated %."""
-    a = query("article_achievements")
+    a = in_lang(query("article_achievements"), "source_title", lang)
     cat = query("indicator_catalogue").select("indicator_code", "name_vi", "name_en", "unit_of_measure",
                                               "unit_of_measure_en")
     a = collate.sort(a.join(cat, on="indicator_code", how="left"), "short_name", "unit_code", "indicator_code")

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cnscd.charts import maps
+from cnscd.ui import layout
 from tests.browser.conftest import ARTIFACTS, LOCAL_HOSTS, WAIT_MS, open_page
 
 pytestmark = pytest.mark.browser
@@ -92,6 +93,18 @@ def test_overview(screen, warm_app, name):
         assert len({round(b["y"]) for b in boxes[:4]}) == 1                           # four to a row
         main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
         assert boxes[3]["x"] + boxes[3]["width"] > main["x"] + 0.9 * main["width"]   # the row fills the width
+    # a card is as tall as what it holds when stacked (no blank band under it), four of a row even otherwise
+    frames = page.locator(f'[class*="st-key-{layout.CARD_KEY}_"]')
+    expect(frames).to_have_count(7)
+    frame_boxes = [frames.nth(i).bounding_box() for i in range(7)]
+    caption_boxes = [frames.nth(i).locator('[data-testid="stCaptionContainer"]').last.bounding_box() for i in range(7)]
+    heights = [b["height"] for b in frame_boxes]
+    blank = [f["y"] + f["height"] - (c["y"] + c["height"]) for f, c in zip(frame_boxes, caption_boxes)]
+    if name == "phone":
+        assert max(blank) <= 24, blank                 # the container's padding and border, no more
+        assert max(heights) < 290 - 30, heights
+    else:
+        assert len({round(h) for h in heights[:4]}) == 1, heights
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
@@ -108,6 +121,14 @@ def test_map_page(screen, warm_app, name):
     note = page.locator('[data-testid="stPlotlyChart"] .annotation', has_text="minh hoạ").last.bounding_box()
     assert note["y"] + note["height"] <= plot["y"] + plot["height"]
     w, h = SCREENS[name]
+    # the archipelagos' names lie inside the map, left of its legend (Trường Sa's ran past it on a phone)
+    legend = page.locator('[data-testid="stPlotlyChart"] .colorbar').first.bounding_box()
+    names = page.locator('[data-testid="stPlotlyChart"] .scattergeo text')
+    expect(names).to_have_count(2)
+    for i in range(2):
+        box = names.nth(i).bounding_box()
+        assert plot["x"] <= box["x"] and box["x"] + box["width"] <= min(legend["x"], plot["x"] + plot["width"]), (
+            names.nth(i).text_content(), box, legend)
     if name == "phone":
         assert plot["y"] < h * 0.6                    # the map first; its controls are in the sidebar
         expect(page.get_by_text("bấm » ở góc trên")).to_be_visible()
