@@ -33,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
 
     PagesManager.uses_pages_directory = False  # app.py drives the pages with st.navigation
     args = list(sys.argv[1:] if argv is None else argv)
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), "--browser.gatherUsageStats", "false", *args]
+    # A served app does not watch its source files (unless told to): the watcher walks every imported
+    # module on each rerun, ~90 ms of CPU per rerun (docs/scaling.md). `streamlit run app.py` still watches.
+    watch = [] if any(a.startswith("--server.fileWatcherType") for a in args) else ["--server.fileWatcherType", "none"]
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), "--browser.gatherUsageStats", "false", *watch, *args]
     return cli.main()
 
 
