@@ -124,13 +124,59 @@ def chart_meta(frame: pl.DataFrame, title: Callable[[str], str], lang: str, **fi
 def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = None,
           decimals: dict[str, int] | None = None, dates: tuple[str, ...] = (), key: str | None = None,
           column_config: dict | None = None, height: int | str = "auto") -> None:
-    """A table that keeps numbers numeric (sortable) but shows them 1.234,5 / 30/06/2025."""
+    """A table that keeps numbers numeric (sortable) but shows them 1.234,5 / 30/06/2025.
+
+    The formatted table (pandas Styler, its display values) is made once per table content and shared
+    by every session (`_styled`): formatting it was the largest part of a warm rerun."""
     labels = labels or {}
     shown = frame.rename({c: labels[c] for c in frame.columns if c in labels})
     dec = {labels.get(c, c): v for c, v in (decimals or {}).items()}
     dts = tuple(labels.get(c, c) for c in dates)
-    st.dataframe(fmt.table_styler(shown, lang, dec, dts), hide_index=True, key=key,
+    st.dataframe(_styled(shown, lang, tuple(sorted(dec.items())), dts), hide_index=True, key=key,
                  column_config=column_config, height=height, placeholder="–")
+
+
+_STYLER_PROTO = "_cnscd_styler_proto"    # attribute of a cached Styler: its marshalled ArrowData.styler
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _styled(frame: pl.DataFrame, lang: str, decimals: tuple, dates: tuple):
+    """fmt.table_styler of `frame` (hashed by content), marshalled once: Streamlit's marshall_styler
+    (display values of every cell, its CSS) runs here, not on every rerun (`_install_styler_memo`).
+    Never mutated after this; st.dataframe only reads it."""
+    import hashlib
+
+    from streamlit.elements.lib import pandas_styler_utils
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    styler = fmt.table_styler(frame, lang, dict(decimals), dates)
+    digest = hashlib.sha1(repr((frame.columns, frame.hash_rows(seed=0).to_list(), lang, decimals, dates)).encode())
+    proto = ArrowData()
+    pandas_styler_utils.marshall_styler(proto, styler, f"T{digest.hexdigest()[:12]}")
+    setattr(styler, _STYLER_PROTO, proto.styler.SerializeToString())
+    return styler
+
+
+def _install_styler_memo() -> None:
+    """st.dataframe marshals a Styler with `streamlit.elements.arrow.marshall_styler`; for a Styler from
+    `_styled` copy its stored result instead (any other Styler goes the usual way). If a Streamlit
+    upgrade moves the function, tables are still right, only formatted on every rerun again."""
+    from streamlit.elements import arrow
+
+    original = getattr(arrow, "marshall_styler", None)
+    if original is None or getattr(original, "_cnscd_memo", False):
+        return
+
+    def marshall_styler(proto, styler, default_uuid):
+        stored = getattr(styler, _STYLER_PROTO, None)
+        if stored is None:
+            return original(proto, styler, default_uuid)
+        proto.styler.ParseFromString(stored)
+    marshall_styler._cnscd_memo = True
+    arrow.marshall_styler = marshall_styler
+
+
+_install_styler_memo()
 
 
 def demo_caption(is_demo: bool, lang: str) -> None:
