@@ -95,3 +95,37 @@ def test_table_display_values_are_the_stylers_and_formatted_once(monkeypatch):
     assert list(fresh.styler.styles) == list(shown[0].styles)
     text = at.main.dataframe[0].proto.arrow_data.styler.display_values
     assert b"1.234.567" in text and b"12,3" in text and b"30/06/2025" in text
+
+
+def _chart_app():
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from cnscd.charts.meta import ChartMeta  # noqa: F401 - the page path imports it too
+    from cnscd.ui import widgets
+
+    fig = st.session_state.setdefault("fig", go.Figure(go.Bar(x=["Đồng Tháp", "An Giang"], y=[1234.5, 99.0]),
+                                                       layout={"title": {"text": "Số tổ"}, "separators": ",."}))
+    widgets._serialised(fig)
+    st.plotly_chart(fig, key="c", theme=None, config={"displaylogo": False})
+
+
+def test_chart_json_is_made_once_and_is_plotlys_own(monkeypatch):
+    """A shown figure is encoded once per figure object (not on every rerun) and the chart gets exactly
+    the JSON Plotly makes of it; other figures are untouched."""
+    import plotly.graph_objects as go
+    import plotly.io
+
+    from cnscd.ui import widgets
+
+    calls = []
+    real = widgets._ORIGINAL_TO_JSON
+    monkeypatch.setattr(widgets, "_ORIGINAL_TO_JSON", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    at = AppTest.from_function(_chart_app).run()
+    at.run()
+    assert not at.exception and len(calls) == 1
+    spec = at.get("plotly_chart")[0].proto.spec
+    fig = at.session_state["fig"]
+    assert spec == real(fig.to_dict(), validate=False)
+    other = go.Figure(go.Scatter(x=[1], y=[2]))
+    assert plotly.io.to_json(other, validate=False) == real(other, validate=False)

@@ -94,9 +94,67 @@ def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
     from cnscd.ui.downloads import download_menu
 
     # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
+    _serialised(fig)
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
     download_menu(key, fig, meta)
     return fig
+
+
+# ---- a figure is turned into its JSON once, not on every rerun ------------------------------------------
+# st.plotly_chart copies the whole figure (`fig.to_dict()`) and JSON-encodes it on every call: for a
+# figure shared by all sessions (cache.figure) that is the same text every time. `_serialised` keeps
+# (figure dict, JSON) per figure object for as long as the figure lives, and the two Plotly functions
+# st.plotly_chart calls answer from it for those figures (every other figure goes the usual way).
+class _Spec(dict):
+    """The figure's dict (shared, read-only) with its JSON text."""
+    json: str
+
+
+_SPECS: dict[int, tuple[Any, _Spec]] = {}      # id(figure) -> (weak reference to it, its spec)
+
+
+def _serialised(fig: go.Figure) -> _Spec:
+    import weakref
+
+    import plotly.io as pio
+
+    entry = _SPECS.get(id(fig))
+    if entry is not None and entry[0]() is fig:
+        return entry[1]
+    spec = _Spec(fig.to_dict())
+    spec.json = _ORIGINAL_TO_JSON(spec, validate=False)
+    key = id(fig)
+    _SPECS[key] = (weakref.ref(fig, lambda _ref: _SPECS.pop(key, None)), spec)
+    return spec
+
+
+def _install_plotly_memo() -> None:
+    import plotly.io
+    import plotly.tools
+
+    global _ORIGINAL_TO_JSON
+    if getattr(plotly.io.to_json, "_cnscd_memo", False):
+        return
+    _ORIGINAL_TO_JSON = plotly.io.to_json
+    to_figure = plotly.tools.return_figure_from_figure_or_data
+
+    def return_figure_from_figure_or_data(figure_or_data, validate_figure):
+        entry = _SPECS.get(id(figure_or_data))
+        if entry is not None and entry[0]() is figure_or_data:
+            return entry[1]
+        return to_figure(figure_or_data, validate_figure)
+
+    def to_json(fig, *args, **kwargs):
+        if isinstance(fig, _Spec) and not args and set(kwargs) <= {"validate"}:
+            return fig.json
+        return _ORIGINAL_TO_JSON(fig, *args, **kwargs)
+    to_json._cnscd_memo = True
+    plotly.tools.return_figure_from_figure_or_data = return_figure_from_figure_or_data
+    plotly.io.to_json = to_json
+
+
+_ORIGINAL_TO_JSON: Callable[..., str]
+_install_plotly_memo()
 
 
 def view_downloads(key: str, charts: list[tuple[go.Figure, ChartMeta]], title: str,
