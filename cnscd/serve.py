@@ -23,11 +23,27 @@ ROOT = Path(__file__).resolve().parent.parent
 PRELOAD = ("numpy", "pandas", "pyarrow", "polars", "duckdb", "plotly.graph_objects")
 
 
+def _warm_in_background() -> None:
+    """Every map layer prepared once per process while the server starts (cnscd.charts.maplayer.warm),
+    so no viewer's rerun pays for it. A failure only means the first map loads its layer itself."""
+    import threading
+
+    def warm() -> None:
+        try:
+            from cnscd.charts import maplayer
+
+            maplayer.warm()
+        except Exception as exc:  # noqa: BLE001 - never stop the server for a warm-up
+            print(f"cnscd.serve: map layers not warmed ({exc})", file=sys.stderr)
+    threading.Thread(target=warm, name="cnscd-warm-layers", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     import importlib
 
     for name in PRELOAD:
         importlib.import_module(name)
+    _warm_in_background()
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
