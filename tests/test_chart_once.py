@@ -106,7 +106,7 @@ def _chart_app():
 
     fig = st.session_state.setdefault("fig", go.Figure(go.Bar(x=["Đồng Tháp", "An Giang"], y=[1234.5, 99.0]),
                                                        layout={"title": {"text": "Số tổ"}, "separators": ",."}))
-    widgets._serialised(fig)
+    widgets.encode_once(fig)
     st.plotly_chart(fig, key="c", theme=None, config={"displaylogo": False})
 
 

@@ -94,7 +94,7 @@ def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
     from cnscd.ui.downloads import download_menu
 
     # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
-    _serialised(fig)
+    encode_once(fig)
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
     download_menu(key, fig, meta)
     return fig
@@ -102,7 +102,7 @@ def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
 
 # ---- a figure is turned into its JSON once, not on every rerun ------------------------------------------
 # st.plotly_chart copies the whole figure (`fig.to_dict()`) and JSON-encodes it on every call: for a
-# figure shared by all sessions (cache.figure) that is the same text every time. `_serialised` keeps
+# figure shared by all sessions (cache.figure) that is the same text every time. `encode_once` keeps
 # (figure dict, JSON) per figure object for as long as the figure lives, and the two Plotly functions
 # st.plotly_chart calls answer from it for those figures (every other figure goes the usual way).
 class _Spec(dict):
@@ -113,7 +113,7 @@ class _Spec(dict):
 _SPECS: dict[int, tuple[Any, _Spec]] = {}      # id(figure) -> (weak reference to it, its spec)
 
 
-def _serialised(fig: go.Figure) -> _Spec:
+def encode_once(fig: go.Figure) -> _Spec:
     import weakref
 
     import plotly.io as pio
@@ -190,27 +190,33 @@ def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = Non
     shown = frame.rename({c: labels[c] for c in frame.columns if c in labels})
     dec = {labels.get(c, c): v for c, v in (decimals or {}).items()}
     dts = tuple(labels.get(c, c) for c in dates)
-    st.dataframe(_styled(shown, lang, tuple(sorted(dec.items())), dts), hide_index=True, key=key,
-                 column_config=column_config, height=height, placeholder="–")
+    st.dataframe(_styled(_content_key(shown), lang, tuple(sorted(dec.items())), dts, _frame=shown), hide_index=True,
+                 key=key, column_config=column_config, height=height, placeholder="–")
+
+
+def _content_key(frame: pl.DataFrame) -> str:
+    """A digest of the whole frame, names, types and every row (Streamlit's own hash of a frame samples
+    big ones, so two tables could share a key)."""
+    import hashlib
+
+    rows = frame.hash_rows(seed=0).to_list() if frame.height and frame.width else []
+    return hashlib.sha1(repr((list(frame.schema.items()), frame.height, rows)).encode()).hexdigest()
 
 
 _STYLER_PROTO = "_cnscd_styler_proto"    # attribute of a cached Styler: its marshalled ArrowData.styler
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _styled(frame: pl.DataFrame, lang: str, decimals: tuple, dates: tuple):
-    """fmt.table_styler of `frame` (hashed by content), marshalled once: Streamlit's marshall_styler
-    (display values of every cell, its CSS) runs here, not on every rerun (`_install_styler_memo`).
-    Never mutated after this; st.dataframe only reads it."""
-    import hashlib
-
+def _styled(content: str, lang: str, decimals: tuple, dates: tuple, *, _frame: pl.DataFrame):
+    """fmt.table_styler of `_frame` (keyed by `content`, its digest), marshalled once: Streamlit's
+    marshall_styler (display values of every cell, its CSS) runs here, not on every rerun
+    (`_install_styler_memo`). Never mutated after this; st.dataframe only reads it."""
     from streamlit.elements.lib import pandas_styler_utils
     from streamlit.proto.ArrowData_pb2 import ArrowData
 
-    styler = fmt.table_styler(frame, lang, dict(decimals), dates)
-    digest = hashlib.sha1(repr((frame.columns, frame.hash_rows(seed=0).to_list(), lang, decimals, dates)).encode())
+    styler = fmt.table_styler(_frame, lang, dict(decimals), dates)
     proto = ArrowData()
-    pandas_styler_utils.marshall_styler(proto, styler, f"T{digest.hexdigest()[:12]}")
+    pandas_styler_utils.marshall_styler(proto, styler, f"T{content[:12]}")
     setattr(styler, _STYLER_PROTO, proto.styler.SerializeToString())
     return styler
 
