@@ -44,6 +44,7 @@ st.set_page_config(page_title="CNSCĐ · Tổ công nghệ số cộng đồng",
 # ---- state: a page switch may drop the query string; put this session's view back ----------------
 state.restore()
 layout.apply()              # the app's CSS for laptop, projector and phone (cnscd/ui/layout.py)
+layout.preload_charts()     # the browser starts loading the chart code now, not after the cards and tables
 layout.reserve_controls()   # the sidebar slot under the page list where a page may put its controls
 lang = state.select("lang", "Ngôn ngữ / Language", list(LANG_NAMES), "vi", format_func=LANG_NAMES.get,
                     kind="segmented", container=st.sidebar)

@@ -1,6 +1,19 @@
 """Where one rerun of each chart page spends its time (issue 12 §4; docs/scaling.md "next step").
 
-    python bench/profile_rerun.py [--top 12]
+    python bench/profile_rerun.py [--top 12]          # cProfile of one cold rerun per page
+    python bench/profile_rerun.py --cpu [--repeat 5]  # CPU (time.process_time) of one rerun, median
+
+--cpu: per page, after a first run, `repeat` reruns each to a combination no session has opened
+(new view: cold figures) and then `repeat` reruns to combinations opened before (warm: what most
+reruns of a meeting are); prints the median CPU seconds of the process per rerun and the load average.
+AppTest compiles the page scripts again on every run (a new ScriptCache per run) and parses every
+element it gets back; a server does neither, so --cpu lends AppTest one ScriptCache for all runs.
+
+    python bench/profile_rerun.py --server [--repeat 5]
+
+--server: the real path: one `python -m cnscd.serve`, one websocket viewer (bench/bench_load.Client)
+sending the browser's rerun_script requests; the server process's own CPU (/proc/PID/stat, user +
+system) per rerun, median over the same combinations, new view and opened before.
 
 Runs each chart page in AppTest on the demo warehouse: a first run (cold caches), then one rerun
 with another period and province (what a viewer does every ~10 s), profiled with cProfile in the
@@ -99,13 +112,115 @@ def profile(page: str, top: int) -> None:
         print(f"   {ct * 1000:8.0f} ms cumulative  {a:<13} {name}")
 
 
+# (period, unit) combinations a viewer reruns to; the first run is at 2024-03 / 87
+COMBOS = [("2025-09", "79"), ("2024-11", "01"), ("2026-02", "82"), ("2023-06", "70"), ("2025-03", "48"),
+          ("2026-06", "01"), ("2024-07", "79"), ("2025-12", "82")]
+
+
+def cpu(page: str, repeat: int) -> tuple[float, float]:
+    """(median CPU s of a rerun to a new view, median CPU s of a rerun to a view opened before)."""
+    import os
+    import statistics
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import local_script_runner
+
+    shared = ScriptCache()                 # as a server: scripts compiled once, not on every run
+    local_script_runner.ScriptCache = lambda: shared
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"ind": "teams_total", "period": "2024-03", "unit": "87"})
+    at.run()
+    if PAGES[page]:
+        at.switch_page(PAGES[page]).run()
+    combos = COMBOS[:repeat]
+
+    def rerun(period: str, unit: str) -> float:
+        at.query_params.update({"period": period, "unit": unit})
+        c0 = time.process_time()
+        at.run()
+        assert not at.exception, at.exception
+        return time.process_time() - c0
+
+    cold = [rerun(p, u) for p, u in combos]
+    warm = [rerun(p, u) for p, u in combos]
+    print(f"{page:<14} new view {statistics.median(cold) * 1000:6.0f} ms CPU   opened before "
+          f"{statistics.median(warm) * 1000:6.0f} ms CPU   (load average {os.getloadavg()[0]:.1f})", flush=True)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def _cpu_seconds(pid: int) -> float:
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime
+
+
+def server(pages: list[str], repeat: int) -> dict[str, tuple[float, float]]:
+    """Per page: (median server CPU s of a rerun to a new view, of a rerun to a view opened before)."""
+    import asyncio
+    import os
+    import statistics
+    import subprocess
+    import urllib.parse
+
+    from bench.bench_load import Client
+    from scripts.screenshot import free_port, wait_http
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "cnscd.serve", "--server.headless", "true", "--server.port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = {}
+    try:
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health")
+
+        async def go():
+            c = Client(f"http://127.0.0.1:{port}/")
+            await c.open()
+            await c.rerun("", "ind=teams_total&period=2024-03&unit=87", 120)     # imports, first caches
+            for page in pages:
+                name = "" if page == "tong-quan" else page
+                await c.rerun(name, "ind=teams_total&period=2024-03&unit=87", 120)
+                runs = {"new": [], "warm": []}
+                for kind in ("new", "warm"):
+                    for period, unit in COMBOS[:repeat]:
+                        q = urllib.parse.urlencode({"ind": "teams_total", "period": period, "unit": unit})
+                        c0 = _cpu_seconds(proc.pid)
+                        await c.rerun(name, q, 120)
+                        await asyncio.sleep(0.05)     # the forward messages after script_finished
+                        runs[kind].append(_cpu_seconds(proc.pid) - c0)
+                out[page] = (statistics.median(runs["new"]), statistics.median(runs["warm"]))
+                print(f"{page:<14} new view {out[page][0] * 1000:6.0f} ms CPU   opened before "
+                      f"{out[page][1] * 1000:6.0f} ms CPU   (server process; load average {os.getloadavg()[0]:.1f})",
+                      flush=True)
+            await c.close()
+        asyncio.run(go())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=10)
     ap.add_argument("--page", action="append", choices=list(PAGES))
+    ap.add_argument("--cpu", action="store_true", help="median CPU per rerun instead of a profile")
+    ap.add_argument("--server", action="store_true", help="server CPU per rerun over the websocket protocol")
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
+    if args.server:
+        server(args.page or list(PAGES), args.repeat)
+        return 0
     for page in args.page or PAGES:
-        profile(page, args.top)
+        if args.cpu:
+            cpu(page, args.repeat)
+        else:
+            profile(page, args.top)
     return 0
 
 

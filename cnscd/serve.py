@@ -23,17 +23,36 @@ ROOT = Path(__file__).resolve().parent.parent
 PRELOAD = ("numpy", "pandas", "pyarrow", "polars", "duckdb", "plotly.graph_objects")
 
 
+def _warm_in_background() -> None:
+    """Every map layer prepared once per process while the server starts (cnscd.charts.maplayer.warm),
+    so no viewer's rerun pays for it. A failure only means the first map loads its layer itself."""
+    import threading
+
+    def warm() -> None:
+        try:
+            from cnscd.charts import maplayer
+
+            maplayer.warm()
+        except Exception as exc:  # noqa: BLE001 - never stop the server for a warm-up
+            print(f"cnscd.serve: map layers not warmed ({exc})", file=sys.stderr)
+    threading.Thread(target=warm, name="cnscd-warm-layers", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     import importlib
 
     for name in PRELOAD:
         importlib.import_module(name)
+    _warm_in_background()
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False  # app.py drives the pages with st.navigation
     args = list(sys.argv[1:] if argv is None else argv)
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), "--browser.gatherUsageStats", "false", *args]
+    # A served app does not watch its source files (unless told to): the watcher walks every imported
+    # module on each rerun, ~90 ms of CPU per rerun (docs/scaling.md). `streamlit run app.py` still watches.
+    watch = [] if any(a.startswith("--server.fileWatcherType") for a in args) else ["--server.fileWatcherType", "none"]
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), "--browser.gatherUsageStats", "false", *watch, *args]
     return cli.main()
 
 

@@ -72,7 +72,7 @@ def prepare_layer(gdf, level: str, version: str, province: str | None = None,
                     tuple(map(str, names)), approx, level, version, province)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=192)   # the national layers and every province's (warm() makes them all)
 def layer_for(level: str, version: str, province: str | None = None) -> MapLayer:
     """The prepared layer from the geo package, once per process (layers are committed files)."""
     from geo import layers
@@ -183,6 +183,19 @@ def export_static(static_dir: Path = STATIC_DIR) -> list[str]:
         if url:
             urls.append(url)
     return urls
+
+
+def warm() -> None:
+    """Prepare every layer a map can show (the four national ones, each province's units in both
+    versions) once per process, at start (cnscd/serve.py runs this on a background thread): a viewer's
+    first map of a province or of the other boundary version then costs no layer loading in its rerun
+    (issue 12 §4: ~0.5 s of CPU for the other version's layer). ~3 s of CPU on this machine."""
+    from geo import layers
+
+    export_static()
+    for level, version in (("district", "legacy"), ("commune", "2025")):
+        for province in sorted(layers.layer(level, version)["province_code"].dropna().unique()):
+            layer_for(level, version, str(province))
 
 
 if __name__ == "__main__":   # python -m cnscd.charts.maplayer: pre-write the static outlines

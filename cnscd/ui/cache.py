@@ -1,7 +1,7 @@
 """Cached data access for the pages: the only module that knows about Streamlit caching.
 
-One `warehouse.Reader` per server process (`st.cache_resource`); query results cached with
-`st.cache_data` keyed on the query name, plain parameters and the warehouse file's identity,
+One `warehouse.Reader` per server process (`st.cache_resource`); query results and views cached
+(`st.cache_resource`, shared without a copy: frames are immutable) keyed on the query name, plain parameters and the warehouse file's identity,
 so an import that replaces the file shows up on the next rerun; finished chart figures
 (`figure`) likewise, in `st.cache_resource`, shared by every session. Everything goes through
 `queries.run`. The uncached layer (`run_query`, `cnscd.views.*`) runs without Streamlit,
@@ -55,9 +55,23 @@ def run_query(con, name: str, **params: Any) -> pl.DataFrame:
     return queries.run(con, name, **params)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# Query results and views are kept in st.cache_resource, not st.cache_data: cache_data hands every
+# caller a fresh copy (it unpickles the stored value on each hit: ~0.8 ms for the smallest frame,
+# far more for the overview's snapshot), and a rerun makes ~30 such calls. Polars frames are
+# immutable (every operation returns a new frame), so one shared frame is safe; a view returning a
+# container (dict, list, tuple) gets a copy of the container (`_fresh`), its frames shared.
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _cached_query(name: str, key: tuple, params: tuple) -> pl.DataFrame:
     return queries.run(connection(), name, **dict(params))
+
+
+def _fresh(value: Any) -> Any:
+    """`value` as a caller may keep and change: frames and immutable scalars as they are, containers copied."""
+    import copy
+
+    if isinstance(value, (pl.DataFrame, str, int, float, bool, type(None), dt.date)):
+        return value
+    return copy.deepcopy(value)     # a polars frame inside is cloned (no data copied)
 
 
 def query(name: str, **params: Any) -> pl.DataFrame:
@@ -69,7 +83,7 @@ def _plain(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _cached_view(module: str, fn: str, key: tuple, params: tuple) -> Any:
     import importlib
 
@@ -79,8 +93,8 @@ def _cached_view(module: str, fn: str, key: tuple, params: tuple) -> Any:
 
 def view(func: Callable[..., Any], **params: Any) -> Any:
     """Cache a view function `func(query, **params)` (defined in cnscd.views) on its parameters."""
-    return _cached_view(func.__module__, func.__name__, stamp(),
-                        tuple(sorted((k, _plain(v)) for k, v in params.items())))
+    return _fresh(_cached_view(func.__module__, func.__name__, stamp(),
+                               tuple(sorted((k, _plain(v)) for k, v in params.items()))))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -18,6 +18,9 @@ where Streamlit collapses the sidebar, the map comes first and the controls are 
 """
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import streamlit as st
 
 NARROW_PX = 768          # Streamlit's own breakpoint: below it the sidebar starts collapsed
@@ -48,6 +51,7 @@ div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap !importan
     height: auto !important; min-height: 0 !important; flex: 0 0 auto !important;
   }}
 }}
+.st-key-chart_preload {{ display: none !important; }}
 @media (max-width: {NARROW_PX - 0.02}px) {{
   .st-key-narrow_only {{ display: block !important; }}
   .stMainBlockContainer {{ padding-left: 0.75rem !important; padding-right: 0.75rem !important; }}
@@ -59,6 +63,26 @@ div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap !importan
 def apply() -> None:
     """Add the app's CSS to the page (once per run, from app.py; st.html of a lone <style> takes no space)."""
     st.html(CSS)
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_chunk() -> str | None:
+    """The file name of Streamlit's Plotly chart code (PlotlyChart.<hash>.js, ~4.7 MB with plotly.js)
+    in the installed Streamlit, or None."""
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return found[0].name if found else None
+
+
+def preload_charts() -> None:
+    """Start loading the chart code with the page's first element (issue 11 §5). The browser asks for
+    an element's code only when it draws the element; with the cards, tables and widgets before the
+    first chart its ~4.7 MB Plotly code was asked for ~1 s after the chart had arrived. The import
+    is of the same file the app would load (same URL: one module), in a hidden container; nothing
+    shows. Relative URL, so it also works under server.baseUrlPath (the editor at /editor/)."""
+    name = _plotly_chunk()
+    if name:
+        with st.container(key="chart_preload"):
+            st.html(f"<script>import('./static/js/{name}')</script>", unsafe_allow_javascript=True)
 
 
 def reserve_controls() -> None:

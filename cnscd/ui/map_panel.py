@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from cnscd import collate, fmt, text
-from cnscd.ui import cache, layout, state, unit_picker
+from cnscd.ui import cache, layout, state, unit_picker, widgets
 from cnscd.views import dti, mapdata
 from cnscd.charts import maps
 from cnscd.charts.meta import ChartMeta
@@ -132,6 +132,7 @@ def map_block(view: View, *, side: str, collect: list | None = None) -> str | No
         shared_note=t("map_shared_classes", lang) if view.shared_breaks else None,
         height=height), meta, geojson_url=url, height=height, **view.params())
     key = f"map_{side}_{version}_{level}_{province or 'VN'}"
+    widgets.encode_once(fig)   # its JSON made once per cached figure, not on every rerun
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
                             config=plotly_config(lang), width="stretch")
     notes = [n for n, on in ((t("approx_note", lang), layer.is_approximate), (t("demo_note", lang), flags["is_demo"])) if on]

@@ -94,9 +94,67 @@ def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
     from cnscd.ui.downloads import download_menu
 
     # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
+    encode_once(fig)
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
     download_menu(key, fig, meta)
     return fig
+
+
+# ---- a figure is turned into its JSON once, not on every rerun ------------------------------------------
+# st.plotly_chart copies the whole figure (`fig.to_dict()`) and JSON-encodes it on every call: for a
+# figure shared by all sessions (cache.figure) that is the same text every time. `encode_once` keeps
+# (figure dict, JSON) per figure object for as long as the figure lives, and the two Plotly functions
+# st.plotly_chart calls answer from it for those figures (every other figure goes the usual way).
+class _Spec(dict):
+    """The figure's dict (shared, read-only) with its JSON text."""
+    json: str
+
+
+_SPECS: dict[int, tuple[Any, _Spec]] = {}      # id(figure) -> (weak reference to it, its spec)
+
+
+def encode_once(fig: go.Figure) -> _Spec:
+    import weakref
+
+    import plotly.io as pio
+
+    entry = _SPECS.get(id(fig))
+    if entry is not None and entry[0]() is fig:
+        return entry[1]
+    spec = _Spec(fig.to_dict())
+    spec.json = _ORIGINAL_TO_JSON(spec, validate=False)
+    key = id(fig)
+    _SPECS[key] = (weakref.ref(fig, lambda _ref: _SPECS.pop(key, None)), spec)
+    return spec
+
+
+def _install_plotly_memo() -> None:
+    import plotly.io
+    import plotly.tools
+
+    global _ORIGINAL_TO_JSON
+    if getattr(plotly.io.to_json, "_cnscd_memo", False):
+        return
+    _ORIGINAL_TO_JSON = plotly.io.to_json
+    to_figure = plotly.tools.return_figure_from_figure_or_data
+
+    def return_figure_from_figure_or_data(figure_or_data, validate_figure):
+        entry = _SPECS.get(id(figure_or_data))
+        if entry is not None and entry[0]() is figure_or_data:
+            return entry[1]
+        return to_figure(figure_or_data, validate_figure)
+
+    def to_json(fig, *args, **kwargs):
+        if isinstance(fig, _Spec) and not args and set(kwargs) <= {"validate"}:
+            return fig.json
+        return _ORIGINAL_TO_JSON(fig, *args, **kwargs)
+    to_json._cnscd_memo = True
+    plotly.tools.return_figure_from_figure_or_data = return_figure_from_figure_or_data
+    plotly.io.to_json = to_json
+
+
+_ORIGINAL_TO_JSON: Callable[..., str]
+_install_plotly_memo()
 
 
 def view_downloads(key: str, charts: list[tuple[go.Figure, ChartMeta]], title: str,
@@ -124,13 +182,65 @@ def chart_meta(frame: pl.DataFrame, title: Callable[[str], str], lang: str, **fi
 def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = None,
           decimals: dict[str, int] | None = None, dates: tuple[str, ...] = (), key: str | None = None,
           column_config: dict | None = None, height: int | str = "auto") -> None:
-    """A table that keeps numbers numeric (sortable) but shows them 1.234,5 / 30/06/2025."""
+    """A table that keeps numbers numeric (sortable) but shows them 1.234,5 / 30/06/2025.
+
+    The formatted table (pandas Styler, its display values) is made once per table content and shared
+    by every session (`_styled`): formatting it was the largest part of a warm rerun."""
     labels = labels or {}
     shown = frame.rename({c: labels[c] for c in frame.columns if c in labels})
     dec = {labels.get(c, c): v for c, v in (decimals or {}).items()}
     dts = tuple(labels.get(c, c) for c in dates)
-    st.dataframe(fmt.table_styler(shown, lang, dec, dts), hide_index=True, key=key,
-                 column_config=column_config, height=height, placeholder="–")
+    st.dataframe(_styled(_content_key(shown), lang, tuple(sorted(dec.items())), dts, _frame=shown), hide_index=True,
+                 key=key, column_config=column_config, height=height, placeholder="–")
+
+
+def _content_key(frame: pl.DataFrame) -> str:
+    """A digest of the whole frame, names, types and every row (Streamlit's own hash of a frame samples
+    big ones, so two tables could share a key)."""
+    import hashlib
+
+    rows = frame.hash_rows(seed=0).to_list() if frame.height and frame.width else []
+    return hashlib.sha1(repr((list(frame.schema.items()), frame.height, rows)).encode()).hexdigest()
+
+
+_STYLER_PROTO = "_cnscd_styler_proto"    # attribute of a cached Styler: its marshalled ArrowData.styler
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _styled(content: str, lang: str, decimals: tuple, dates: tuple, *, _frame: pl.DataFrame):
+    """fmt.table_styler of `_frame` (keyed by `content`, its digest), marshalled once: Streamlit's
+    marshall_styler (display values of every cell, its CSS) runs here, not on every rerun
+    (`_install_styler_memo`). Never mutated after this; st.dataframe only reads it."""
+    from streamlit.elements.lib import pandas_styler_utils
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    styler = fmt.table_styler(_frame, lang, dict(decimals), dates)
+    proto = ArrowData()
+    pandas_styler_utils.marshall_styler(proto, styler, f"T{content[:12]}")
+    setattr(styler, _STYLER_PROTO, proto.styler.SerializeToString())
+    return styler
+
+
+def _install_styler_memo() -> None:
+    """st.dataframe marshals a Styler with `streamlit.elements.arrow.marshall_styler`; for a Styler from
+    `_styled` copy its stored result instead (any other Styler goes the usual way). If a Streamlit
+    upgrade moves the function, tables are still right, only formatted on every rerun again."""
+    from streamlit.elements import arrow
+
+    original = getattr(arrow, "marshall_styler", None)
+    if original is None or getattr(original, "_cnscd_memo", False):
+        return
+
+    def marshall_styler(proto, styler, default_uuid):
+        stored = getattr(styler, _STYLER_PROTO, None)
+        if stored is None:
+            return original(proto, styler, default_uuid)
+        proto.styler.ParseFromString(stored)
+    marshall_styler._cnscd_memo = True
+    arrow.marshall_styler = marshall_styler
+
+
+_install_styler_memo()
 
 
 def demo_caption(is_demo: bool, lang: str) -> None:
