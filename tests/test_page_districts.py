@@ -83,7 +83,10 @@ def test_charts(query):
     assert list(sc.data[0].text) == ["C00003", "C00004"]
     s = districtdata.series(query, indicator="teams_total", period_end=JUNE26, version="2025", province="04")
     top_bottom = districts.ranking_bars(r, meta(), reference=None, reference_label="", limit=2)
-    assert list(top_bottom.layout.yaxis.ticktext) == ["C00004", "C00005 (chưa báo cáo)"]  # best one + last one
+    # best one + last one, and between them a row that says how many are left out (no bar of its own)
+    assert list(top_bottom.layout.yaxis.ticktext) == ["C00004", "⋯ 1 đơn vị khác trong 3 (đủ trong bảng)",
+                                                       "C00005 (chưa báo cáo)"]
+    assert list(top_bottom.data[0].y) == ["00004", "00005"] and top_bottom.data[1].x == (None,)
     sm = districts.small_multiples(s, meta(), order=["00004", "00003"], columns=2)
     assert [tr.name for tr in sm.data] == ["C00004", "C00003"]
 

@@ -16,6 +16,7 @@ from cnscd.text import t
 BAR_COLOUR = "#2c7fb8"
 NO_REPORT_COLOUR = "#bdbdbd"
 AVG_COLOUR = "#d95f0e"
+GAP_CODE = "…"   # the y category of the row that says how many units a long ranking leaves out
 
 
 def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | None, reference_label: str,
@@ -25,10 +26,14 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
     frame: unit_code, display_name, value, rank, pct_target. One bar per row: the category is the
     unit code (Plotly stacks bars that share a category), the tick text its display name."""
     f = collate.sort(frame, "display_name", "unit_code").sort("rank", nulls_last=True, maintain_order=True)
-    if limit and f.height > limit:
-        f = pl.concat([f.head(limit // 2), f.tail(limit - limit // 2)])
     no_report_label = no_report_label or t("no_report", meta.lang)
     names = [n if v is not None else f"{n} ({no_report_label})" for n, v in zip(f["display_name"], f["value"])]
+    gap = None
+    if limit and f.height > limit:
+        head, tail = limit // 2, limit - limit // 2
+        gap = (head, t("rank_gap", meta.lang, n=f.height - limit, total=f.height))
+        names = names[:head] + names[-tail:]
+        f = pl.concat([f.head(head), f.tail(tail)])
     codes = f["unit_code"].to_list()
     d3 = fmt.d3(decimals)
     fig = go.Figure(go.Bar(
@@ -43,8 +48,13 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
         fig.add_annotation(x=reference, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"{reference_label}: {fmt.number(reference, meta.lang, max(decimals, 1))}",
                            font={"color": AVG_COLOUR}, name="reference")
+    if gap is not None:   # the units left out between the best and the worst say so, in their place
+        at, words = gap
+        fig.add_trace(go.Bar(x=[None], y=[GAP_CODE], orientation="h", showlegend=False, hoverinfo="skip"))
+        codes, names = codes[:at] + [GAP_CODE] + codes[at:], names[:at] + [words] + names[at:]
+        fig.update_layout(barmode="overlay")
     fig.update_yaxes(type="category", tickmode="array", tickvals=codes, ticktext=names,
-                     autorange="reversed", automargin=True)
+                     categoryorder="array", categoryarray=codes, autorange="reversed", automargin=True)
     fig.update_xaxes(tickformat=d3, title={"text": meta.unit})
     return finish(fig, meta, height=max(320, 22 * f.height + 160),
                   uirevision=f"rank-{meta.name}")

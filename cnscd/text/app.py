@@ -142,6 +142,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "overview_districts": ("Các huyện của {unit}, {period}", "Districts of {unit}, {period}"),
     "overview_communes": ("Các xã/phường của {unit}, {period}", "Communes of {unit}, {period}"),
+    "rank_gap": ("⋯ {n} đơn vị khác trong {total} (đủ trong bảng)", "⋯ {n} more of {total} units (all in the table)"),
     "targets_below": ("Đơn vị dưới ngưỡng {thr}", "Units below {thr}"),
     "targets_none_below": ("Không có đơn vị nào dưới ngưỡng.", "No unit is below the threshold."),
     "achievements": ("Kết quả các bài báo nêu", "Achievements reported in articles"),
