@@ -189,7 +189,6 @@ def version_label(version: str, lang: str) -> str:
 def mode_label(mode: str, lang: str) -> str:
     """Boundary words for a chart in 'reported' or 'today' mode (names both versions, or today's)."""
     from cnscd import fmt
-    from cnscd.text import t
 
     bv = boundary_versions()
     today = bv.filter(pl.col("valid_to_date").is_null()).row(0, named=True)

@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
-from cnscd.text import DEFAULT_LANG, LANGS, both, t
+from cnscd.text import DEFAULT_LANG, LANGS, both
 
 _STORE = "_cnscd_view"          # session_state key: {name: str} last values of this session
 _WARNED = "_cnscd_bad_params"   # names already warned about in this session

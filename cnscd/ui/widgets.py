@@ -116,8 +116,6 @@ _SPECS: dict[int, tuple[Any, _Spec]] = {}      # id(figure) -> (weak reference t
 def encode_once(fig: go.Figure) -> _Spec:
     import weakref
 
-    import plotly.io as pio
-
     entry = _SPECS.get(id(fig))
     if entry is not None and entry[0]() is fig:
         return entry[1]
