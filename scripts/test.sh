@@ -7,17 +7,8 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -r requirements-dev.txt
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-[ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
-# Several replicas behind a balancer (python -m cnscd.cluster up, docs/scaling.md) use Debian's HAProxy.
-command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+. scripts/system-packages.sh
+install_system_packages --test
 # The one variable naming chromium (export engine, browser tests, benchmark). None: the suite fails here.
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || true)}"
 if [ ! -x "$CHROMIUM_PATH" ]; then
