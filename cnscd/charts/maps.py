@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from cnscd import fmt
-from cnscd.charts.base import finish
+from cnscd.charts.base import figure, finish_layout, merge
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.charts.classes import Classes
 from cnscd.charts.meta import ChartMeta
@@ -173,7 +173,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
               (pl.col("has_figure") & ~pl.col("has_target"), True, False),
               (~pl.col("has_figure") & pl.col("is_reporting"), False, False),
               (~pl.col("has_figure") & ~pl.col("is_reporting"), None, False)]
-    fig = go.Figure()
+    data: list[dict] = []   # plain dicts, one figure at the end (base.figure)
     parts = []
     for cond, has_fig, has_tgt in groups:
         part = f.filter(cond)
@@ -212,28 +212,30 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
             extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
                          showscale=not parts, z=np.zeros(part.height), name=no_report,
                          colorbar={"tickvals": [0], "ticktext": [no_report], "len": 0.3})
-        fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **{**common, **extra}))
+        data.append(dict(type="choropleth", locations=part["feature_id"].to_list(), customdata=custom,
+                         **{**common, **extra}))
         parts.append(part["feature_id"].cast(pl.Int64).to_list())
+    if labels:
+        data.append(dict(type="scattergeo", lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
+                         text=[two_lines(n) for n, _, _ in labels], mode="text", hoverinfo="skip",
+                         textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
+    layout = {"geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
+                      "bgcolor": "rgba(0,0,0,0)"}}
+    rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
+    finish_layout(layout, meta, uirevision=rev, height=height)
+    # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
+    # (charts.base.finish puts them 48 and 66 px below the plot): 80 px cut the note's lower half
+    # (+ the lines a wrapped source line takes beyond its first)
+    merge(layout, {"margin": {"l": 10, "r": 0, "t": 80, "b": 96 + (layout["margin"]["b"] - 92)},
+                   "dragmode": "pan", "clickmode": "event+select", "showlegend": False})
+    fig = figure(data, layout)
     feats = layer.geojson["features"]
     for trace, idx in zip(fig.data, parts):
         if geojson_url:
             trace.geojson = geojson_url
             continue
-        # Assigned after add_trace: the constructor and add_trace deep-copy a trace, and the GeoJSON
+        # Assigned after the figure is made: its constructor deep-copies every trace, and the GeoJSON
         # is the one big thing in it (see the module doc). The subsets share the feature dicts.
         trace.geojson = layer.geojson if len(idx) == len(feats) else \
             {"type": "FeatureCollection", "features": [feats[i] for i in idx]}
-    if labels:
-        fig.add_trace(go.Scattergeo(lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
-                                    text=[two_lines(n) for n, _, _ in labels], mode="text", hoverinfo="skip",
-                                    textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
-                    bgcolor="rgba(0,0,0,0)")
-    rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
-    finish(fig, meta, uirevision=rev, height=height)
-    # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
-    # (charts.base.finish puts them 48 and 66 px below the plot): 80 px cut the note's lower half
-    # (+ the lines a wrapped source line takes beyond its first)
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 96 + (fig.layout.margin.b - 92)},
-                      dragmode="pan", clickmode="event+select", showlegend=False)
     return fig
