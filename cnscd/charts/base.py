@@ -35,12 +35,23 @@ TEMPLATE = "plotly_white"
 pio.templates.default = TEMPLATE   # every figure of the app; see the module doc
 
 
+# a trace's data arrays: handed to the figure after it is made (see `figure`)
+DATA_ARRAYS = ("x", "y", "z", "customdata", "locations", "text", "hovertext", "lon", "lat")
+
+
 def figure(data: list[dict], layout: dict) -> go.Figure:
-    """The figure of plain trace and layout dicts, wrapped once and not validated: plotly checks every
-    property of every graph object it builds (a finished chart cost 30–220 ms CPU of it); the dicts
-    are what today's validated builders made, property for property (tests/test_figure_fast.py
-    validates each chart again and compares its JSON)."""
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    """The figure of plain trace and layout dicts (made for it: it keeps them), wrapped once and not
+    validated: plotly checks every property of every graph object it builds (a finished chart cost
+    30–220 ms CPU of it); the dicts are what main's validated builders made, property for property
+    (tests/test_figure_fast.py validates each chart again and compares its JSON). The constructor
+    deep-copies every trace; a trace's data arrays (a map's 3,321 rows of customdata) are set after it,
+    which copies nothing, as the map's GeoJSON is."""
+    arrays = [{k: tr.pop(k) for k in DATA_ARRAYS if tr.get(k) is not None} for tr in data]
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    for trace, values in zip(fig.data, arrays):
+        for k, v in values.items():
+            trace[k] = v
+    return fig
 
 
 def merge(into: dict, changes: dict) -> dict:

@@ -9,6 +9,7 @@ A click returns the unit through customdata (slot 7; slot 9 is its province).
 """
 from __future__ import annotations
 
+import functools
 import urllib.parse
 
 import numpy as np
@@ -39,11 +40,16 @@ PHONE_HEIGHT = 480    # px: a 358 px wide panel; taller only adds blank space ab
 def palette(k: int, higher_is_better: bool = True) -> list[str]:
     """k sequential colours for classes of rising value: light to dark, so dark = more; where lower is
     better (a DTI rank: 1 is best) the scale runs the other way, so dark is always the better end."""
+    return list(_palette(k, higher_is_better))
+
+
+@functools.lru_cache(maxsize=32)   # plotly's sample_colorscale parses the scale on every call (~1 ms)
+def _palette(k: int, higher_is_better: bool) -> tuple[str, ...]:
     if k <= 0:
-        return []
+        return ()
     pts = [0.12 + 0.88 * i / max(k - 1, 1) for i in range(k)]
     colours = pc.sample_colorscale("YlGnBu", pts)
-    return colours if higher_is_better else colours[::-1]
+    return tuple(colours if higher_is_better else colours[::-1])
 
 
 def _colorscale(colours: list[str]) -> list[list]:

@@ -30,8 +30,10 @@ def headline(frame: pl.DataFrame, meta: ChartMeta, *, columns: int = 3) -> go.Fi
     for ann in layout.get("annotations", []):
         ann["font"] = {"size": 12}
     traces = []
+    # one pass over the frame, not a filter per label
+    parts = frame.sort("period_end", maintain_order=True).partition_by("label", as_dict=True, maintain_order=True)
     for i, lab in enumerate(labels):
-        part = frame.filter(pl.col("label") == lab).sort("period_end")
+        part = parts[(lab,)]
         dec = int(part["decimals"][0])
         traces.append(dict(
             type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=lab,
