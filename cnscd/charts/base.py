@@ -135,8 +135,11 @@ def axis_line(x: float | None = None, y: float | None = None, *, xaxis: str = "x
 @functools.lru_cache(maxsize=64)
 def _grid(rows: int, cols: int, titled: tuple[bool, ...], options: tuple) -> dict:
     # make_subplots draws no annotation for an empty title: the placeholders keep that
-    return make_subplots(rows=rows, cols=cols, subplot_titles=[" " if t else "" for t in titled],
-                         **dict(options)).layout.to_plotly_json()
+    layout = make_subplots(rows=rows, cols=cols, subplot_titles=[" " if t else "" for t in titled],
+                           **dict(options)).layout.to_plotly_json()
+    # the figure gets the default template as every figure does (not a copy of it per grid: ~1.5 ms)
+    layout.pop("template", None)
+    return layout
 
 
 def subplot_grid(rows: int, cols: int, titles: list[str], **options) -> tuple[dict, list[dict]]:
