@@ -110,3 +110,19 @@ def test_an_unvalidated_figure_reads_like_a_validated_one():
     assert new.layout.margin.b == ref.layout.margin.b and new.layout.title.text == ref.layout.title.text
     assert [tr.name for tr in new.data] == [tr.name for tr in ref.data]
     assert new.data[0].customdata == ref.data[0].customdata
+
+
+def test_exports_get_the_same_figure(page_calls):
+    """export.restyle (PNG/SVG/PDF, slides, report) of today's figure is that of the validated one: the
+    files are drawn from equal JSON."""
+    from cnscd import export
+
+    firsts = {}
+    for case in page_calls + fc.hand_made():
+        firsts.setdefault(case[0], case)   # one call per builder: restyle re-validates, ~50 ms each
+    for name, args, kwargs in firsts.values():
+        new = fc.builder(name)(*fresh(args), **kwargs)
+        ref = fc.builder(name, reference=True)(*fresh(args), **kwargs)
+        for width, scale in ((export.BASE_WIDTH, 1.0), (1600, 1.4)):
+            got, want = spec(export.restyle(new, width, scale)), spec(export.restyle(ref, width, scale))
+            assert got == want, f"{name}: the export differs at {where_differ(got, want)}"
