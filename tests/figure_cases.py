@@ -28,7 +28,7 @@ VIEWS = [
     ("overview", {"period": "2025-06", "unit": "legacy:87"}),
     ("map", {}), ("map", {"lang": "en", "period": "2025-06", "measure": "pct_target"}),
     ("map", {"unit": "2025:82"}), ("map", {"unit": "legacy:87", "period": "2025-06", "lang": "en"}),
-    ("map", {"level": "child", "cmp": "1"}),
+    ("map", {"level": "child", "cmp": "1", "period2": "2025-06"}),   # two maps, one set of classes
     ("compare", {}), ("compare", {"lang": "en", "measure": "pct_target"}),
     ("compare", {"mode": "today", "units": "2025:82,2025:01", "measure": "index"}),
     ("compare", {"measure": "per1000", "units": "legacy:87,2025:82"}),

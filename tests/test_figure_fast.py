@@ -89,6 +89,10 @@ def test_the_pages_views_reach_every_chart_builder(page_calls):
     langs = {c[1][1].lang for c in page_calls if c[0] != "choropleth"} | \
             {c[1][3].lang for c in page_calls if c[0] == "choropleth"}
     assert langs == {"vi", "en"}
+    maps = [(args[0], kwargs) for name, args, kwargs in page_calls if name == "choropleth"]
+    assert {layer.version for layer, _ in maps} == {"legacy", "2025"}
+    assert any(kw.get("shared_note") for _, kw in maps) and any(kw.get("geojson_url") for _, kw in maps)
+    assert any(layer.province for layer, _ in maps) and any(not kw.get("geojson_url") for _, kw in maps)
 
 
 def test_every_figure_the_pages_build_is_the_validated_one(page_calls):
