@@ -1,6 +1,6 @@
 """Speed and memory figures, each with a naive baseline measured in the same run and the ratio.
 
-Run: `.venv/bin/python bench/benchmark.py [--only NAME]` (NAME: build, geo, pages, export, import, load). Targets (from the issues) are printed
+Run: `.venv/bin/python bench/benchmark.py [--only NAME]` (NAME: build, geo, pages, export, import, load, figures). Targets (from the issues) are printed
 beside the figures; nothing here is a pass/fail test. Sections live in bench/bench_*.py, each
 exposing `run() -> list[dict]` with keys: name, value, unit, baseline, baseline_label, target.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SECTIONS = ["bench_build", "bench_geo", "bench_pages", "bench_export", "bench_import", "bench_load"]
+SECTIONS = ["bench_build", "bench_geo", "bench_pages", "bench_export", "bench_import", "bench_load", "bench_figures"]
 
 
 def fmt_row(r: dict) -> str:

@@ -5,8 +5,12 @@ source and the demo warning, all taken from its `ChartMeta` (cnscd/charts/meta.p
 A chart is finished once, here: the screen, its PNG/SVG/PDF, the slide and the PDF report all show
 this figure (export.restyle only resizes fonts and margins for print).
 
-Speed: `plotly_white` is the process's default template (plotly applies the default without
-validating it again, ~1 ms; setting it per figure cost 25–35 ms).
+Speed: a chart is plain dicts (traces, layout) until `figure` wraps them once, unvalidated:
+plotly's validation of every property of every graph object (each `add_trace`, `update_layout`,
+`add_annotation`, `add_vline`) was most of a new view's chart CPU. `merge` is `update_layout`'s rule,
+`axis_line` an `add_vline`/`add_hline`, `finish_layout` the finishing; tests/test_figure_fast.py
+proves the figures the same as the validated ones. `plotly_white` is the process's default template
+(plotly applies the default without validating it again, ~1 ms; setting it per figure cost 25–35 ms).
 """
 from __future__ import annotations
 
@@ -31,55 +35,111 @@ TEMPLATE = "plotly_white"
 pio.templates.default = TEMPLATE   # every figure of the app; see the module doc
 
 
-def finish(fig: go.Figure, meta: ChartMeta, *, uirevision: str | None = None, height: int | None = None,
-           top: int = 90) -> go.Figure:
-    """The finished chart: shared layout, title and subtitle, source line and warnings (footer)."""
+# a trace's data arrays: handed to the figure after it is made (see `figure`)
+DATA_ARRAYS = ("x", "y", "z", "customdata", "locations", "text", "hovertext", "lon", "lat")
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """The figure of plain trace and layout dicts (made for it: it keeps them), wrapped once and not
+    validated: plotly checks every property of every graph object it builds (a finished chart cost
+    30–220 ms CPU of it); the dicts are what main's validated builders made, property for property
+    (tests/test_figure_fast.py validates each chart again and compares its JSON). The constructor
+    deep-copies every trace; a trace's data arrays (a map's 3,321 rows of customdata) are set after it,
+    which copies nothing, as the map's GeoJSON is."""
+    arrays = [{k: tr.pop(k) for k in DATA_ARRAYS if tr.get(k) is not None} for tr in data]
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    for trace, values in zip(fig.data, arrays):
+        for k, v in values.items():
+            trace[k] = v
+    return fig
+
+
+def merge(into: dict, changes: dict) -> dict:
+    """`fig.update_layout`'s rule on plain dicts: a dict merges into the dict already there, key by
+    key; anything else (a number, a string, a list) replaces it."""
+    for k, v in changes.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            merge(into[k], v)
+        else:
+            into[k] = v
+    return into
+
+
+def finish_layout(layout: dict, meta: ChartMeta, *, uirevision: str | None = None, height: int | None = None,
+                  top: int = 90) -> dict:
+    """The finished chart's layout dict, edited in place: shared layout, title and subtitle, source
+    line and warnings (footer)."""
     lang = meta.lang
-    layout = fmt.plotly_layout(lang) | {
+    merge(layout, fmt.plotly_layout(lang) | {
         "uirevision": uirevision or meta.name,   # zoom and legend toggles survive reruns
         "margin": {"l": 60, "r": 20, "t": top, "b": 92},
         # Legend on the right: it can grow to many lines without covering title, subtitle or footer.
         "legend": {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left"},
-    }
+    })
     if height:
         layout["height"] = height
-    layout["title"] = {"text": f"<b>{meta.title}</b>", "x": 0.01, "xanchor": "left",
-                       "subtitle": {"text": meta.subtitle}}
+    merge(layout, {"title": {"text": f"<b>{meta.title}</b>", "x": 0.01, "xanchor": "left",
+                             "subtitle": {"text": meta.subtitle}}})
     # the source line wrapped (textfit.wrap, as the export wraps it) to the figure's width, else plotly's
     # default 700 px, less the left margin the footer starts at: a long source is never cut at the edge
-    fig.update_layout(**layout)
-    lines = textfit.wrap(meta.source_line, FOOTER_SIZE, footer_width(fig)) if meta.source_line else []
+    lines = textfit.wrap(meta.source_line, FOOTER_SIZE, footer_width(layout)) if meta.source_line else []
     extra = max(0, len(lines) - 1) * round(FOOTER_SIZE * 1.3)   # plotly sets lines 1.3 em apart
     if extra:
-        fig.update_layout(margin_b=layout["margin"]["b"] + extra)
+        layout["margin"]["b"] = 92 + extra
+    had = "annotations" in layout
+    notes = layout.setdefault("annotations", [])
     if lines:
-        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-48,
-                           xanchor="left", yanchor="top", showarrow=False, align="left",
-                           font={"size": FOOTER_SIZE, "color": "#555"}, name="cnscd_footer")
+        notes.append({"text": "<br>".join(lines), "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": -48,
+                      "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+                      "font": {"size": FOOTER_SIZE, "color": "#555"}, "name": "cnscd_footer"})
     if meta.notes:
         # A line of its own under the source: a long source line never runs into it.
-        fig.add_annotation(text="  ·  ".join(meta.notes), xref="paper", yref="paper", x=0, y=0,
-                           yshift=-66 - extra, xanchor="left", yanchor="top", showarrow=False,
-                           font={"size": FOOTER_SIZE, "color": DEMO_COLOUR}, name="cnscd_notes")
-    return fig
+        notes.append({"text": "  ·  ".join(meta.notes), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+                      "yshift": -66 - extra, "xanchor": "left", "yanchor": "top", "showarrow": False,
+                      "font": {"size": FOOTER_SIZE, "color": DEMO_COLOUR}, "name": "cnscd_notes"})
+    if not notes and not had:
+        del layout["annotations"]
+    return layout
+
+
+def finished(data: list[dict], layout: dict, meta: ChartMeta, **kw) -> go.Figure:
+    """The finished figure of plain trace and layout dicts (finish_layout, then `figure`)."""
+    return figure(data, finish_layout(layout, meta, **kw))
+
+
+def finish(fig: go.Figure, meta: ChartMeta, **kw) -> go.Figure:
+    """The finished chart of a figure built elsewhere (export/sample.py): a new figure, `fig` unchanged.
+    The app's charts build plain dicts and call `finished`."""
+    data = [trace.to_plotly_json() for trace in fig.data]
+    return finished(data, fig.layout.to_plotly_json(), meta, **kw)
 
 
 FOOTER_SIZE = 11
 DEFAULT_WIDTH = 700   # plotly.js's width of a figure that sets none
 
 
-def footer_width(fig: go.Figure) -> float:
+def footer_width(layout: dict) -> float:
     """The px a footer line may take: the figure's width (else plotly's default) less its left margin
     (the footer starts at the plot's left edge) and a few px to spare."""
-    margin = fig.layout.margin.l if fig.layout.margin.l is not None else 80
-    return (fig.layout.width or DEFAULT_WIDTH) - margin - 8
+    margin = (layout.get("margin") or {}).get("l")
+    return (layout.get("width") or DEFAULT_WIDTH) - (margin if margin is not None else 80) - 8
+
+
+def axis_line(x: float | None = None, y: float | None = None, *, xaxis: str = "x", yaxis: str = "y", **props) -> dict:
+    """The shape `fig.add_vline(x=...)` / `fig.add_hline(y=...)` adds: a line across the plot's domain."""
+    if x is not None:
+        return {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": xaxis, "yref": f"{yaxis} domain", **props}
+    return {"type": "line", "x0": 0, "x1": 1, "y0": y, "y1": y, "xref": f"{xaxis} domain", "yref": yaxis, **props}
 
 
 @functools.lru_cache(maxsize=64)
 def _grid(rows: int, cols: int, titled: tuple[bool, ...], options: tuple) -> dict:
     # make_subplots draws no annotation for an empty title: the placeholders keep that
-    return make_subplots(rows=rows, cols=cols, subplot_titles=[" " if t else "" for t in titled],
-                         **dict(options)).layout.to_plotly_json()
+    layout = make_subplots(rows=rows, cols=cols, subplot_titles=[" " if t else "" for t in titled],
+                           **dict(options)).layout.to_plotly_json()
+    # the figure gets the default template as every figure does (not a copy of it per grid: ~1.5 ms)
+    layout.pop("template", None)
+    return layout
 
 
 def subplot_grid(rows: int, cols: int, titles: list[str], **options) -> tuple[dict, list[dict]]:
@@ -105,9 +165,11 @@ DATE_AXIS = {"tickformat": fmt.MONTH_D3, "hoverformat": fmt.DATE_D3,
                                  {"dtickrange": ["M1", None], "value": fmt.MONTH_D3}]}
 
 
-def date_axis(fig: go.Figure, **kw) -> None:
-    """Months on the axis (06/2025), whole dates when zoomed below a month, dd/mm/yyyy on hover."""
-    fig.update_xaxes(**DATE_AXIS, **kw)
+def date_axis(layout: dict, **kw) -> None:
+    """Months on every x axis of `layout` (06/2025), whole dates when zoomed below a month, dd/mm/yyyy
+    on hover (what `fig.update_xaxes(**DATE_AXIS)` did)."""
+    for ax in axes(layout, "x") or [layout.setdefault("xaxis", {})]:
+        merge(ax, copy.deepcopy(DATE_AXIS) | kw)
 
 
 def colour(i: int) -> str:

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from cnscd import fmt
-from cnscd.charts.base import NATION_COLOUR, date_axis, finish, stable_colours
+from cnscd.charts.base import NATION_COLOUR, date_axis, finished, stable_colours
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
@@ -13,7 +13,7 @@ from cnscd.text import t
 def rank_chart(frame: pl.DataFrame, meta: ChartMeta) -> go.Figure:
     """frame: key, label, period_end, rank, n_units, optional colour_key (rank 1 = best)."""
     lang = meta.lang
-    fig = go.Figure()
+    data: list[dict] = []   # plain dicts, one figure at the end (base.figure)
     if "colour_key" not in frame.columns:
         frame = frame.with_columns(colour_key=pl.col("label"))
     if "order" in frame.columns:   # the selection's order: the same colours as the series chart
@@ -24,8 +24,8 @@ def rank_chart(frame: pl.DataFrame, meta: ChartMeta) -> go.Figure:
         part = part.sort("period_end")
         first = part.row(0, named=True)
         lab, group = first["label"], first["colour_key"]
-        fig.add_trace(go.Scatter(
-            x=part["period_end"].to_list(), y=part["rank"].to_list(), name=lab, mode="lines+markers",
+        data.append(dict(
+            type="scatter", x=part["period_end"].to_list(), y=part["rank"].to_list(), name=lab, mode="lines+markers",
             legendgroup=group, showlegend=group not in seen,
             line={"color": colours.get(group, NATION_COLOUR), "width": 2}, marker={"size": 5},
             customdata=part["n_units"].to_list(),
@@ -33,8 +33,9 @@ def rank_chart(frame: pl.DataFrame, meta: ChartMeta) -> go.Figure:
                            "<extra></extra>"),
         ))
         seen.add(group)
-    date_axis(fig)
+    layout: dict = {}
+    date_axis(layout)
     top = int(frame["n_units"].max() or 1) if frame.height else 1
-    fig.update_yaxes(title=t("rank", lang), autorange=False, range=[top + 0.5, 0.5], tickformat="d")
-    fig.update_layout(legend={"tracegroupgap": 2})
-    return finish(fig, meta, height=max(380, 182 + 22 * len(seen) + 20))
+    layout["yaxis"] = {"title": {"text": t("rank", lang)}, "autorange": False, "range": [top + 0.5, 0.5], "tickformat": "d"}
+    layout["legend"] = {"tracegroupgap": 2}
+    return finished(data, layout, meta, height=max(380, 182 + 22 * len(seen) + 20))

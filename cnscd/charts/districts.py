@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from cnscd import collate, fmt
-from cnscd.charts.base import DATE_AXIS, axes, finish, subplot_grid
+from cnscd.charts.base import DATE_AXIS, axes, axis_line, finished, subplot_grid
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import t
 
@@ -36,28 +36,31 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
         f = pl.concat([f.head(head), f.tail(tail)])
     codes = f["unit_code"].to_list()
     d3 = fmt.d3(decimals)
-    fig = go.Figure(go.Bar(
-        x=f["value"].fill_null(0).to_list(), y=codes, orientation="h",
+    # plain dicts, one figure at the end (base.figure)
+    data = [dict(
+        type="bar", x=f["value"].fill_null(0).to_list(), y=codes, orientation="h",
         marker={"color": [BAR_COLOUR if v is not None else NO_REPORT_COLOUR for v in f["value"]]},
-        customdata=list(zip(f["rank"].to_list(), f["pct_target"].to_list(), codes, names)),
+        customdata=list(map(list, zip(f["rank"].to_list(), f["pct_target"].to_list(), codes, names))),
         hovertemplate=f"<b>%{{customdata[3]}}</b><br>%{{x:{d3}}} {meta.unit}<br>#%{{customdata[0]}}"
                       f" · %{{customdata[1]:,.1f}} %<extra></extra>",
-        hovertemplatefallback="–", name=meta.title, showlegend=False))
+        hovertemplatefallback="–", name=meta.title, showlegend=False)]
+    layout: dict = {}
     if reference is not None:
-        fig.add_vline(x=reference, line={"color": AVG_COLOUR, "dash": "dash", "width": 2})
-        fig.add_annotation(x=reference, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{reference_label}: {fmt.number(reference, meta.lang, max(decimals, 1))}",
-                           font={"color": AVG_COLOUR}, name="reference")
+        layout["shapes"] = [axis_line(x=reference, line={"color": AVG_COLOUR, "dash": "dash", "width": 2})]
+        # add_annotation with xref unset: the x axis
+        layout["annotations"] = [{"x": reference, "y": 1.0, "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                                  "text": f"{reference_label}: {fmt.number(reference, meta.lang, max(decimals, 1))}",
+                                  "font": {"color": AVG_COLOUR}, "name": "reference"}]
     if gap is not None:   # the units left out between the best and the worst say so, in their place
         at, words = gap
-        fig.add_trace(go.Bar(x=[None], y=[GAP_CODE], orientation="h", showlegend=False, hoverinfo="skip"))
+        data.append(dict(type="bar", x=[None], y=[GAP_CODE], orientation="h", showlegend=False, hoverinfo="skip"))
         codes, names = codes[:at] + [GAP_CODE] + codes[at:], names[:at] + [words] + names[at:]
-        fig.update_layout(barmode="overlay")
-    fig.update_yaxes(type="category", tickmode="array", tickvals=codes, ticktext=names,
-                     categoryorder="array", categoryarray=codes, autorange="reversed", automargin=True)
-    fig.update_xaxes(tickformat=d3, title={"text": meta.unit})
-    return finish(fig, meta, height=max(320, 22 * f.height + 160),
-                  uirevision=f"rank-{meta.name}")
+        layout["barmode"] = "overlay"
+    layout["yaxis"] = {"type": "category", "tickmode": "array", "tickvals": codes, "ticktext": names,
+                       "categoryorder": "array", "categoryarray": codes, "autorange": "reversed", "automargin": True}
+    layout["xaxis"] = {"tickformat": d3, "title": {"text": meta.unit}}
+    return finished(data, layout, meta, height=max(320, 22 * f.height + 160),
+                    uirevision=f"rank-{meta.name}")
 
 
 LABELLED_EXTREMES = 2   # per end of each axis
@@ -91,18 +94,18 @@ def scatter(frame: pl.DataFrame, meta: ChartMeta, *, x_title: str, y_title: str,
     names = frame["display_name"].to_list()
     codes = frame["unit_code"].to_list()
     wanted = set(highlight or [])
-    fig = go.Figure(go.Scatter(
-        x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text",
+    data = [dict(
+        type="scatter", x=frame["x"].to_list(), y=frame["y"].to_list(), mode="markers+text",
         text=[n if c in named else "" for c, n in zip(codes, names)], textposition="top center",
         textfont={"color": "#333"}, hovertext=names, customdata=codes,
         marker={"size": [13 if c in wanted else 10 for c in codes],
                 "color": [AVG_COLOUR if c in wanted else BAR_COLOUR for c in codes],
                 "opacity": 0.8, "line": {"width": 1, "color": "white"}},
         hovertemplate=f"<b>%{{hovertext}}</b><br>{x_title}: %{{x:{fmt.d3(x_decimals)}}}<br>"
-                      f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False, cliponaxis=False))
-    fig.update_xaxes(title={"text": x_title}, tickformat=fmt.d3(x_decimals))
-    fig.update_yaxes(title={"text": y_title}, tickformat=fmt.d3(y_decimals))
-    return finish(fig, meta, height=520, uirevision=f"scatter-{meta.name}")
+                      f"{y_title}: %{{y:{fmt.d3(y_decimals)}}}<extra></extra>", showlegend=False, cliponaxis=False)]
+    layout = {"xaxis": {"title": {"text": x_title}, "tickformat": fmt.d3(x_decimals)},
+              "yaxis": {"title": {"text": y_title}, "tickformat": fmt.d3(y_decimals)}}
+    return finished(data, layout, meta, height=520, uirevision=f"scatter-{meta.name}")
 
 
 def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], columns: int = 4,
@@ -116,8 +119,10 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
                                  shared_xaxes=True, vertical_spacing=min(0.12, 0.45 / max(rows, 1)),
                                  horizontal_spacing=0.04)
     traces = []
+    parts = series.sort("period_end", maintain_order=True).partition_by("unit_code", as_dict=True, maintain_order=True) \
+        if order else {}   # one pass over the frame, not a filter per unit
     for i, code in enumerate(order):
-        part = series.filter(pl.col("unit_code") == code).sort("period_end")
+        part = parts[(code,)]
         traces.append(dict(
             type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
             line={"color": BAR_COLOUR, "width": 2}, fill="tozeroy", fillcolor="rgba(44,127,184,0.12)",
@@ -129,9 +134,8 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
         ax.update(tickformat=fmt.d3(decimals), rangemode="tozero")
     for ann in layout.get("annotations", []):
         ann.update(font={"size": 12}, yshift=4)   # subplot titles clear of the lines
-    fig = go.Figure(data=traces, layout=layout)   # validated once (see base.subplot_grid)
     # top 115: the first row's titles sit under the subtitle, not on it
-    return finish(fig, meta, height=200 * rows + 170, uirevision=f"multi-{meta.name}", top=115)
+    return finished(traces, layout, meta, height=200 * rows + 170, uirevision=f"multi-{meta.name}", top=115)
 
 
 __all__ = ["ranking_bars", "scatter", "small_multiples", "labelled_units"]

@@ -9,6 +9,7 @@ A click returns the unit through customdata (slot 7; slot 9 is its province).
 """
 from __future__ import annotations
 
+import functools
 import urllib.parse
 
 import numpy as np
@@ -17,7 +18,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from cnscd import fmt
-from cnscd.charts.base import finish
+from cnscd.charts.base import figure, finish_layout, merge
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.charts.classes import Classes
 from cnscd.charts.meta import ChartMeta
@@ -39,11 +40,16 @@ PHONE_HEIGHT = 480    # px: a 358 px wide panel; taller only adds blank space ab
 def palette(k: int, higher_is_better: bool = True) -> list[str]:
     """k sequential colours for classes of rising value: light to dark, so dark = more; where lower is
     better (a DTI rank: 1 is best) the scale runs the other way, so dark is always the better end."""
+    return list(_palette(k, higher_is_better))
+
+
+@functools.lru_cache(maxsize=32)   # plotly's sample_colorscale parses the scale on every call (~1 ms)
+def _palette(k: int, higher_is_better: bool) -> tuple[str, ...]:
     if k <= 0:
-        return []
+        return ()
     pts = [0.12 + 0.88 * i / max(k - 1, 1) for i in range(k)]
     colours = pc.sample_colorscale("YlGnBu", pts)
-    return colours if higher_is_better else colours[::-1]
+    return tuple(colours if higher_is_better else colours[::-1])
 
 
 def _colorscale(colours: list[str]) -> list[list]:
@@ -173,7 +179,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
               (pl.col("has_figure") & ~pl.col("has_target"), True, False),
               (~pl.col("has_figure") & pl.col("is_reporting"), False, False),
               (~pl.col("has_figure") & ~pl.col("is_reporting"), None, False)]
-    fig = go.Figure()
+    data: list[dict] = []   # plain dicts, one figure at the end (base.figure)
     parts = []
     for cond, has_fig, has_tgt in groups:
         part = f.filter(cond)
@@ -212,28 +218,30 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
             extra = dict(hovertemplate="<b>%{customdata[0]}</b><br><i>%{customdata[8]}</i><extra></extra>",
                          showscale=not parts, z=np.zeros(part.height), name=no_report,
                          colorbar={"tickvals": [0], "ticktext": [no_report], "len": 0.3})
-        fig.add_trace(go.Choropleth(locations=part["feature_id"].to_list(), customdata=custom, **{**common, **extra}))
+        data.append(dict(type="choropleth", locations=part["feature_id"].to_list(), customdata=custom,
+                         **{**common, **extra}))
         parts.append(part["feature_id"].cast(pl.Int64).to_list())
+    if labels:
+        data.append(dict(type="scattergeo", lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
+                         text=[two_lines(n) for n, _, _ in labels], mode="text", hoverinfo="skip",
+                         textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
+    layout = {"geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
+                      "bgcolor": "rgba(0,0,0,0)"}}
+    rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
+    finish_layout(layout, meta, uirevision=rev, height=height)
+    # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
+    # (charts.base.finish puts them 48 and 66 px below the plot): 80 px cut the note's lower half
+    # (+ the lines a wrapped source line takes beyond its first)
+    merge(layout, {"margin": {"l": 10, "r": 0, "t": 80, "b": 96 + (layout["margin"]["b"] - 92)},
+                   "dragmode": "pan", "clickmode": "event+select", "showlegend": False})
+    fig = figure(data, layout)
     feats = layer.geojson["features"]
     for trace, idx in zip(fig.data, parts):
         if geojson_url:
             trace.geojson = geojson_url
             continue
-        # Assigned after add_trace: the constructor and add_trace deep-copy a trace, and the GeoJSON
+        # Assigned after the figure is made: its constructor deep-copies every trace, and the GeoJSON
         # is the one big thing in it (see the module doc). The subsets share the feature dicts.
         trace.geojson = layer.geojson if len(idx) == len(feats) else \
             {"type": "FeatureCollection", "features": [feats[i] for i in idx]}
-    if labels:
-        fig.add_trace(go.Scattergeo(lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
-                                    text=[two_lines(n) for n, _, _ in labels], mode="text", hoverinfo="skip",
-                                    textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
-                    bgcolor="rgba(0,0,0,0)")
-    rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
-    finish(fig, meta, uirevision=rev, height=height)
-    # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
-    # (charts.base.finish puts them 48 and 66 px below the plot): 80 px cut the note's lower half
-    # (+ the lines a wrapped source line takes beyond its first)
-    fig.update_layout(margin={"l": 10, "r": 0, "t": 80, "b": 96 + (fig.layout.margin.b - 92)},
-                      dragmode="pan", clickmode="event+select", showlegend=False)
     return fig

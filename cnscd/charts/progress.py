@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from cnscd import fmt
-from cnscd.charts.base import NATION_COLOUR, STATUS_COLOURS, finish
+from cnscd.charts.base import NATION_COLOUR, STATUS_COLOURS, axis_line, finished
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import STATUS_KEYS, t, word
 
@@ -34,31 +34,33 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
     frame = frame.with_columns(status=pl.col("pct").map_elements(lambda p: status_of(p, threshold),
                                                                  return_dtype=pl.String),
                                _key=pl.col("unit_code" if "unit_code" in frame.columns else "label"))
-    fig = go.Figure()
+    data: list[dict] = []   # plain dicts, one figure at the end (base.figure)
     for status in ("ahead", "on_track", "behind", "far_behind"):
         part = frame.filter(pl.col("status") == status)
-        fig.add_trace(go.Bar(
-            y=part["_key"].to_list(), x=part["pct"].to_list(), orientation="h", name=word(STATUS_KEYS, status, lang),
+        data.append(dict(
+            type="bar", y=part["_key"].to_list(), x=part["pct"].to_list(), orientation="h", name=word(STATUS_KEYS, status, lang),
             marker={"color": STATUS_COLOURS[status]}, visible=True if part.height else "legendonly",
             text=[fmt.pct(p, lang, 1) for p in part["pct"].to_list()], textposition="outside",
             constraintext="none", cliponaxis=False, textfont={"color": "#333"},   # the chart font: scaled in exports
-            customdata=list(zip(part["value"].to_list(), part["target_value"].to_list(), part["label"].to_list())),
+            customdata=list(map(list, zip(part["value"].to_list(), part["target_value"].to_list(), part["label"].to_list()))),
             hovertemplate=(f"<b>%{{customdata[2]}}</b>: %{{x:,.1f}} %<br>%{{customdata[0]:{fmt.d3(decimals)}}} / "
                            f"%{{customdata[1]:{fmt.d3(decimals)}}} {meta.unit}<extra></extra>"),
         ))
-    fig.add_vline(x=100, line={"color": "#333", "width": 1})
-    fig.add_vline(x=threshold, line={"color": STATUS_COLOURS["behind"], "dash": "dash", "width": 1})
+    layout: dict = {"shapes": [axis_line(x=100, line={"color": "#333", "width": 1}),
+                               axis_line(x=threshold, line={"color": STATUS_COLOURS["behind"], "dash": "dash", "width": 1})]}
     if reference is not None:
-        fig.add_vline(x=reference[0], line={"color": NATION_COLOUR, "dash": "dot", "width": 2}, name="nation")
-        fig.add_annotation(x=reference[0], y=1.0, yref="paper", yanchor="bottom", xanchor="center", showarrow=False,
-                           text=f"<b>{reference[1]}</b>", font={"color": NATION_COLOUR, "size": 12},
-                           bgcolor="rgba(255,255,255,0.85)", name="nation_reference")
+        layout["shapes"].append(axis_line(x=reference[0], line={"color": NATION_COLOUR, "dash": "dot", "width": 2},
+                                          name="nation"))
+        layout["annotations"] = [{"x": reference[0], "y": 1.0, "yref": "paper", "yanchor": "bottom", "xanchor": "center",
+                                  "showarrow": False, "text": f"<b>{reference[1]}</b>",
+                                  "font": {"color": NATION_COLOUR, "size": 12}, "bgcolor": "rgba(255,255,255,0.85)",
+                                  "name": "nation_reference"}]
     order = frame["_key"].to_list()
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1], tickmode="array",
-                     tickvals=order, ticktext=frame["label"].to_list(), automargin=True)
+    layout["yaxis"] = {"type": "category", "categoryorder": "array", "categoryarray": order[::-1], "tickmode": "array",
+                       "tickvals": order, "ticktext": frame["label"].to_list(), "automargin": True}
     # room right of the longest bar for its label
     top = max([p for p in frame["pct"].to_list() if p is not None] + [100.0, reference[0] if reference else 0.0])
-    fig.update_xaxes(title=f"% {t('target', lang).lower()}", ticksuffix=" %" if lang == "vi" else "%",
-                     tickformat=",.0f", range=[0, top * 1.12])
-    fig.update_layout(barmode="overlay", bargap=0.25)
-    return finish(fig, meta, height=max(320, 22 * frame.height + 180), top=110 if reference else 90)
+    layout["xaxis"] = {"title": {"text": f"% {t('target', lang).lower()}"}, "ticksuffix": " %" if lang == "vi" else "%",
+                       "tickformat": ",.0f", "range": [0, top * 1.12]}
+    layout |= {"barmode": "overlay", "bargap": 0.25}
+    return finished(data, layout, meta, height=max(320, 22 * frame.height + 180), top=110 if reference else 90)

@@ -12,10 +12,9 @@ import datetime as dt
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from cnscd import collate, fmt
-from cnscd.charts.base import NATION_COLOUR, date_axis, finish, stable_colours
+from cnscd.charts.base import NATION_COLOUR, axes, axis_line, date_axis, finished, merge, stable_colours, subplot_grid
 from cnscd.charts.meta import ChartMeta
 from cnscd.text import in_lang, t
 
@@ -47,15 +46,17 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
     by_key = {k[0]: part for k, part in frame.sort("period_end").group_by("key", maintain_order=True)}
     groups = [by_key[k]["colour_key"][0] for k in order if not by_key[k]["is_nation"][0]]
     colours = stable_colours(groups)
+    # plain dicts, one figure at the end (base.figure); the nation's panel is make_subplots' grid
     if nation_panel:
-        fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.64, 0.36], vertical_spacing=0.1,
-                            subplot_titles=[t("panel_provinces", lang), t("panel_nation", lang)])
+        layout, cells = subplot_grid(2, 1, [t("panel_provinces", lang), t("panel_nation", lang)], shared_xaxes=True,
+                                     row_heights=(0.64, 0.36), vertical_spacing=0.1)
     else:
-        fig = go.Figure()
+        layout, cells = {}, []
+    data: list[dict] = []
     undefined = set(undefined or [])
 
     def where(nation: bool) -> dict:
-        return {"row": 2 if nation else 1, "col": 1} if nation_panel else {}
+        return dict(cells[1 if nation else 0]) if nation_panel else {}
 
     fig_colour, nation_keys, shown_groups = {}, set(), set()
     number = f"%{{y:{fmt.d3(decimals)}}}"
@@ -73,14 +74,13 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
             name = f"{name} ({t('nation_own_axis', lang)})"
         if first["label"] in undefined:
             name = f"{name} ({t('index_base_zero_short', lang)})"
-        fig.add_trace(go.Scatter(
-            x=part["period_end"].to_list(), y=part["value"].to_list(), name=name, mode="lines",
+        data.append(dict(
+            type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), name=name, mode="lines",
             legendgroup=group, showlegend=group not in shown_groups,
             line={"color": c, "width": 3 if nation else 2, "dash": "dash" if nation else "solid"},
             customdata=[demo_word if d else "" for d in part["is_demo"].to_list()],
             hovertemplate=f"<b>{first['label']}</b><br>%{{x|{fmt.DATE_D3}}}: {number} {meta.unit}%{{customdata}}<extra></extra>",
-            meta={"key": key},
-        ), **where(nation))
+            meta={"key": key}, **where(nation)))
         shown_groups.add(group)
     entries = len(shown_groups)
     if targets is not None and targets.height:
@@ -91,11 +91,11 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
             for row in part.iter_rows(named=True):
                 xs += [row["period_start"], row["period_end"], None]
                 ys += [row["target_value"], row["target_value"], None]
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", name=t("target", lang), legendgroup="target", showlegend=i == 0,
+            data.append(dict(
+                type="scatter", x=xs, y=ys, mode="lines", name=t("target", lang), legendgroup="target", showlegend=i == 0,
                 line={"color": fig_colour.get(key[0], NATION_COLOUR), "width": 1.5, "dash": "dot"},
                 hovertemplate=f"{t('target', lang)} {part['label'][0]}: %{{y:{fmt.d3(decimals)}}} {meta.unit}<extra></extra>",
-            ), **where(key[0] in nation_keys))
+                **where(key[0] in nation_keys)))
         entries += 1
     if seeds is not None and seeds.height:
         nation_rows = (seeds["key"].is_in(list(nation_keys)) if "key" in seeds.columns
@@ -109,37 +109,40 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
                 continue
             quals = part["value_qualifier"].to_list() if "value_qualifier" in part.columns else [None] * part.height
             words = [f"{w} " if w else "" for w in (fmt.qualifier_word(q, lang) for q in quals)]
-            fig.add_trace(go.Scatter(
-                x=part["period_end"].to_list(), y=part["value"].to_list(), mode="markers",
+            data.append(dict(
+                type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="markers",
                 name=t("seed_point", lang), legendgroup="seed", showlegend=not legend_done,
                 marker={"symbol": "star", "size": 12, "color": "#f2b600", "line": {"color": "#333", "width": 1}},
-                customdata=list(zip(part["label"].to_list(),
+                customdata=list(map(list, zip(part["label"].to_list(),
                                     [(q or "")[:160] for q in part["quote_vi"].to_list()],
-                                    [s or "" for s in part["source_title"].to_list()], words)),
+                                    [s or "" for s in part["source_title"].to_list()], words))),
                 hovertemplate=(f"<b>%{{customdata[0]}}</b> %{{x|{fmt.DATE_D3}}}: %{{customdata[3]}}{number} {meta.unit}"
                                "<br><i>%{customdata[1]}</i><br>%{customdata[2]}<extra></extra>"),
-            ), **where(nation))
+                **where(nation)))
             legend_done = True
         entries += 1
     if break_date is not None:
         x = break_date.isoformat()
-        fig.add_shape(type="line", x0=x, x1=x, xref="x", yref="paper", y0=0, y1=1,
-                      line={"color": "#888", "dash": "dashdot", "width": 1}, name="boundary_break")
-        fig.add_annotation(x=x, y=1, xref="x", yref="paper", text=t("break_2025", lang), showarrow=False,
-                           xanchor="left", yanchor="top", font={"size": 11, "color": "#555"})
-    if ref_line is not None:
-        fig.add_hline(y=ref_line, line={"color": "#555", "dash": "dot", "width": 1}, **where(False))
+        layout.setdefault("shapes", []).append(
+            {"type": "line", "x0": x, "x1": x, "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+             "line": {"color": "#888", "dash": "dashdot", "width": 1}, "name": "boundary_break"})
+        layout.setdefault("annotations", []).append(
+            {"x": x, "y": 1, "xref": "x", "yref": "paper", "text": t("break_2025", lang), "showarrow": False,
+             "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#555"}})
+    # plotly's add_hline leaves out a subplot with nothing in it (the provinces' panel of the nation alone)
+    if ref_line is not None and (not nation_panel or any(tr.get("yaxis") == "y" for tr in data)):
+        layout.setdefault("shapes", []).append(axis_line(y=ref_line, line={"color": "#555", "dash": "dot", "width": 1}))
     if undefined:
-        fig.add_annotation(text=f"{t('index_base_zero', lang)}: {', '.join(collate.sorted_names(undefined))}", xref="paper",
-                           yref="paper", x=0, y=1, yshift=4, xanchor="left", yanchor="bottom", showarrow=False,
-                           align="left", font={"size": 12, "color": "#b00020"}, bgcolor="rgba(255,255,255,0.8)",
-                           name="index_base_zero")
-    date_axis(fig)
-    fig.update_yaxes(title=y_title or meta.unit, tickformat=fmt.d3(decimals), rangemode="tozero")
-    fig.update_layout(hovermode="closest", legend={"tracegroupgap": 2})
+        layout.setdefault("annotations", []).append(
+            {"text": f"{t('index_base_zero', lang)}: {', '.join(collate.sorted_names(undefined))}", "xref": "paper",
+             "yref": "paper", "x": 0, "y": 1, "yshift": 4, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+             "align": "left", "font": {"size": 12, "color": "#b00020"}, "bgcolor": "rgba(255,255,255,0.8)",
+             "name": "index_base_zero"})
+    date_axis(layout)
+    for ax in axes(layout, "y") or [layout.setdefault("yaxis", {})]:
+        merge(ax, {"title": {"text": y_title or meta.unit}, "tickformat": fmt.d3(decimals), "rangemode": "tozero"})
+    merge(layout, {"hovermode": "closest", "legend": {"tracegroupgap": 2}})
     # the plot is at least as tall as its legend (the top and bottom margins around it): no legend scrolls
     top = 115 if nation_panel or undefined else 90
     height = max(460 + (80 if nation_panel else 0), top + 92 + LEGEND_ROW_PX * entries + 16)
-    fig = finish(fig, meta, height=height, top=top)
-    fig.update_layout(legend={"tracegroupgap": 2})
-    return fig
+    return finished(data, layout, meta, height=height, top=top)

@@ -5,20 +5,18 @@ import plotly.graph_objects as go
 import polars as pl
 
 from cnscd import fmt
-from cnscd.charts.base import DATE_AXIS, NATION_COLOUR, axes, finish, subplot_grid
+from cnscd.charts.base import DATE_AXIS, NATION_COLOUR, axes, figure, finished, subplot_grid
 from cnscd.charts.meta import ChartMeta
 
 
 def sparkline(frame: pl.DataFrame, lang: str = "vi", decimals: int = 0, colour: str = NATION_COLOUR) -> go.Figure:
     """A bare sparkline (no axes) of frame: period_end, value."""
-    fig = go.Figure(go.Scatter(x=frame["period_end"].to_list(), y=frame["value"].to_list(), mode="lines",
-                               line={"color": colour, "width": 2}, fill="tozeroy",
-                               hovertemplate=f"%{{x|{fmt.MONTH_D3}}}: %{{y:{fmt.d3(decimals)}}}<extra></extra>"))
-    fig.update_layout(**fmt.plotly_layout(lang), height=60, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      showlegend=False, uirevision="spark")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    trace = dict(type="scatter", x=frame["period_end"].to_list(), y=frame["value"].to_list(), mode="lines",
+                 line={"color": colour, "width": 2}, fill="tozeroy",
+                 hovertemplate=f"%{{x|{fmt.MONTH_D3}}}: %{{y:{fmt.d3(decimals)}}}<extra></extra>")
+    layout = fmt.plotly_layout(lang) | {"height": 60, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False,
+                                        "uirevision": "spark", "xaxis": {"visible": False}, "yaxis": {"visible": False}}
+    return figure([trace], layout)
 
 
 def headline(frame: pl.DataFrame, meta: ChartMeta, *, columns: int = 3) -> go.Figure:
@@ -32,8 +30,10 @@ def headline(frame: pl.DataFrame, meta: ChartMeta, *, columns: int = 3) -> go.Fi
     for ann in layout.get("annotations", []):
         ann["font"] = {"size": 12}
     traces = []
+    # one pass over the frame, not a filter per label
+    parts = frame.sort("period_end", maintain_order=True).partition_by("label", as_dict=True, maintain_order=True)
     for i, lab in enumerate(labels):
-        part = frame.filter(pl.col("label") == lab).sort("period_end")
+        part = parts[(lab,)]
         dec = int(part["decimals"][0])
         traces.append(dict(
             type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=lab,
@@ -44,5 +44,4 @@ def headline(frame: pl.DataFrame, meta: ChartMeta, *, columns: int = 3) -> go.Fi
         layout["yaxis" + cells[i]["yaxis"][1:]]["tickformat"] = fmt.d3(dec)
     for ax in axes(layout, "x"):
         ax.update(DATE_AXIS)
-    fig = go.Figure(data=traces, layout=layout)   # validated once (see base.subplot_grid)
-    return finish(fig, meta, height=230 * rows + 120, top=120)
+    return finished(traces, layout, meta, height=230 * rows + 120, top=120)

@@ -35,6 +35,11 @@ def text_width(text: str, size: int) -> float:
 def wrap(text: str, size: int, width: float, most: int | None = None) -> list[str]:
     """`text` broken at spaces into lines no wider than `width` px at `size` px (a word longer than a
     line is cut); with `most`, the last kept line ends in '…'."""
+    return list(_wrap(text, size, width, most))
+
+
+@functools.lru_cache(maxsize=512)   # every chart of a view wraps the same source line (~1 ms each)
+def _wrap(text: str, size: int, width: float, most: int | None) -> tuple[str, ...]:
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -56,7 +61,7 @@ def wrap(text: str, size: int, width: float, most: int | None = None) -> list[st
         while last and text_width(last + " …", size) > width:
             last = last[:-1]
         lines = lines[: most - 1] + [last.rstrip() + " …"]
-    return lines
+    return tuple(lines)
 
 
 __all__ = ["FONT_DIRS", "font_path", "text_width", "wrap"]
