@@ -177,3 +177,59 @@ def table_styler(frame: Any, lang: str, decimals: dict[str, int] | None = None,
             styler = styler.format(precision=decimals.get(col, 0), thousands=thousands, decimal=decimal,
                                    na_rep="–", subset=[col])
     return styler
+
+
+def table_display(pdf: Any, lang: str, decimals: dict[str, int] | None = None,
+                  dates: tuple[str, ...] = ()) -> list[list[str]]:
+    """The text `table_styler` shows in every cell of the pandas frame `pdf`, column by column: the
+    display values pandas' Styler renders (its `format` rules, applied to the values its rows iterate
+    over) without rendering the Styler, which for a table of ~100-170 rows takes 100-250 ms of
+    bookkeeping per cell (HTML ids, CSS classes) that a Streamlit table never uses
+    (tests/test_table_display.py proves the text equal to Streamlit's own marshall_styler)."""
+    import pandas as pd
+    from pandas.api.types import is_complex, is_float, is_integer
+
+    decimals = decimals or {}
+    vi = lang != "en"
+
+    def plain(x: Any, precision: int, thousands: bool) -> Any:     # pandas' _default_formatter
+        if is_float(x) or is_complex(x):
+            return f"{x:,.{precision}f}" if thousands else f"{x:.{precision}f}"
+        if is_integer(x):
+            return f"{x:,}" if thousands else str(x)
+        return x
+
+    def numeric(precision: int):
+        def f(x: Any) -> Any:
+            if pd.isna(x) is True:
+                return "–"
+            s = plain(x, precision, True)
+            if vi and (is_float(x) or is_integer(x) or is_complex(x)):      # 1.234,5
+                s = s.replace(",", "§_§-").replace(".", ",").replace("§_§-", ".")
+            return s
+        return f
+
+    def other(x: Any) -> Any:
+        return "–" if pd.isna(x) is True else plain(x, 6, False)
+
+    def day(v: Any) -> str:
+        return date(v, lang) if v is not None and v == v else "–"
+
+    out = []
+    for j, col in enumerate(pdf.columns):
+        series = pdf.iloc[:, j]
+        if col in dates:
+            f = day
+        elif series.dtype.kind in "fiu":
+            f = numeric(decimals.get(col, 0))
+        else:
+            f = other
+        out.append([_text(f(v)) for v in series])
+    return out
+
+
+def _text(value: Any) -> str:
+    """A display value as Streamlit writes it (an Enum by its value)."""
+    from enum import Enum
+
+    return str(value.value) if isinstance(value, Enum) else str(value)
