@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from enum import Enum
 from typing import Any
 
 from cnscd.text import t
@@ -186,11 +187,13 @@ def table_display(pdf: Any, lang: str, decimals: dict[str, int] | None = None,
     over) without rendering the Styler, which for a table of ~100-170 rows takes 100-250 ms of
     bookkeeping per cell (HTML ids, CSS classes) that a Streamlit table never uses
     (tests/test_table_display.py proves the text equal to Streamlit's own marshall_styler)."""
+    import numpy as np
     import pandas as pd
     from pandas.api.types import is_complex, is_float, is_integer
 
     decimals = decimals or {}
     vi = lang != "en"
+    swap = str.maketrans({",": ".", ".": ","})     # what pandas' decimal/thousands swap does to a number
 
     def plain(x: Any, precision: int, thousands: bool) -> Any:     # pandas' _default_formatter
         if is_float(x) or is_complex(x):
@@ -199,18 +202,14 @@ def table_display(pdf: Any, lang: str, decimals: dict[str, int] | None = None,
             return f"{x:,}" if thousands else str(x)
         return x
 
-    def numeric(precision: int):
-        def f(x: Any) -> Any:
-            if pd.isna(x) is True:
-                return "–"
-            s = plain(x, precision, True)
-            if vi and (is_float(x) or is_integer(x) or is_complex(x)):      # 1.234,5
-                s = s.replace(",", "§_§-").replace(".", ",").replace("§_§-", ".")
-            return s
-        return f
-
     def other(x: Any) -> Any:
         return "–" if pd.isna(x) is True else plain(x, 6, False)
+
+    def numeric(x: Any, precision: int) -> Any:      # any other numeric column (pandas' nullable ones)
+        if pd.isna(x) is True:
+            return "–"
+        s = plain(x, precision, True)
+        return s.translate(swap) if vi and (is_float(x) or is_integer(x) or is_complex(x)) else s
 
     def day(v: Any) -> str:
         return date(v, lang) if v is not None and v == v else "–"
@@ -218,18 +217,25 @@ def table_display(pdf: Any, lang: str, decimals: dict[str, int] | None = None,
     out = []
     for j, col in enumerate(pdf.columns):
         series = pdf.iloc[:, j]
+        kind = series.dtype.kind
+        plain_numpy = isinstance(series.dtype, np.dtype)
         if col in dates:
-            f = day
-        elif series.dtype.kind in "fiu":
-            f = numeric(decimals.get(col, 0))
+            out.append([_text(day(v)) for v in series])
+        elif kind in "fiu" and not plain_numpy:
+            p = decimals.get(col, 0)
+            out.append([_text(numeric(v, p)) for v in series])
+        elif kind in "iu":      # numpy integers come out of a pandas column as Python ints: f"{x:,}"
+            texts = [f"{x:,}" for x in series.tolist()]
+            out.append([s.translate(swap) for s in texts] if vi else texts)
+        elif kind == "f":       # Python floats; NaN is "–"
+            p = decimals.get(col, 0)
+            texts = ["–" if x != x else f"{x:,.{p}f}" for x in series.tolist()]
+            out.append([s.translate(swap) for s in texts] if vi else texts)
         else:
-            f = other
-        out.append([_text(f(v)) for v in series])
+            out.append([_text(other(v)) for v in series])
     return out
 
 
 def _text(value: Any) -> str:
     """A display value as Streamlit writes it (an Enum by its value)."""
-    from enum import Enum
-
     return str(value.value) if isinstance(value, Enum) else str(value)

@@ -119,3 +119,20 @@ def test_every_page_table_reads_as_the_styler_renders_it(warehouse_env, monkeypa
     assert seen, "the page showed no table"
     assert all(same and exact for _, same, exact in seen), seen
     assert len(at.dataframe) >= len(seen)
+
+
+def test_pandas_nullable_numbers_read_the_same():
+    import pandas as pd
+
+    from streamlit.elements.lib import pandas_styler_utils
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    from cnscd.ui import widgets
+
+    pdf = pd.DataFrame({"n": pd.array([1234, None, -5], dtype="Int64"),
+                        "x": pd.array([1.25, None, 1e6], dtype="Float64")})
+    for lang in ("vi", "en"):
+        styler = fmt.table_styler(pdf, lang, {"x": 1})
+        theirs = ArrowData()
+        pandas_styler_utils.marshall_styler(theirs, fmt.table_styler(pdf, lang, {"x": 1}).set_uuid(styler.uuid), "u")
+        assert widgets.styler_proto(styler, lang, {"x": 1}, ()).SerializeToString() == theirs.styler.SerializeToString()
