@@ -72,3 +72,57 @@ def test_a_month_given_as_text_reads_the_same(con, q):
                              period_end="2025-09-30")
     assert_frame_equal(a, queries.run(con, "map_values", version="2025", level="commune", province="79",
                                       indicator="teams_total", period_end=dt.date(2025, 9, 30)))
+
+
+# ---- the pages' views built on them, against the per-view queries they replaced ---------------------------
+VIEW_SAMPLES = [("2025", "79", dt.date(2025, 9, 30)), ("2025", "82", dt.date(2025, 7, 31)),
+                ("2025", "01", dt.date(2026, 6, 30)), ("legacy", "87", dt.date(2024, 6, 30)),
+                ("legacy", "35", dt.date(2023, 1, 31)), ("legacy", "79", dt.date(2025, 6, 30)),
+                ("legacy", "01", dt.date(2022, 3, 31))]
+
+
+def test_district_series_is_the_query(con, q):
+    from cnscd import months
+    from cnscd.views import districtdata
+
+    for version, province, day in VIEW_SAMPLES:
+        for ind in ("teams_total", "villages_with_team_pct", "members"):
+            ours = districtdata.series(q, indicator=ind, period_end=day, version=version, province=province)
+            sql = queries.run(con, "district_series", version=version, level=mapdata.CHILD_LEVEL[version],
+                              province=province, indicator=ind, start_date=months.back(day, 11), end_date=day)
+            assert_frame_equal(ours, sql), (version, province, day, ind)
+
+
+def test_overview_children_are_the_per_view_queries(con, q):
+    """overview.children from the kept frames against the same assembly over child_recent_series and
+    child_targets_in_force (what it ran per view before), units without a report included."""
+    from cnscd import months
+    from cnscd.views import overview
+
+    missing = 0
+    for version, province, day in VIEW_SAMPLES:
+        ours = overview.children(q, period=day.isoformat(), province=province)
+        where = dict(version=version, level=mapdata.CHILD_LEVEL[version], province=province)
+        s = queries.run(con, "child_recent_series", start_date=months.back(day, 11).isoformat(),
+                        end_date=day.isoformat(), **where).filter(pl.col("indicator_code").is_in(list(overview.HEADLINE)))
+        before = overview._assemble(s, queries.run(con, "child_targets_in_force", **where), day, overview.HEADLINE)
+        assert_frame_equal(ours, before), (version, province, day)
+        assert ours.height > 0
+        units = queries.run(con, "child_units", **where)
+        missing += len(set(units["unit_code"]) - set(ours.filter(pl.col("indicator_code") == "teams_total")["unit_code"]))
+    assert missing > 0       # some units had no figure ("chưa báo cáo" in the table)
+
+
+def test_overview_snapshot_is_the_per_view_query(con, q):
+    from cnscd import months
+    from cnscd.views import overview
+
+    for day in (dt.date(2022, 1, 31), dt.date(2024, 6, 30), dt.date(2025, 6, 30), dt.date(2025, 7, 31),
+                dt.date(2026, 6, 30)):
+        ours = overview.snapshot(q, period=day.isoformat())
+
+        def windowed(name, **params):     # what snapshot ran per view before: recent_series of its 12 months
+            if name == "recent_series":
+                params = dict(start_date=months.back(day, 11).isoformat(), end_date=day.isoformat())
+            return q(name, **params)
+        assert_frame_equal(ours, overview.snapshot(windowed, period=day.isoformat())), day

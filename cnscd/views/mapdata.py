@@ -81,7 +81,7 @@ def month_values(query: Query, *, version: str, level: str, province: str | None
     pop = query("map_population", version=version).filter((pl.col("from_year") <= day.year)
                                                           & (pl.col("to_year") >= day.year))
     frame = (units.join(obs.drop("period_end"), on="unit_code", how="left")
-             .join(tgt.drop("period_end"), on="unit_code", how="left")
+             .join(tgt.drop("period_end", "is_demo"), on="unit_code", how="left")
              .join(pop.drop("from_year", "to_year"), on="unit_code", how="left")
              .join(query("source_titles"), on="source_id", how="left"))
     return frame.select(MAP_VALUE_COLUMNS).sort("unit_code", maintain_order=True)
