@@ -126,3 +126,28 @@ def test_overview_snapshot_is_the_per_view_query(con, q):
                 params = dict(start_date=months.back(day, 11).isoformat(), end_date=day.isoformat())
             return q(name, **params)
         assert_frame_equal(ours, overview.snapshot(windowed, period=day.isoformat())), day
+
+
+def test_a_served_app_reads_the_kept_frames_once_per_snapshot_in_the_background(warehouse_env, monkeypatch):
+    import threading
+
+    import streamlit as st
+
+    from cnscd.ui import cache
+
+    monkeypatch.setenv("CNSCD_WARM_DATA", "1")
+    st.cache_resource.clear()
+    monkeypatch.setattr(cache, "_WARMED", set())
+    key = cache.stamp()
+    warm = [t for t in threading.enumerate() if t.name == "cnscd-warm-data"]
+    assert len(warm) == 1
+    warm[0].join(300)
+    cache.stamp()                      # the same snapshot: no second warm-up
+    assert not [t for t in threading.enumerate() if t.name == "cnscd-warm-data"]
+    ran = []
+    real = queries.run
+    monkeypatch.setattr(queries, "run", lambda con, name, **p: (ran.append(name), real(con, name, **p))[1])
+    for name, params in mapdata.kept_frames(cache.query):
+        cache.query(name, **params)
+    assert ran == [], ran     # all read already, under this snapshot's key
+    assert key in cache._WARMED

@@ -69,7 +69,54 @@ def stamp() -> tuple[str, int, int]:
         value = (str(p), 0, 0)
     if memo is not None:
         memo["stamp"] = value
+    _warm_once(value)
     return value
+
+
+# ---- the frames a snapshot's new views filter, read once on a background thread -------------------
+# (cnscd.views.mapdata.kept_frames: ~60 queries, ~4 s CPU once per snapshot, ~25 MiB.) Only in a served
+# app (cnscd.serve sets CNSCD_WARM_DATA=1): tests and CLIs read what they use when they use it.
+_WARMED: set[tuple] = set()
+
+
+def _warm_once(key: tuple) -> None:
+    if key in _WARMED or os.environ.get("CNSCD_WARM_DATA") != "1" or key[1] == 0:
+        return
+    import threading
+
+    _WARMED.add(key)
+    threading.Thread(target=_warm, args=(key,), name="cnscd-warm-data", daemon=True).start()
+
+
+def _warm(key: tuple) -> None:
+    import logging
+    import sys
+
+    from cnscd.views import mapdata
+
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    only_others = _NotThisThread()
+    quiet.addFilter(only_others)       # "missing ScriptRunContext": this thread has none, on purpose
+    try:
+        reader().pin()                 # this thread reads one snapshot: the one `key` names, or nothing
+        for name, params in mapdata.kept_frames(query):
+            if stamp() != key:         # a newer snapshot arrived: its own warm-up reads it
+                return
+            _cached_query(name, key, tuple(sorted(params.items())))
+    except Exception as exc:  # noqa: BLE001 - a warm-up never stops anything; the views read what they need
+        print(f"cnscd.ui.cache: data not warmed ({exc})", file=sys.stderr)
+    finally:
+        quiet.removeFilter(only_others)
+
+
+class _NotThisThread:
+    def __init__(self):
+        import threading
+
+        self.ident = threading.get_ident()
+
+    def filter(self, record) -> bool:
+        return record.thread != self.ident
 
 
 # ---- what one script run has looked up already ------------------------------------------------

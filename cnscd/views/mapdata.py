@@ -171,3 +171,22 @@ def meta_flags(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
     src = in_lang(frame, "source_title", lang).filter(pl.col("has_report"))["source_title"]
     src = src.drop_nulls().unique().sort().to_list()
     return {"is_demo": bool(frame["is_demo"].fill_null(False).any()), "sources": src}
+
+
+def kept_frames(query: Query) -> list[tuple[str, dict[str, Any]]]:
+    """(query name, parameters) of the frames the pages' new views filter instead of querying, for the
+    headline indicators at the province level and the level below in each boundary version, and the
+    Overview's months: what `cnscd.ui.cache` reads on a background thread when a new warehouse snapshot
+    appears, so the first viewer of a month or province does not pay for them."""
+    from cnscd.views.overview import ALL_TIME, HEADLINE
+
+    out: list[tuple[str, dict[str, Any]]] = [("source_titles", {}), ("recent_series", dict(
+        start_date=ALL_TIME[0], end_date=ALL_TIME[1]))]
+    for version in query("boundary_versions")["boundary_version"].to_list():
+        out.append(("map_population", dict(version=version)))
+        for level in ("province", CHILD_LEVEL.get(version, "district")):
+            out.append(("map_units", dict(version=version, level=level)))
+            for code in HEADLINE:
+                out += [(name, dict(version=version, level=level, indicator=code))
+                        for name in ("map_observations", "map_targets")]
+    return out
