@@ -69,7 +69,7 @@ nav = st.navigation(pages)
 # ---- header: title, badges, demo banner ---------------------------------------------------------
 st.sidebar.caption(t("app_title", lang))
 try:
-    cache.reader().pin()     # a viewer following published snapshots reads one snapshot for this whole rerun
+    cache.pin()              # a viewer following published snapshots reads one snapshot for this whole rerun
     latest = cache.latest_period()
 except WarehouseError as exc:
     st.error(t("no_warehouse", lang, msg=str(exc)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from enum import Enum
 from typing import Any
 
 from cnscd.text import t
@@ -177,3 +178,64 @@ def table_styler(frame: Any, lang: str, decimals: dict[str, int] | None = None,
             styler = styler.format(precision=decimals.get(col, 0), thousands=thousands, decimal=decimal,
                                    na_rep="–", subset=[col])
     return styler
+
+
+def table_display(pdf: Any, lang: str, decimals: dict[str, int] | None = None,
+                  dates: tuple[str, ...] = ()) -> list[list[str]]:
+    """The text `table_styler` shows in every cell of the pandas frame `pdf`, column by column: the
+    display values pandas' Styler renders (its `format` rules, applied to the values its rows iterate
+    over) without rendering the Styler, which for a table of ~100-170 rows takes 100-250 ms of
+    bookkeeping per cell (HTML ids, CSS classes) that a Streamlit table never uses
+    (tests/test_table_display.py proves the text equal to Streamlit's own marshall_styler)."""
+    import numpy as np
+    import pandas as pd
+    from pandas.api.types import is_complex, is_float, is_integer
+
+    decimals = decimals or {}
+    vi = lang != "en"
+    swap = str.maketrans({",": ".", ".": ","})     # what pandas' decimal/thousands swap does to a number
+
+    def plain(x: Any, precision: int, thousands: bool) -> Any:     # pandas' _default_formatter
+        if is_float(x) or is_complex(x):
+            return f"{x:,.{precision}f}" if thousands else f"{x:.{precision}f}"
+        if is_integer(x):
+            return f"{x:,}" if thousands else str(x)
+        return x
+
+    def other(x: Any) -> Any:
+        return "–" if pd.isna(x) is True else plain(x, 6, False)
+
+    def numeric(x: Any, precision: int) -> Any:      # any other numeric column (pandas' nullable ones)
+        if pd.isna(x) is True:
+            return "–"
+        s = plain(x, precision, True)
+        return s.translate(swap) if vi and (is_float(x) or is_integer(x) or is_complex(x)) else s
+
+    def day(v: Any) -> str:
+        return date(v, lang) if v is not None and v == v else "–"
+
+    out = []
+    for j, col in enumerate(pdf.columns):
+        series = pdf.iloc[:, j]
+        kind = series.dtype.kind
+        plain_numpy = isinstance(series.dtype, np.dtype)
+        if col in dates:
+            out.append([_text(day(v)) for v in series])
+        elif kind in "fiu" and not plain_numpy:
+            p = decimals.get(col, 0)
+            out.append([_text(numeric(v, p)) for v in series])
+        elif kind in "iu":      # numpy integers come out of a pandas column as Python ints: f"{x:,}"
+            texts = [f"{x:,}" for x in series.tolist()]
+            out.append([s.translate(swap) for s in texts] if vi else texts)
+        elif kind == "f":       # Python floats; NaN is "–"
+            p = decimals.get(col, 0)
+            texts = ["–" if x != x else f"{x:,.{p}f}" for x in series.tolist()]
+            out.append([s.translate(swap) for s in texts] if vi else texts)
+        else:
+            out.append([_text(other(v)) for v in series])
+    return out
+
+
+def _text(value: Any) -> str:
+    """A display value as Streamlit writes it (an Enum by its value)."""
+    return str(value.value) if isinstance(value, Enum) else str(value)

@@ -10,6 +10,7 @@ tests/browser/test_deep_link.py shows plain `streamlit run app.py` still gets th
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in PRELOAD:
         importlib.import_module(name)
     _warm_in_background()
+    # each new warehouse snapshot's shared frames are read on a background thread (cnscd.ui.cache._warm_once)
+    os.environ.setdefault("CNSCD_WARM_DATA", "1")
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 

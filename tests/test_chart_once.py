@@ -66,7 +66,7 @@ def _table_app():
 def test_table_display_values_are_the_stylers_and_formatted_once(monkeypatch):
     """The cached, pre-marshalled table carries exactly what Streamlit's own marshall_styler makes of
     fmt.table_styler for the same frame (so the page shows the same text), and a second session's
-    rerun does not format it again."""
+    rerun does not format it again (tests/test_table_display.py: the same on odd frames and every page)."""
     import datetime as dt
 
     import polars as pl
@@ -79,7 +79,8 @@ def test_table_display_values_are_the_stylers_and_formatted_once(monkeypatch):
     st.cache_resource.clear()
     calls = []
     real = fmt.table_styler
-    monkeypatch.setattr(fmt, "table_styler", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    display = fmt.table_display      # the table's text, made once (widgets.styler_proto)
+    monkeypatch.setattr(fmt, "table_display", lambda *a, **k: (calls.append(1), display(*a, **k))[1])
     shown = []
     for _ in range(2):
         at = AppTest.from_function(_table_app).run()

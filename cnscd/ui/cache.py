@@ -27,8 +27,14 @@ Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame
 def reader() -> warehouse.Reader:
     """The process's reader of the configured warehouse: one per location and role, so a process whose
     CNSCD_WAREHOUSE / CNSCD_STATE_DIR / role changes (tests, a CLI inside the app) gets a new reader,
-    never one left pointing at the old place."""
-    return _reader(str(warehouse.path()), os.environ.get("CNSCD_ROLE", ""), os.environ.get("CNSCD_SNAPSHOT_DIR", ""))
+    never one left pointing at the old place. Looked up once per script run (`_run_memo`)."""
+    memo = _run_memo()
+    if memo is not None and "reader" in memo:
+        return memo["reader"]
+    r = _reader(str(warehouse.path()), os.environ.get("CNSCD_ROLE", ""), os.environ.get("CNSCD_SNAPSHOT_DIR", ""))
+    if memo is not None:
+        memo["reader"] = r
+    return r
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,14 +46,98 @@ def connection():
     return reader().connection()
 
 
+def pin() -> None:
+    """Start a script run's reading (app.py, first thing): the reader pins the current snapshot for this
+    run, and what this run has looked up so far (a widget callback runs before app.py) is forgotten."""
+    memo = _run_memo()
+    if memo is not None:
+        memo.clear()
+    reader().pin()
+
+
 def stamp() -> tuple[str, int, int]:
-    """Identity of the live warehouse file: part of every cache key."""
+    """Identity of the live warehouse file: part of every cache key. Once per script run (`_run_memo`):
+    the run's queries are keyed on one snapshot, the one `pin` fixed."""
+    memo = _run_memo()
+    if memo is not None and "stamp" in memo:
+        return memo["stamp"]
     p = reader().path
     try:
         s = p.stat()
+        value = (str(p), s.st_ino, s.st_mtime_ns)
     except FileNotFoundError:
-        return (str(p), 0, 0)
-    return (str(p), s.st_ino, s.st_mtime_ns)
+        value = (str(p), 0, 0)
+    if memo is not None:
+        memo["stamp"] = value
+    _warm_once(value)
+    return value
+
+
+# ---- the frames a snapshot's new views filter, read once on a background thread -------------------
+# (cnscd.views.mapdata.kept_frames: ~60 queries, ~4 s CPU once per snapshot, ~25 MiB.) Only in a served
+# app (cnscd.serve sets CNSCD_WARM_DATA=1): tests and CLIs read what they use when they use it.
+_WARMED: set[tuple] = set()
+
+
+def _warm_once(key: tuple) -> None:
+    if key in _WARMED or os.environ.get("CNSCD_WARM_DATA") != "1" or key[1] == 0:
+        return
+    import threading
+
+    _WARMED.add(key)
+    threading.Thread(target=_warm, args=(key,), name="cnscd-warm-data", daemon=True).start()
+
+
+def _warm(key: tuple) -> None:
+    import logging
+    import sys
+
+    from cnscd.views import mapdata
+
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    only_others = _NotThisThread()
+    quiet.addFilter(only_others)       # "missing ScriptRunContext": this thread has none, on purpose
+    try:
+        reader().pin()                 # this thread reads one snapshot: the one `key` names, or nothing
+        for name, params in mapdata.kept_frames(query):
+            if stamp() != key:         # a newer snapshot arrived: its own warm-up reads it
+                return
+            _cached_query(name, key, tuple(sorted(params.items())))
+    except Exception as exc:  # noqa: BLE001 - a warm-up never stops anything; the views read what they need
+        print(f"cnscd.ui.cache: data not warmed ({exc})", file=sys.stderr)
+    finally:
+        quiet.removeFilter(only_others)
+
+
+class _NotThisThread:
+    def __init__(self):
+        import threading
+
+        self.ident = threading.get_ident()
+
+    def filter(self, record) -> bool:
+        return record.thread != self.ident
+
+
+# ---- what one script run has looked up already ------------------------------------------------
+# A rerun asks for the reader, the stamp and the same small frames (catalogue, periods, versions) tens of
+# times; each ask of a Streamlit cache hashes its arguments and inspects the function (~0.2-0.4 ms), and
+# the reader's look-up also builds the warehouse path. The run memo answers the repeats from a dict that
+# lives for one script run only: ScriptRunContext.reset gives every run (a fragment's too) a new
+# `cursors` dict, so a memo made for another run is never used. Outside a script run (tests, CLIs,
+# exports) there is no memo and every call goes to the caches as before.
+def _run_memo() -> dict | None:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    marker = ctx.cursors
+    held = getattr(ctx, "_cnscd_run_memo", None)
+    if held is None or held[0] is not marker:
+        held = (marker, {})
+        ctx._cnscd_run_memo = held
+    return held[1]
 
 
 def run_query(con, name: str, **params: Any) -> pl.DataFrame:
@@ -75,8 +165,23 @@ def _fresh(value: Any) -> Any:
 
 
 def query(name: str, **params: Any) -> pl.DataFrame:
-    """Run queries/<name>.sql with plain (hashable) parameters, cached."""
-    return _cached_query(name, stamp(), tuple(sorted((k, _plain(v)) for k, v in params.items())))
+    """Run queries/<name>.sql with plain (hashable) parameters, cached (and a repeat within one script
+    run answered from the run memo)."""
+    args = tuple(sorted((k, _plain(v)) for k, v in params.items()))
+    memo = _run_memo()
+    if memo is None:
+        return _cached_query(name, stamp(), args)
+    return _memoised(memo, ("query", name, args), lambda: _cached_query(name, stamp(), args))
+
+
+def _memoised(memo: dict, key: tuple, get: Callable[[], Any]) -> Any:
+    try:
+        return memo[key]
+    except KeyError:
+        value = memo[key] = get()
+        return value
+    except TypeError:        # a parameter Python cannot hash: the Streamlit cache hashes it its own way
+        return get()
 
 
 def _plain(v: Any) -> Any:
@@ -93,8 +198,10 @@ def _cached_view(module: str, fn: str, key: tuple, params: tuple) -> Any:
 
 def view(func: Callable[..., Any], **params: Any) -> Any:
     """Cache a view function `func(query, **params)` (defined in cnscd.views) on its parameters."""
-    return _fresh(_cached_view(func.__module__, func.__name__, stamp(),
-                               tuple(sorted((k, _plain(v)) for k, v in params.items()))))
+    args = tuple(sorted((k, _plain(v)) for k, v in params.items()))
+    memo = _run_memo()
+    get = lambda: _cached_view(func.__module__, func.__name__, stamp(), args)  # noqa: E731
+    return _fresh(get() if memo is None else _memoised(memo, ("view", func.__module__, func.__name__, args), get))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

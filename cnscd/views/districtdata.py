@@ -45,9 +45,16 @@ def province_reference(query: Query, *, indicator: str, period_end: dt.date, ver
 
 def series(query: Query, *, indicator: str, period_end: dt.date, version: str, province: str,
            months: int = 12) -> pl.DataFrame:
-    """Monthly values of every child unit over the `months` up to `period_end` (same version)."""
-    return query("district_series", version=version, level=mapdata.CHILD_LEVEL[version], province=province,
-                 indicator=indicator, start_date=months_back(period_end, months - 1), end_date=period_end)
+    """Monthly values of every child unit over the `months` up to `period_end` (same version): what
+    queries/district_series.sql returns, read from the frames kept per snapshot (mapdata.month_values)."""
+    level = mapdata.CHILD_LEVEL[version]
+    units = query("map_units", version=version, level=level).filter(pl.col("province_code") == province)
+    start = months_back(period_end, months - 1)
+    obs = query("map_observations", version=version, level=level, indicator=indicator).filter(
+        pl.col("period_end").is_between(start, period_end))
+    return (obs.join(units.select("unit_code", "display_name"), on="unit_code", how="inner")
+            .select("unit_code", "display_name", "period_end", "value", "is_demo")
+            .sort("unit_code", "period_end", maintain_order=True))
 
 
 def table(rank_frame: pl.DataFrame, trend: pl.DataFrame) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from cnscd.views.mapdata import CHILD_LEVEL
 HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_installs",
             "people_guided_dvc", "dossiers_online_pct")
 SPARK_MONTHS = 12
+ALL_TIME = ("1900-01-01", "2999-12-31")     # recent_series over every month: read once per snapshot
 VIEW_INDICATOR = "headline"   # the overview's View shows the HEADLINE set, not one indicator
 
 
@@ -26,8 +27,10 @@ def snapshot(query: Query, *, period: str, codes: tuple[str, ...] = HEADLINE) ->
     `codes`: the indicators (the briefing pack adds shops taking e-payment to the overview's)."""
     end = dt.date.fromisoformat(period)
     version = version_at(query, end)
-    s = query("recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period)
-    s = s.filter(pl.col("indicator_code").is_in(list(codes)))
+    # every month at once, kept per snapshot (~2 MiB): a new month is a filter, not a query
+    s = query("recent_series", start_date=ALL_TIME[0], end_date=ALL_TIME[1])
+    s = s.filter(pl.col("period_end").is_between(months.back(end, SPARK_MONTHS - 1), end)
+                 & pl.col("indicator_code").is_in(list(codes)))
     units = query("unit_list").select("boundary_version", "unit_code", "unit_level", "short_name")
     s = s.join(units, on=["boundary_version", "unit_code"])
     # The nation is one unit across boundary versions; a province is only comparable within one.
@@ -42,11 +45,33 @@ def children(query: Query, *, period: str, province: str) -> pl.DataFrame:
     end = dt.date.fromisoformat(period)
     version = version_at(query, end)
     level = CHILD_LEVEL[version]
-    where = dict(version=version, level=level, province=province)
-    s = query("child_recent_series", start_date=months.back(end, SPARK_MONTHS - 1).isoformat(), end_date=period,
-              **where)
-    s = s.filter(pl.col("indicator_code").is_in(list(HEADLINE)))
-    return _assemble(s, query("child_targets_in_force", **where), end, HEADLINE)
+    s, targets = child_rows(query, version=version, level=level, province=province,
+                            start=months.back(end, SPARK_MONTHS - 1), end=end)
+    return _assemble(s, targets, end, HEADLINE)
+
+
+def child_rows(query: Query, *, version: str, level: str, province: str, start: dt.date,
+               end: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the headline rows of queries/child_recent_series.sql between `start` and `end`, the targets in force
+    at `end` as child_targets_in_force gives them) for one province's units, read from the frames the map
+    keeps per snapshot and level (map_observations, map_targets, map_units: every province and month at
+    once), so a province's new month is a filter in memory (tests/test_map_stores.py holds both equal)."""
+    units = query("map_units", version=version, level=level).filter(
+        (pl.col("province_code") == province) & pl.col("is_reporting")).select(
+        "unit_code", pl.col("display_name").alias("short_name"))
+    keys = dict(boundary_version=pl.lit(version), unit_level=pl.lit(level))
+    obs, tgt = [], []
+    for code in HEADLINE:
+        where = dict(version=version, level=level, indicator=code)
+        obs.append(query("map_observations", **where).filter(pl.col("period_end").is_between(start, end))
+                   .join(units, on="unit_code", how="semi").with_columns(indicator_code=pl.lit(code), **keys))
+        tgt.append(query("map_targets", **where).filter(pl.col("period_end") == end)
+                   .join(units, on="unit_code", how="semi").with_columns(indicator_code=pl.lit(code), **keys))
+    s = (pl.concat(obs).join(units, on="unit_code", how="inner")
+         .select("unit_code", "boundary_version", "unit_level", "indicator_code", "period_end", "value", "is_demo",
+                 "source_id", "short_name")
+         .sort("indicator_code", "unit_code", "period_end", maintain_order=True))
+    return s, pl.concat(tgt)
 
 
 def table_units(query: Query, *, period: str, province: str | None = None) -> pl.DataFrame:
