@@ -130,3 +130,18 @@ def test_exports_get_the_same_figure(page_calls):
         for width, scale in ((export.BASE_WIDTH, 1.0), (1600, 1.4)):
             got, want = spec(export.restyle(new, width, scale)), spec(export.restyle(ref, width, scale))
             assert got == want, f"{name}: the export differs at {where_differ(got, want)}"
+
+
+def test_the_screen_gets_plotlys_own_json_without_a_deep_copy(page_calls):
+    """widgets.encode_once skips to_dict()'s deep copy (a map's outlines): the JSON sent to the browser
+    is still exactly plotly's own of every figure the pages build, and the figure is left as it was."""
+    import plotly.io as pio
+
+    from cnscd.ui import widgets
+
+    for name, args, kwargs in page_calls + fc.hand_made():
+        fig = fc.builder(name)(*args, **kwargs)
+        before = pio.to_json(fig.to_dict(), validate=False)
+        assert pio.to_json(widgets._as_dict(fig), validate=False) == before, name
+        assert widgets.encode_once(fig).json == before, name
+        assert pio.to_json(fig.to_dict(), validate=False) == before, name

@@ -119,11 +119,35 @@ def encode_once(fig: go.Figure) -> _Spec:
     entry = _SPECS.get(id(fig))
     if entry is not None and entry[0]() is fig:
         return entry[1]
-    spec = _Spec(fig.to_dict())
+    spec = _Spec(_as_dict(fig))
     spec.json = _ORIGINAL_TO_JSON(spec, validate=False)
     key = id(fig)
     _SPECS[key] = (weakref.ref(fig, lambda _ref: _SPECS.pop(key, None)), spec)
     return spec
+
+
+def _as_dict(fig: go.Figure) -> dict:
+    """`fig.to_dict()` without its deep copy: plotly copies the whole figure (a map's inline outlines
+    included) only so that its base64 step may replace arrays in place. Here the containers are new and
+    the arrays become the same typed-array specs; leaves and the keys plotly skips (`geojson`, `range`, …)
+    are shared, read-only. Equal to `to_dict()` (tests/test_figure_fast.py)."""
+    from _plotly_utils.basevalidators import is_homogeneous_array
+    from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
+
+    def conv(obj):
+        if isinstance(obj, dict):
+            return {k: v if is_skipped_key(k) else to_typed_array_spec(v) if is_homogeneous_array(v) else conv(v)
+                    for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [conv(v) for v in obj]
+        if isinstance(obj, tuple):
+            return tuple(conv(v) for v in obj)
+        return obj
+
+    out = {"data": conv(fig._data), "layout": conv(fig._layout)}
+    if fig._frame_objs:
+        out["frames"] = conv([frame._props for frame in fig._frame_objs])
+    return out
 
 
 def _install_plotly_memo() -> None:
