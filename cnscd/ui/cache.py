@@ -74,7 +74,7 @@ def stamp() -> tuple[str, int, int]:
 
 
 # ---- the frames a snapshot's new views filter, read once on a background thread -------------------
-# (cnscd.views.mapdata.kept_frames: ~60 queries, ~4 s CPU once per snapshot, ~25 MiB.) Only in a served
+# (cnscd.views.mapdata.kept_frames: ~136 queries, ~6 s CPU once per snapshot, ~38 MiB.) Only in a served
 # app (cnscd.serve sets CNSCD_WARM_DATA=1): tests and CLIs read what they use when they use it.
 _WARMED: set[tuple] = set()
 

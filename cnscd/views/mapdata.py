@@ -175,18 +175,25 @@ def meta_flags(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
 
 def kept_frames(query: Query) -> list[tuple[str, dict[str, Any]]]:
     """(query name, parameters) of the frames the pages' new views filter instead of querying, for the
-    headline indicators at the province level and the level below in each boundary version, and the
-    Overview's months: what `cnscd.ui.cache` reads on a background thread when a new warehouse snapshot
+    headline indicators, then the other core indicators, at the province level and the level below in
+    each boundary version, and the Overview's months: what `cnscd.ui.cache` reads on a background thread when a new warehouse snapshot
     appears, so the first viewer of a month or province does not pay for them."""
     from cnscd.views.overview import ALL_TIME, HEADLINE
 
     out: list[tuple[str, dict[str, Any]]] = [("source_titles", {}), ("recent_series", dict(
         start_date=ALL_TIME[0], end_date=ALL_TIME[1]))]
-    for version in query("boundary_versions")["boundary_version"].to_list():
+    versions = query("boundary_versions")["boundary_version"].to_list()
+    cat = query("indicator_catalogue")
+    others = [c for c in cat.filter(pl.col("is_core"))["indicator_code"].to_list() if c not in HEADLINE]
+    for version in versions:
         out.append(("map_population", dict(version=version)))
         for level in ("province", CHILD_LEVEL.get(version, "district")):
             out.append(("map_units", dict(version=version, level=level)))
-            for code in HEADLINE:
+    # the headline indicators first (the Overview and the default map), then the other core indicators a
+    # selector offers (~14 MiB more): a viewer's first pick of any of them is not a cold read
+    for codes in (HEADLINE, others):
+        for version in versions:
+            for level in ("province", CHILD_LEVEL.get(version, "district")):
                 out += [(name, dict(version=version, level=level, indicator=code))
-                        for name in ("map_observations", "map_targets")]
+                        for code in codes for name in ("map_observations", "map_targets")]
     return out
