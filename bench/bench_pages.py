@@ -80,14 +80,29 @@ CHART_PATHS = ("tong-quan", "ban-do", "so-sanh-tinh", "so-sanh-huyen", "muc-tieu
 FIRST_CHART = ".js-plotly-plot .main-svg"
 
 
+def _deltas(payload) -> int:
+    """1 if the websocket frame is a ForwardMsg delta (an element or a block the page adds), else 0."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, (bytes, bytearray)):
+        return 0
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(payload)
+    except Exception:  # noqa: BLE001 - not a ForwardMsg
+        return 0
+    return int(msg.WhichOneof("type") == "delta")
+
+
 def _visit(page, url: str) -> dict:
     """One fresh load of `url` (new document, new websocket session) until the first chart is drawn:
-    seconds, reruns the browser asked for (BackMsgs sent), bytes the server sent until then."""
-    sent, got = [], []
+    seconds, reruns the browser asked for (BackMsgs sent), bytes the server sent until then, and the
+    elements (delta messages: elements and blocks, the sidebar's too) of the whole run."""
+    sent, got, deltas = [], [], []
 
     def on_ws(ws):
         ws.on("framesent", lambda payload: sent.append(len(payload)))
-        ws.on("framereceived", lambda payload: got.append(len(payload)))
+        ws.on("framereceived", lambda payload: (got.append(len(payload)), deltas.append(_deltas(payload))))
     page.on("websocket", on_ws)
     try:
         t0 = time.perf_counter()
@@ -96,7 +111,7 @@ def _visit(page, url: str) -> dict:
         seconds = time.perf_counter() - t0
         got_until_chart = sum(got)
         page.wait_for_timeout(1500)     # reruns asked for after the first chart (URL written back, st.rerun)
-        return {"s": seconds, "backmsgs": len(sent), "bytes": got_until_chart}
+        return {"s": seconds, "backmsgs": len(sent), "bytes": got_until_chart, "elements": sum(deltas)}
     finally:
         page.remove_listener("websocket", on_ws)
 
@@ -174,15 +189,16 @@ def browser_rows(visits: dict[str, list[dict]]) -> list[dict]:
              "baseline": None}]
     for path in CHART_PATHS:
         first, later = visits[path][0], visits[path][1:]
-        for label, value, backmsgs, size in (
-                ("first visit", first["s"], first["backmsgs"], first["bytes"]),
-                ("later visits", _median(later, "s") if later else None,
-                 max(r["backmsgs"] for r in later) if later else None, _median(later, "bytes") if later else None)):
+        for label, value, backmsgs, size, elements in (
+                ("first visit", first["s"], first["backmsgs"], first["bytes"], first["elements"]),
+                ("later visits", _median(later, "s") if later else None, max(r["backmsgs"] for r in later) if later
+                 else None, _median(later, "bytes") if later else None, _median(later, "elements") if later else None)):
             if value is None:
                 continue
             rows.append({"name": f"browser, first chart drawn, /{path}, {label}", "value": value * 1000, "unit": "ms",
                          "target": f"≤ {1.2 * toy:,.0f} ms (1.2× toy)", "baseline": toy,
-                         "baseline_label": f"toy, same run; reruns asked {backmsgs}, {size / 1024:,.0f} KiB before the chart"})
+                         "baseline_label": f"toy, same run; reruns asked {backmsgs}, {size / 1024:,.0f} KiB before the "
+                                           f"chart, {elements:.0f} elements in the run"})
     return rows
 
 

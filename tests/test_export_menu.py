@@ -55,3 +55,22 @@ def test_an_image_item_renders_on_demand(chromium):
     meta = sample_meta()
     png = menu.make("png_720", lambda: bar_chart(meta), meta)
     assert Image.open(io.BytesIO(png)).size == (1280, 720)
+
+
+def test_a_closed_menu_sends_no_buttons_an_open_one_all():
+    """Closed (every rerun of a page that nobody is exporting from), the menu is one popover and no
+    download buttons; opened, it has one button per format, and still nothing is rendered."""
+    images.engine().stop()
+    at = AppTest.from_function(_page, default_timeout=30)
+    at.run()
+    assert not at.exception
+    menu_buttons = [b for b in at.get("download_button") if "-dl-" in (b.proto.id or "")]
+    assert menu_buttons == [] and len(at.get("download_button")) == 2   # the view's deck and report only
+    at.session_state["teams-menu"] = True     # what opening the popover in the browser sets
+    at.run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    meta = sample_meta()
+    assert labels[:len(menu.ITEMS)] == [menu.t(key, meta.lang) for key in menu.ITEMS.values()]
+    assert len(labels) == len(menu.ITEMS) + 2
+    assert at.markdown[-1].value == "engine running: False; figures built: 0"

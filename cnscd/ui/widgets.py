@@ -93,11 +93,63 @@ def chart(fig: go.Figure, meta: ChartMeta, key: str) -> go.Figure:
     restyled for print on click (cnscd.export.restyle)."""
     from cnscd.ui.downloads import download_menu
 
+    from cnscd.ui import layout
+
     # theme=None: the figure's own Noto Sans, colours and separators, the same as in exports
-    encode_once(fig)
-    st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
+    shown = for_phone(fig) if layout.is_phone() else fig
+    encode_once(shown)
+    st.plotly_chart(shown, key=key, theme=None, config={"displaylogo": False})
     download_menu(key, fig, meta)
     return fig
+
+
+# ---- on a phone, a chart's words fit its ~366 px ---------------------------------------------------------
+# A figure's title, subtitle and footer (source line, demo label) are wrapped on the server for the width
+# the figure is made for (plotly's 700 px unless it says); on a 390 px phone the chart is ~366 px wide and
+# they ran out of it, cut (issue 11 §4: the compare chart's long source line). The phone gets a copy with
+# them wrapped to its width, made once per figure object; the exports keep the figure as it is.
+PHONE_CHART_PX = 390 - 2 * 12        # the phone's width less the main block's 0.75 rem padding (layout.CSS)
+_PHONE: dict[int, tuple[Any, go.Figure]] = {}
+
+
+def for_phone(fig: go.Figure) -> go.Figure:
+    import weakref
+
+    from cnscd.charts import base, textfit
+
+    entry = _PHONE.get(id(fig))
+    if entry is not None and entry[0]() is fig:
+        return entry[1]
+    phone = go.Figure(fig)
+    line_px = round(base.FOOTER_SIZE * 1.3)           # plotly sets the lines of a text 1.3 em apart
+    margin = phone.layout.margin
+    width = PHONE_CHART_PX - (margin.l if margin.l is not None else 80) - 8
+    grown = 0
+    for ann in phone.layout.annotations:
+        if ann.name not in ("cnscd_footer", "cnscd_notes") or not ann.text:
+            continue
+        old = ann.text.split("<br>")
+        new = textfit.wrap(" ".join(old), base.FOOTER_SIZE, width)
+        if ann.name == "cnscd_notes":
+            ann.yshift -= grown                          # below the footer's new lines
+        grown += (len(new) - len(old)) * line_px
+        ann.text = "<br>".join(new)
+    if grown:
+        phone.update_layout(margin_b=(margin.b or 0) + grown)
+    title = phone.layout.title
+    if title.text:
+        size = 1.4 * (phone.layout.font.size or 12)    # plotly's title: 1.4 × the layout's font
+        plain = title.text.removeprefix("<b>").removesuffix("</b>")
+        lines = textfit.wrap(plain, size, PHONE_CHART_PX - 16)
+        sub = textfit.wrap(title.subtitle.text, phone.layout.font.size or 12, PHONE_CHART_PX - 16) \
+            if title.subtitle.text else []
+        # plotly sets the subtitle under the title's last line: each further line of either lowers the plot
+        extra = round(1.3 * size) * (len(lines) - 1) + round(1.3 * (phone.layout.font.size or 12)) * max(0, len(sub) - 1)
+        phone.update_layout(title_text="<br>".join(f"<b>{x}</b>" for x in lines),
+                            title_subtitle_text="<br>".join(sub), margin_t=(margin.t or 0) + 2 * extra)
+    key = id(fig)
+    _PHONE[key] = (weakref.ref(fig, lambda _ref: _PHONE.pop(key, None)), phone)
+    return phone
 
 
 # ---- a figure is turned into its JSON once, not on every rerun ------------------------------------------

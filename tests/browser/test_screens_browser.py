@@ -154,3 +154,27 @@ def test_two_months_and_the_national_commune_map(screen, warm_app):
         len(maps.layer_for("commune", "2025").feature_codes))
     nothing_cut(page)
     shoot(page, "map_communes_projector")
+
+
+# Every text of a Plotly chart (titles, annotations such as the source line and the demo label, legend)
+# that reaches past the chart's own box: cut on screen.
+CHART_TEXT_OUT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => {
+    const box = p.getBoundingClientRect();
+    return [...p.querySelectorAll('.annotation-text, .gtitle, .g-gtitle text, .legendtext')]
+        .filter(t => { const r = t.getBoundingClientRect();
+                       return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1); })
+        .map(t => t.textContent.slice(0, 60)); })"""
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_compare_provinces(screen, warm_app, name):
+    """Issue 11 §4: the compare chart's long source line (and the demo label under it) is not cut, on a
+    phone neither."""
+    page = screen(name)
+    open_page(page, warm_app, "so-sanh-tinh")
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2)
+    nothing_cut(page)
+    shoot(page, f"compare_{name}")
+    footer = page.locator(".js-plotly-plot .annotation-text", has_text="Nguồn")
+    expect(footer.first).to_be_visible()
+    assert page.evaluate(CHART_TEXT_OUT) == []
