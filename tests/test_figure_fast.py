@@ -10,6 +10,7 @@ make on the demo warehouse (tests/figure_cases.py) and hand-made edge cases, tod
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections import Counter
 
 import plotly.graph_objects as go
@@ -145,3 +146,19 @@ def test_the_screen_gets_plotlys_own_json_without_a_deep_copy(page_calls):
         assert pio.to_json(widgets._as_dict(fig), validate=False) == before, name
         assert widgets.encode_once(fig).json == before, name
         assert pio.to_json(fig.to_dict(), validate=False) == before, name
+
+
+def test_the_template_does_not_depend_on_import_order():
+    """Importing streamlit after cnscd.charts makes Streamlit's template plotly's default: a figure made
+    then is still drawn with the app's template (the app imports streamlit first, the brief CLI does not)."""
+    import subprocess
+    import sys
+
+    code = ("import plotly.io as pio\nfrom cnscd.charts import base\nimport streamlit\n"
+            "assert pio.templates.default == 'streamlit'\n"
+            "fig = base.figure([{'type': 'bar', 'x': [1], 'y': [2]}], {})\n"
+            "print(fig.layout.template.layout.paper_bgcolor, fig.layout.template == pio.templates['plotly_white'])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=str(Path(__file__).resolve().parent.parent))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-1] == "True", out.stdout

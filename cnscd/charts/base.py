@@ -47,6 +47,11 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     deep-copies every trace; a trace's data arrays (a map's 3,321 rows of customdata) are set after it,
     which copies nothing, as the map's GeoJSON is."""
     arrays = [{k: tr.pop(k) for k in DATA_ARRAYS if tr.get(k) is not None} for tr in data]
+    if pio.templates.default != TEMPLATE:
+        # importing streamlit sets its own default template: a process that imported this module first
+        # (the brief CLI, tests) would draw other figures than the app (a test downloads the app's PNG
+        # and compares it with one made in the test process, pixel for pixel)
+        pio.templates.default = TEMPLATE
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     for trace, values in zip(fig.data, arrays):
         for k, v in values.items():
