@@ -41,7 +41,7 @@ ITERATIONS = 40
 FULL = 6                # the last iterations label exactly as drawn (one piece each, gaps filled)
 EPS = 0.05              # depth at a box centre: the centre of a small box inside a large one is not a point
 OUTSIDE = 7.4           # a pixel outside a commune's box counts this many times deeper
-SMOOTH = 1.5           # pixels: the stairs of pixel edges are simplified away before the province cut
+SMOOTH = 2.5           # pixels: the stairs of pixel edges are simplified away before the province cut
 BAND = 0.0              # official areas that do not add up: the share every commune may move before any takes more
 WINDOW = 0.07           # the area repair leaves a commune alone within this share of its official area
 STEP = 0.6             # damping: weight change = (area ratio) ** (STEP / 2)

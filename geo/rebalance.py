@@ -8,10 +8,12 @@ so area flows along chains of neighbours until the ratios even out near 1:
 - only **simple** pixels move (removing one keeps its commune, and its legacy commune, in one
   4-connected piece: the classic simple-point test on the 3 × 3 neighbourhood), and pixels of
   one parity class ((row, column) mod 2) at a time, so moves in a sub-round never interact;
-- each pair of neighbours moves at most half of what would even out their ratios per sub-round;
+- each pair of neighbours moves at most half of what would even out their ratios per sub-round,
+  pixels with the most receiver neighbours first (notches fill before a front advances: no
+  fingers);
 - a moving pixel joins the receiver's neighbouring legacy piece, so whole legacy communes stay
-  inside their 2025 commune; pixels outside the donor's geocoded box and inside the receiver's
-  move first, so the extents are respected where there is a choice.
+  inside their 2025 commune; then pixels outside the donor's geocoded box and inside the
+  receiver's move first, so the extents are respected where there is a choice.
 Deterministic (no random order; ties broken by pixel index).
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 ROUNDS = 80        # pixel layers at most
 DIFF = 0.005       # move only where the donor's ratio exceeds the receiver's by this much
 TOL = 0.01        # ... and one of them is off its target by more than this
+KEEP = 30          # pixels: a legacy unit smaller than this is not shrunk, larger ones not below it
 
 
 def _simple_table() -> np.ndarray:
@@ -74,6 +77,8 @@ def rebalance(lab: np.ndarray, is_land: np.ndarray, px_km2: np.ndarray, unit_of:
     vof = np.append(commune_of, -1)          # index -1 (sea, border) -> -1
     uof = np.append(unit_of, -1)
     land = np.flatnonzero(flat >= 0)
+    ucount = np.bincount(uof[flat[land]], minlength=int(unit_of.max()) + 1 if n_atoms else 0)
+    floor = np.minimum(ucount, KEEP)          # a legacy unit never shrinks below this many pixels
     area = np.bincount(vof[flat[land]], weights=km2[land], minlength=len(goal))
     active = goal > 0
     safe_goal = np.where(active, goal, 1.0)
@@ -100,7 +105,7 @@ def rebalance(lab: np.ndarray, is_land: np.ndarray, px_km2: np.ndarray, unit_of:
                 lo = np.where(active, safe_goal * (1 - slack), -np.inf)
                 hi = np.where(active, safe_goal * (1 + slack), np.inf)
                 moved_any.append(_extent_moves(flat, p, four, ring, weights8, uof, vof, boxes, wp, km2, area,
-                                               lo, hi))
+                                               lo, hi, ucount, floor))
             ratio = np.where(active, area / safe_goal, 1.0)
             ratio_ext = np.append(ratio, np.inf)
             a_d = flat[p]
@@ -126,7 +131,7 @@ def rebalance(lab: np.ndarray, is_land: np.ndarray, px_km2: np.ndarray, unit_of:
             code_v = ((vof[around] == v_d[:, None]) * weights8).sum(axis=1)
             u_d, u_r = uof[a_d], uof[a_r]
             code_u = ((uof[around] == u_d[:, None]) * weights8).sum(axis=1)
-            ok = SIMPLE[code_v] & ((u_d == u_r) | SIMPLE[code_u])
+            ok = SIMPLE[code_v] & ((u_d == u_r) | (SIMPLE[code_u] & (ucount[u_d] > floor[u_d])))
             if not ok.any():
                 continue
             p, a_d, v_d, a_r, v_r, u_d, u_r, r_d, r_r = (x[ok] for x in (p, a_d, v_d, a_r, v_r, u_d, u_r, r_d, r_r))
@@ -140,7 +145,8 @@ def rebalance(lab: np.ndarray, is_land: np.ndarray, px_km2: np.ndarray, unit_of:
             depth_r = ((x - br[:, 0]) / br[:, 2]) ** 2 + ((y - br[:, 1]) / br[:, 3]) ** 2
             pair = v_d.astype(np.int64) * (len(goal) + 1) + v_r
             klass = 1 + _inside(bd, x, y).astype(int) - _inside(br, x, y)
-            order = np.lexsort((p, depth_r - depth_d, klass, pair))
+            notch = (vof[flat[p[:, None] + four[None, :]]] == v_r[:, None]).sum(axis=1)
+            order = np.lexsort((p, depth_r - depth_d, klass, -notch, pair))
             pair_s = pair[order]
             km = km2[p[order]]
             first = np.ones(len(order), bool)
@@ -152,6 +158,8 @@ def rebalance(lab: np.ndarray, is_land: np.ndarray, px_km2: np.ndarray, unit_of:
             if not len(take):
                 continue
             flat[p[take]] = a_r[take]
+            np.subtract.at(ucount, u_d[take], 1)
+            np.add.at(ucount, u_r[take], 1)
             np.subtract.at(area, v_d[take], km2[p[take]])
             np.add.at(area, v_r[take], km2[p[take]])
             moved_any.append(p[take])
@@ -183,7 +191,7 @@ def _group_cap(group: np.ndarray, km: np.ndarray, budget: np.ndarray) -> np.ndar
     return ok
 
 
-def _extent_moves(flat, p, four, ring, weights8, uof, vof, boxes, wp, km2, area, low, high) -> np.ndarray:
+def _extent_moves(flat, p, four, ring, weights8, uof, vof, boxes, wp, km2, area, low, high, ucount, floor) -> np.ndarray:
     """Pixels `p` outside their legacy unit's box pass to a 4-neighbour whose unit's box holds
     them: within the 2025 commune freely, to another 2025 commune only while both stay within
     [low, high] km² (their slack around the target). Simple points only. Returns the moved pixels."""
@@ -211,7 +219,7 @@ def _extent_moves(flat, p, four, ring, weights8, uof, vof, boxes, wp, km2, area,
     code_u = ((uof[around] == u_d[:, None]) * weights8).sum(axis=1)
     code_v = ((vof[around] == v_d[:, None]) * weights8).sum(axis=1)
     cross = v_r != v_d
-    ok = SIMPLE[code_u] & (~cross | SIMPLE[code_v])
+    ok = SIMPLE[code_u] & (~cross | SIMPLE[code_v]) & (ucount[u_d] > floor[u_d])
     km = km2[p]
     idx = np.flatnonzero(ok & cross)
     if len(idx):
@@ -221,8 +229,10 @@ def _extent_moves(flat, p, four, ring, weights8, uof, vof, boxes, wp, km2, area,
         keep = np.zeros(len(p), bool)
         keep[idx2[fits2]] = True
         ok &= ~cross | keep
-    p, v_d, v_r, a_r, km = p[ok], v_d[ok], v_r[ok], a_r[ok], km[ok]
+    p, u_d, v_d, v_r, a_r, km = p[ok], u_d[ok], v_d[ok], v_r[ok], a_r[ok], km[ok]
     flat[p] = a_r
+    np.subtract.at(ucount, u_d, 1)
+    np.add.at(ucount, uof[a_r], 1)
     cross = v_r != v_d
     np.subtract.at(area, v_d[cross], km[cross])
     np.add.at(area, v_r[cross], km[cross])

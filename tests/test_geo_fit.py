@@ -18,8 +18,10 @@ from geo import extents, fit, layers, outlines, raster
 # Before this work (Voronoi cells around centre points): IoU median 0.54, p10 0.20; inside p10
 # 0.45; 2025 areas within ±10 % 28.9 %, within ±25 % 61.8 %. Floors below are what the grown
 # outlines reach, a little under the measured figure so a rebuild's noise does not fail them.
-# Measured after (geo/README.md): IoU median 0.63, p10 0.37; inside p10 0.74; areas 86.5 % / 92.9 %.
-FLOORS = {"iou_median": 0.60, "iou_p10": 0.34, "inside_p10": 0.70, "area_10": 0.84, "area_25": 0.90}
+# Grown outlines (first version): IoU median 0.63, p10 0.37; inside p10 0.74; areas 86.5 % / 92.9 %.
+# With the area repair (geo/rebalance.py, geo/README.md): IoU median 0.68, p10 0.38; inside p10 0.77;
+# areas 92.2 % / 93.6 %.
+FLOORS = {"iou_median": 0.65, "iou_p10": 0.36, "inside_p10": 0.75, "area_10": 0.90, "area_25": 0.92}
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +65,14 @@ def test_issue_goal_for_extents(legacy_fit):
     assert figures["inside_p10"] >= fit.GOALS["inside_p10"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 goal not reached yet: within ±10 % for >= 90 %, ±25 % for >= 98 % "
-                                       "(official areas that do not add up to the province's land; see geo/README.md)")
-def test_issue_goal_for_areas(area_fit):
-    assert area_fit["area_10"] >= fit.GOALS["area_10"] and area_fit["area_25"] >= fit.GOALS["area_25"]
+def test_issue_goal_for_areas_within_10_percent(area_fit):
+    assert area_fit["area_10"] >= fit.GOALS["area_10"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 goal not reached yet: within ±25 % for >= 98 % (official areas "
+                                       "that do not add up to their legacy province's land; see geo/README.md)")
+def test_issue_goal_for_areas_within_25_percent(area_fit):
+    assert area_fit["area_25"] >= fit.GOALS["area_25"]
 
 
 def test_2025_communes_are_their_legacy_parts():
