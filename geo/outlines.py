@@ -282,9 +282,11 @@ def targets(official: np.ndarray, first: np.ndarray, land_km2: float, band: floa
 
 def calibrate(provinces: list[Province], official: dict[str, float], fixed: dict[str, float],
               log: list | None = None):
-    """Weights (per province: unit scales, split weights) after iterating towards the targets.
+    """Per province (unit scales, split weights, (its share of each target in km², the slack each
+    commune keeps in the area repair)) after iterating towards the targets, and the targets.
 
     `fixed`: km² of 2025 communes drawn outside the grids (remote islands), counted as they are.
+    Targets are set per province (grid): area cannot pass between them.
     """
     codes = sorted({v for p in provinces for _, v in p.atoms} | set(fixed))
     vi = {v: i for i, v in enumerate(codes)}
