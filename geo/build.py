@@ -287,8 +287,8 @@ def _grow(units: pl.DataFrame, land: dict, got: dict, seeds: pl.DataFrame, seeds
         state, goal = outlines.calibrate(groups[new], official, fixed.get(new, {}), trace)
         fit["targets"] |= goal
         fit["trace"][new] = trace
-        for p, (s, sigma) in zip(groups[new], state):
-            for (j, v), geom in zip(p.atoms, p.final(s, sigma)):
+        for p, st in zip(groups[new], state):
+            for (j, v), geom in zip(p.atoms, p.final(*st)):
                 if not geom.is_empty:
                     atoms.setdefault((p.units[j], v), []).append(geom)
     return {k: _union(g) if len(g) > 1 else g[0] for k, g in sorted(atoms.items())}, fit

@@ -4,13 +4,20 @@ For each legacy province, on a pixel grid (geo/raster.py):
 1. every legacy commune grows from its geocoded extent (geo/extents.py; the Voronoi cell's box
    where the extent was dropped): a pixel goes to the commune whose box, scaled by the commune's
    weight, it lies deepest inside (the distance (dx/hx)² + (dy/hy)² to the box centre, hx and hy
-   the box's half-widths), which splits overlaps and gaps between neighbouring boxes;
+   the box's half-widths, plus EPS; OUTSIDE times deeper outside the box), which splits overlaps
+   and gaps between neighbouring boxes and keeps a commune to its box where it can;
 2. a legacy commune that the official crosswalk divides between several 2025 communes is split
    among them by distance to their centre points (weighted too);
 3. each 2025 commune is the union of its pieces; the weights are iterated (all the legacy pieces
-   of a 2025 commune grow or shrink together) until each 2025 commune's area approaches its target.
-Targets are the official areas; where a province's official areas do not add up to its land,
-the difference goes to the communes whose extents disagree most with their official figure
+   of a 2025 commune grow or shrink together) until each 2025 commune's area approaches its target;
+4. on the layout as drawn (one piece per unit), boundary pixels pass between neighbours until
+   every 2025 commune is within WINDOW of its official area where its target allows
+   (geo/rebalance.py: simple points only, so every piece stays whole; pixels outside the
+   donor's box and inside the receiver's first, and such pixels also pass between the legacy
+   pieces of one 2025 commune).
+Targets are the official areas, per legacy province (area cannot pass between grids); where a
+province's official areas do not add up to its land, the difference goes to the fewest communes
+that can take it: those whose first layout is most larger (smaller) than their figure, in km²
 (`targets`). Pieces are then polygonised exactly and cut by the province outline, so the communes
 tile their province with no gap or overlap. Deterministic: same inputs, same pixels.
 """
@@ -32,8 +39,11 @@ MIN_PIXELS = 150_000
 PIXELS_PER_SMALL = 30   # pixels for the 5th-percentile commune box of the province
 ITERATIONS = 40
 FULL = 6                # the last iterations label exactly as drawn (one piece each, gaps filled)
-NORM = 2.0             # distance to a box centre: |dx/hx|^NORM + |dy/hy|^NORM (an ellipse's)
-SMOOTH = 1.5           # pixels: the stairs of pixel edges are simplified away before the province cut
+EPS = 0.05              # depth at a box centre: the centre of a small box inside a large one is not a point
+OUTSIDE = 7.4           # a pixel outside a commune's box counts this many times deeper
+SMOOTH = 2.5           # pixels: the stairs of pixel edges are simplified away before the province cut
+BAND = 0.0              # official areas that do not add up: the share every commune may move before any takes more
+WINDOW = 0.07           # the area repair leaves a commune alone within this share of its official area
 STEP = 0.6             # damping: weight change = (area ratio) ** (STEP / 2)
 
 
@@ -87,9 +97,10 @@ class Province:
             r0, r1 = max(0, int(cy - ry)), min(g.height, int(cy + ry) + 1)
             if c0 >= c1 or r0 >= r1:
                 continue
-            ax = np.abs((np.arange(c0, c1, dtype=np.float32) + 0.5 - cx) / (hx * s[j])) ** NORM
-            ay = np.abs((np.arange(r0, r1, dtype=np.float32) + 0.5 - cy) / (hy * s[j])) ** NORM
-            d = ay[:, None] + ax[None, :]
+            ux = np.abs((np.arange(c0, c1, dtype=np.float32) + 0.5 - cx) / hx)
+            uy = np.abs((np.arange(r0, r1, dtype=np.float32) + 0.5 - cy) / hy)
+            d = uy[:, None] ** 2 + ux[None, :] ** 2 + np.float32(EPS)
+            d *= np.where((uy[:, None] > 1) | (ux[None, :] > 1), np.float32(OUTSIDE / s[j] ** 2), np.float32(1 / s[j] ** 2))
             b = best[r0:r1, c0:c1]
             win = d < b
             np.copyto(lab[r0:r1, c0:c1], j, where=win)
@@ -137,22 +148,30 @@ class Province:
         atom[idx] = first[u] + np.argmin(d, axis=1)
         return atom
 
-    def final(self, s: np.ndarray, sigma: dict[int, np.ndarray]) -> list:
-        """Polygons of every atom, cut by the province outline: a clean tiling of the province."""
+    def final(self, s: np.ndarray, sigma: dict[int, np.ndarray], local: tuple[dict, dict] | None = None) -> list:
+        """Polygons of every atom, cut by the province outline: a clean tiling of the province.
+
+        `local` (km² per 2025 commune: this province's share of its target; the slack each may
+        keep): the drawn layout is then repaired towards it (geo/rebalance.py) before it is
+        polygonised."""
         g = self.grid
         full = self.assign(s)
         pix = np.arange(full.size)
-        atom = self.split(full, pix, sigma)
-        counts = np.bincount(atom[self.land], minlength=len(self.atoms))
-        for a in np.flatnonzero(counts == 0):    # a piece with no land: the unit's pixel nearest its site
-            j, v = self.atoms[a]
-            mine = self.land[full[self.land] == j]
-            spare = mine[counts[atom[mine]] > 1]
-            if len(spare):
-                x, y = g.to_px(*self.sites[v])
-                d = np.hypot(spare % g.width + 0.5 - x, spare // g.width + 0.5 - y)
-                atom[spare[np.argmin(d)]] = a
-                counts = np.bincount(atom[self.land], minlength=len(self.atoms))
+        atom = self._no_empty(full, self.split(full, pix, sigma))
+        if local:
+            from geo.rebalance import rebalance
+            vs = sorted({v for _, v in self.atoms})
+            vix = {v: i for i, v in enumerate(vs)}
+            is_land = np.zeros(atom.size, bool)
+            is_land[self.land] = True
+            img = rebalance(atom.reshape(g.height, g.width), is_land.reshape(g.height, g.width), g.row_km2(),
+                            np.array([j for j, _ in self.atoms]), np.array([vix[v] for _, v in self.atoms]),
+                            np.array([local[0].get(v, 0.0) for v in vs]), self.px_boxes,
+                            np.array([local[1].get(v, WINDOW) for v in vs]))
+            img = np.where(is_land.reshape(img.shape), img, -1)
+            atom = _fill(img).ravel()
+            unit = np.array([j for j, _ in self.atoms])[atom]
+            atom = self._no_empty(unit, atom)
         polys = raster.polygons(atom.reshape(g.height, g.width).astype(np.int32), len(self.atoms), g, SMOOTH)
         arr = np.array(polys, dtype=object)
         edge = self.geom.boundary
@@ -165,6 +184,21 @@ class Province:
         at_sea = ~shapely.contains(self.geom, shapely.point_on_surface(arr[whole]))
         arr[whole[at_sea]] = shapely.Polygon()
         return [_polygonal(p) for p in arr]
+
+    def _no_empty(self, full: np.ndarray, atom: np.ndarray) -> np.ndarray:
+        """A piece with no land gets the pixel of its unit (`full`) nearest its 2025 commune's site."""
+        g = self.grid
+        counts = np.bincount(atom[self.land], minlength=len(self.atoms))
+        for a in np.flatnonzero(counts == 0):
+            j, v = self.atoms[a]
+            mine = self.land[full[self.land] == j]
+            spare = mine[counts[atom[mine]] > 1]
+            if len(spare):
+                x, y = g.to_px(*self.sites[v])
+                d = np.hypot(spare % g.width + 0.5 - x, spare // g.width + 0.5 - y)
+                atom[spare[np.argmin(d)]] = a
+                counts = np.bincount(atom[self.land], minlength=len(self.atoms))
+        return atom
 
     def _nearest_land(self, pt, lab, j) -> np.ndarray:
         g = self.grid
@@ -209,35 +243,50 @@ def _fill(lab: np.ndarray) -> np.ndarray:
     return lab[idx[0], idx[1]]
 
 
-def targets(official: np.ndarray, first: np.ndarray, land_km2: float) -> np.ndarray:
-    """Areas to aim at, summing to the land there is.
+def targets(official: np.ndarray, first: np.ndarray, land_km2: float, band: float = None) -> np.ndarray:
+    """Areas to aim at, summing to the land there is, with as few communes as possible far from
+    their official figure.
 
     `official`: official areas (NaN where unknown: those keep their first-layout area);
     `first`: areas of the uncalibrated layout. Where the official areas add up to more (less)
-    land than the province has, the difference goes to the communes whose first layout is most
-    larger (smaller) than their official figure: one by one, each takes its first-layout area,
-    until the difference is used up (the last one takes what is left). All others keep their
-    official area.
+    land than the province has, every commune may move by up to `band` (a share of its figure,
+    so it stays close to it); what the band cannot absorb goes to the fewest communes that can
+    take it: those whose first layout is most larger (smaller) than their figure, in km², each
+    taking its first-layout area. The rest of the difference is then shared by all in proportion.
     """
+    band = BAND if band is None else band
     t = np.where(np.isnan(official), first, official)
     gap = land_km2 - t.sum()
-    q = np.maximum(first, 1e-9) / np.maximum(t, 1e-9)
-    order = np.argsort(-q if gap > 0 else q, kind="stable")
-    give = (first - t)[order]
-    give = np.where(give * gap > 0, give, 0.0)
-    used = np.cumsum(give)
-    take = np.clip(gap - (used - give), 0, None) if gap > 0 else np.clip(gap - (used - give), None, 0)
-    step = np.where(np.abs(take) < np.abs(give), take, give)
+    if gap == 0 or not len(t):
+        return t
+    sign = 1.0 if gap > 0 else -1.0
+    cap = (first - t) * sign                       # what each could take in the gap's direction
+    cand = np.flatnonzero(~np.isnan(official) & (cap > band * t))
+    order = cand[np.argsort(-cap[cand], kind="stable")]
+    need, total = abs(gap), t.sum()
+    taken = np.cumsum(cap[order])
+    rest = band * (total - np.cumsum(t[order]))    # what the band of the others absorbs after k exits
+    enough = np.flatnonzero(taken + rest >= need)
+    k = int(enough[0]) + 1 if len(enough) else len(order)
+    if band * total >= need:
+        k = 0
     out = t.copy()
-    out[order] += step
+    if k:
+        last = order[k - 1]
+        out[order[:k]] += sign * cap[order[:k]]
+        over = taken[k - 1] - need                   # the last one need not take all it could
+        if over > 0:
+            out[last] -= sign * min(over, cap[last])
     return out * (land_km2 / out.sum())
 
 
 def calibrate(provinces: list[Province], official: dict[str, float], fixed: dict[str, float],
               log: list | None = None):
-    """Weights (per province: unit scales, split weights) after iterating towards the targets.
+    """Per province (unit scales, split weights, (its share of each target in km², the slack each
+    commune keeps in the area repair)) after iterating towards the targets, and the targets.
 
     `fixed`: km² of 2025 communes drawn outside the grids (remote islands), counted as they are.
+    Targets are set per province (grid): area cannot pass between them.
     """
     codes = sorted({v for p in provinces for _, v in p.atoms} | set(fixed))
     vi = {v: i for i, v in enumerate(codes)}
@@ -247,7 +296,6 @@ def calibrate(provinces: list[Province], official: dict[str, float], fixed: dict
         s = np.ones(len(p.units))
         sigma = {j: np.ones(len(vs)) for j, vs in enumerate(p.parts) if len(vs) > 1}
         state.append((s, sigma))
-    land = sum(float(p.land_km2.sum()) for p in provinces) + sum(fixed.values())
     goal = None
     for it in range(ITERATIONS + 1):
         area_v = np.array([fixed.get(v, 0.0) for v in codes])
@@ -259,8 +307,19 @@ def calibrate(provinces: list[Province], official: dict[str, float], fixed: dict
             a = np.bincount(atom, weights=p.land_km2[ok], minlength=len(p.atoms))
             atom_areas.append(a)
             np.add.at(area_v, [vi[v] for _, v in p.atoms], a)
-        if goal is None:
-            goal = targets(off, area_v, land)
+        if goal is None:   # targets per grid: area cannot pass between legacy provinces
+            goal = np.array([fixed.get(v, 0.0) for v in codes])
+            share = {}
+            for p, a in zip(provinces, atom_areas):
+                idx = np.array([vi[v] for _, v in p.atoms], int)
+                mine = np.unique(idx)
+                x = np.bincount(np.searchsorted(mine, idx), weights=a, minlength=len(mine))
+                grown = area_v[mine] - np.array([fixed.get(codes[i], 0.0) for i in mine])
+                part = np.where(grown > 0, x / np.maximum(grown, 1e-12), 1.0 / np.maximum(np.bincount(idx)[mine], 1))
+                rest = off[mine] - np.array([fixed.get(codes[i], 0.0) for i in mine])
+                t = targets(np.where(rest > 0, rest, np.nan) * part, x, float(p.land_km2.sum()))
+                goal[mine] += t
+                share[p.code] = {codes[i]: float(v) for i, v in zip(mine, t)}
         ratio = np.where(area_v > 0, goal / np.maximum(area_v, 1e-12), 2.0)
         if log is not None:
             log.append(float(np.mean(np.abs(ratio - 1) <= 0.1)))
@@ -281,4 +340,8 @@ def calibrate(provinces: list[Province], official: dict[str, float], fixed: dict
                     ra = np.where(a[at:at + len(vs)] > 0, r[at:at + len(vs)] / max(f[j], 1e-12), 2.0)
                     sigma[j] *= np.clip(ra, 0.5, 2.0) ** (step / 2)
                 at += len(vs)
-    return state, dict(zip(codes, goal))
+    # a commune may stay off its target by what keeps it within WINDOW of its official area
+    slack = {v: (WINDOW if np.isnan(o) else float(np.clip(WINDOW - abs(t / o - 1), 0.0, WINDOW)))
+             for v, o, t in zip(codes, off, goal)}
+    return ([(s, sigma, (share[p.code], slack)) for p, (s, sigma) in zip(provinces, state)],
+            dict(zip(codes, goal)))

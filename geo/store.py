@@ -57,7 +57,8 @@ def describe(level: str, version: str, n: int, tolerance: float, fit: str = "") 
                "from their geocoded extents (vietnamadminunits wardBounds; implausible ones dropped, the Voronoi cell "
                "of the centre point used instead), inside their province; 2025 communes are the unions of their "
                "legacy parts along the official crosswalk (divided communes split towards the new communes' "
-               "centres), with weights iterated so each approaches its official area"
+               "centres), with weights iterated so each approaches its official area, then boundary pixels passed "
+               "between neighbours until it does (geo/rebalance.py)"
                + ("; districts are dissolved communes" if level == "district" else "")
                + "; " + UNITS_PROVENANCE + (f". How close: {fit}" if fit else ""))
     return title, (f"{n} features, EPSG:4326, GeoParquet. {how}. Coverage-simplified with tolerance "

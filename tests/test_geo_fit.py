@@ -18,8 +18,10 @@ from geo import extents, fit, layers, outlines, raster
 # Before this work (Voronoi cells around centre points): IoU median 0.54, p10 0.20; inside p10
 # 0.45; 2025 areas within ±10 % 28.9 %, within ±25 % 61.8 %. Floors below are what the grown
 # outlines reach, a little under the measured figure so a rebuild's noise does not fail them.
-# Measured after (geo/README.md): IoU median 0.63, p10 0.37; inside p10 0.74; areas 86.5 % / 92.9 %.
-FLOORS = {"iou_median": 0.60, "iou_p10": 0.34, "inside_p10": 0.70, "area_10": 0.84, "area_25": 0.90}
+# Grown outlines (first version): IoU median 0.63, p10 0.37; inside p10 0.74; areas 86.5 % / 92.9 %.
+# With the area repair (geo/rebalance.py, geo/README.md): IoU median 0.68, p10 0.38; inside p10 0.77;
+# areas 92.2 % / 93.6 %.
+FLOORS = {"iou_median": 0.65, "iou_p10": 0.36, "inside_p10": 0.75, "area_10": 0.90, "area_25": 0.92}
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +65,14 @@ def test_issue_goal_for_extents(legacy_fit):
     assert figures["inside_p10"] >= fit.GOALS["inside_p10"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 goal not reached yet: within ±10 % for >= 90 %, ±25 % for >= 98 % "
-                                       "(official areas that do not add up to the province's land; see geo/README.md)")
-def test_issue_goal_for_areas(area_fit):
-    assert area_fit["area_10"] >= fit.GOALS["area_10"] and area_fit["area_25"] >= fit.GOALS["area_25"]
+def test_issue_goal_for_areas_within_10_percent(area_fit):
+    assert area_fit["area_10"] >= fit.GOALS["area_10"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 goal not reached yet: within ±25 % for >= 98 % (official areas "
+                                       "that do not add up to their legacy province's land; see geo/README.md)")
+def test_issue_goal_for_areas_within_25_percent(area_fit):
+    assert area_fit["area_25"] >= fit.GOALS["area_25"]
 
 
 def test_2025_communes_are_their_legacy_parts():
@@ -145,3 +151,54 @@ def test_a_province_is_tiled_and_rebuilt_identically():
     v = {"v1": first[0].union(first[1]), "v2": first[2], "v3": first[3].union(first[4])}
     got = {k: extents.km2([g])[0] for k, g in v.items()}
     assert all(abs(got[k] / goal[k] - 1) < 0.1 for k in v), (got, goal)
+
+
+def test_a_band_spares_most_communes_a_provinces_discrepancy():
+    official = np.array([10.0, 10.0, 10.0, 10.0, np.nan])
+    first = np.array([5.0, 10.0, 12.0, 13.0, 7.0])
+    # 5 km² more land than the figures say; a band of 10 % absorbs 4.7: one commune takes the rest
+    got = outlines.targets(official, first, 52.0, band=0.1)
+    assert got.sum() == pytest.approx(52.0)
+    assert list(np.round(got, 6)) == [10.4, 10.4, 10.4, 13.52, 7.28]
+    less = outlines.targets(official, first, 43.0, band=0.1)   # the band alone absorbs it
+    assert np.allclose(less[:4], 43.0 * 10 / 47) and less.sum() == pytest.approx(43.0)
+
+
+def _pieces(lab: np.ndarray, code: int) -> int:
+    from scipy import ndimage
+    return ndimage.label(lab == code)[1]
+
+
+def test_area_repair_reaches_targets_and_keeps_every_piece_whole():
+    from geo import rebalance
+    h, w = 40, 60
+    lab = np.zeros((h, w), np.int32)
+    lab[:, 10:30] = 1
+    lab[:, 30:] = 2
+    lab[25:, 40:] = 3                     # a legacy unit of commune 2 (two units, one 2025 commune)
+    is_land = np.ones((h, w), bool)
+    is_land[:5, 50:] = False              # a bay
+    km2 = np.full(h, 0.01)
+    boxes = np.array([[5, 20, 5, 20], [20, 20, 10, 20], [45, 12, 15, 12], [50, 32, 10, 8]], float)
+    unit_of, commune_of = np.arange(4), np.array([0, 1, 2, 2])
+    goal = np.full(3, is_land.sum() * 0.01 / 3)
+    out = rebalance.rebalance(lab, is_land, km2, unit_of, commune_of, goal, boxes, np.full(3, 0.0))
+    again = rebalance.rebalance(lab, is_land, km2, unit_of, commune_of, goal, boxes, np.full(3, 0.0))
+    assert np.array_equal(out, again)
+    area = np.bincount(commune_of[out[is_land]], minlength=3) * 0.01
+    assert np.allclose(area / goal, 1, atol=0.03), area / goal
+    assert all(_pieces(np.where(is_land, out, -1), a) == 1 for a in range(4))              # legacy units
+    assert all(_pieces(np.where(is_land, commune_of[out], -1), v) == 1 for v in range(3))  # 2025 communes
+    assert (out[~is_land] == lab[~is_land]).all()
+
+
+def test_area_repair_moves_pixels_into_the_box_that_holds_them():
+    """Within one 2025 commune, a pixel outside its unit's box passes to a neighbour whose box holds it."""
+    from geo import rebalance
+    lab = np.zeros((20, 20), np.int32)
+    lab[:, 12:] = 1
+    boxes = np.array([[4, 10, 4, 10], [14, 10, 6, 10]], float)   # unit 0's box ends at column 8
+    out = rebalance.rebalance(lab, np.ones((20, 20), bool), np.full(20, 1.0), np.arange(2), np.array([0, 0]),
+                              np.array([400.0]), boxes)
+    assert (out[:, :8] == 0).all() and (out[:, 8:] == 1).all()
+    assert _pieces(out, 0) == 1 and _pieces(out, 1) == 1
