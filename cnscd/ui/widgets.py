@@ -112,6 +112,9 @@ PHONE_CHART_PX = 390 - 2 * 12        # the phone's width less the main block's 0
 _PHONE: dict[int, tuple[Any, go.Figure]] = {}
 
 
+PHONE_AXIS_PX = 110   # what a y axis' labels and title can take on a phone chart, at most (automargin)
+
+
 def for_phone(fig: go.Figure) -> go.Figure:
     import weakref
 
@@ -123,7 +126,9 @@ def for_phone(fig: go.Figure) -> go.Figure:
     phone = go.Figure(fig)
     line_px = round(base.FOOTER_SIZE * 1.3)           # plotly sets the lines of a text 1.3 em apart
     margin = phone.layout.margin
-    width = PHONE_CHART_PX - (margin.l if margin.l is not None else 80) - 8
+    # the footer starts at the plot's left edge, which plotly's automargin moves right of margin.l for the
+    # y axis' tick labels and title ("100.000", "tổ": ~100 px on the compare chart): wrap for the wider one
+    width = PHONE_CHART_PX - max(margin.l if margin.l is not None else 80, PHONE_AXIS_PX) - 8
     grown = 0
     for ann in phone.layout.annotations:
         if ann.name not in ("cnscd_footer", "cnscd_notes") or not ann.text:
