@@ -216,23 +216,24 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-def settle(pids: list[int], most: float = 90.0) -> float:
-    """Wait until the replicas' start-up work on background threads (map layers, the snapshot's shared
-    frames: once per process and snapshot, long before a meeting starts) is done: every replica under 5 %
-    of a core over a second, at most `most` s. Returns the seconds waited (printed with the results)."""
-    import os
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU so far (user + system, /proc/PID/stat; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime
 
-    def cpu(pid: int) -> float:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def settle(pids: list[int], most: float = 90.0) -> float:
+    """Wait until the servers' start-up work on background threads (map layers, the snapshot's shared
+    frames: once per process and snapshot, long before a meeting starts) is done: every process under 5 %
+    of a core over a second, at most `most` s. Returns the seconds waited (printed with the results)."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < most:
-        before = [cpu(p) for p in pids]
+        before = [cpu_seconds(p) for p in pids]
         time.sleep(1.0)
-        if all(cpu(p) - b < 0.05 for p, b in zip(pids, before)):
+        if all(cpu_seconds(p) - b < 0.05 for p, b in zip(pids, before)):
             break
     return time.monotonic() - t0
 

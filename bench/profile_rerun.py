@@ -86,16 +86,23 @@ def area(filename: str) -> str:
     return "other"
 
 
-def profile(page: str, top: int) -> None:
-    import streamlit as st
+def _opened(page: str):
+    """An AppTest session that has opened `page` at the first view (legacy 87, 03/2024)."""
     from streamlit.testing.v1 import AppTest
 
-    st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params.update({"ind": "teams_total", "period": "2024-03", "unit": "87"})
     at.run()
     if PAGES[page]:
         at.switch_page(PAGES[page]).run()
+    return at
+
+
+def profile(page: str, top: int) -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = _opened(page)
     at.query_params.update({"period": "2025-09", "unit": "79"})     # a new combination: cold for this page
     with ThreadProfiles() as tp:
         t0 = time.perf_counter()
@@ -129,7 +136,6 @@ def cpu(page: str, repeat: int) -> tuple[float, float]:
     import statistics
 
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import local_script_runner
@@ -138,11 +144,7 @@ def cpu(page: str, repeat: int) -> tuple[float, float]:
     local_script_runner.ScriptCache = lambda: shared
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update({"ind": "teams_total", "period": "2024-03", "unit": "87"})
-    at.run()
-    if PAGES[page]:
-        at.switch_page(PAGES[page]).run()
+    at = _opened(page)
     combos = COMBOS[:repeat]
 
     def rerun(period: str, unit: str) -> float:
@@ -159,13 +161,6 @@ def cpu(page: str, repeat: int) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
-def _cpu_seconds(pid: int) -> float:
-    import os
-
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime
-
-
 def server(pages: list[str], repeat: int) -> dict[str, tuple[float, float]]:
     """Per page: (median server CPU s of a rerun to a new view, of a rerun to a view opened before)."""
     import asyncio
@@ -174,7 +169,7 @@ def server(pages: list[str], repeat: int) -> dict[str, tuple[float, float]]:
     import subprocess
     import urllib.parse
 
-    from bench.bench_load import Client
+    from bench.bench_load import Client, cpu_seconds, settle
     from scripts.screenshot import free_port, wait_http
 
     port = free_port()
@@ -189,12 +184,8 @@ def server(pages: list[str], repeat: int) -> dict[str, tuple[float, float]]:
             await c.open()
             await c.rerun("", "ind=teams_total&period=2024-03&unit=87", 120)     # imports, first caches
             # the server's start-up work on background threads (map layers, the snapshot's shared frames)
-            # is not a rerun's: wait until the process is idle (< 5 % of a core over a second, at most 60 s)
-            for _ in range(60):
-                c0 = _cpu_seconds(proc.pid)
-                await asyncio.sleep(1.0)
-                if _cpu_seconds(proc.pid) - c0 < 0.05:
-                    break
+            # is not a rerun's: wait until the process is idle
+            await asyncio.to_thread(settle, [proc.pid], 60.0)
             for page in pages:
                 name = "" if page == "tong-quan" else page
                 await c.rerun(name, "ind=teams_total&period=2024-03&unit=87", 120)
@@ -202,10 +193,10 @@ def server(pages: list[str], repeat: int) -> dict[str, tuple[float, float]]:
                 for kind in ("new", "warm"):
                     for period, unit in COMBOS[:repeat]:
                         q = urllib.parse.urlencode({"ind": "teams_total", "period": period, "unit": unit})
-                        c0 = _cpu_seconds(proc.pid)
+                        c0 = cpu_seconds(proc.pid)
                         await c.rerun(name, q, 120)
                         await asyncio.sleep(0.05)     # the forward messages after script_finished
-                        runs[kind].append(_cpu_seconds(proc.pid) - c0)
+                        runs[kind].append(cpu_seconds(proc.pid) - c0)
                 out[page] = (statistics.median(runs["new"]), statistics.median(runs["warm"]))
                 print(f"{page:<14} new view {out[page][0] * 1000:6.0f} ms CPU   opened before "
                       f"{out[page][1] * 1000:6.0f} ms CPU   (server process; load average {os.getloadavg()[0]:.1f})",
