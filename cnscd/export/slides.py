@@ -116,6 +116,7 @@ def build_deck(charts: list[tuple[go.Figure, ChartMeta]], view_title: str,
 
 # ---- the briefing pack (cnscd/export/pack.py): cover, cards, sentences, charts, tables, sources ----------
 TABLE_ROWS_PER_SLIDE = 12
+DENSE_ROWS = 17          # a long table: two blocks of 17 rows a slide
 NOTICE_COLOUR = "B00020"
 
 
@@ -152,29 +153,61 @@ def _cards_slide(slide, part, margin, inner_w) -> None:
               color="4B5563")
 
 
-def _table_slide(slide, title: str, headers, rows, numeric, note: str, margin, inner_w) -> None:
-    # one line of 18 pt holds a long title ("Xếp hạng các xã/phường theo % mục tiêu: … (1/9)")
+def _table_slide(slide, title: str, headers, blocks, numeric, note: str, margin, inner_w) -> None:
+    """A table slide: one table of up to TABLE_ROWS_PER_SLIDE rows at 12 pt, or (a long ranking) two
+    tables side by side of up to DENSE_ROWS rows each at 11 pt, read down the left one first."""
+    # one line of 18 pt holds a long title ("Xếp hạng các xã/phường theo % mục tiêu: … (1/3)")
     _text(slide, margin, Emu(SLIDE_H * 0.06), inner_w, Emu(SLIDE_H * 0.08), [(title, 18, True)])
-    height = Emu(int(SLIDE_H * 0.05 * (len(rows) + 1)))   # 13 rows end at 81 %: above the note
-    table = slide.shapes.add_table(len(rows) + 1, len(headers), margin, Emu(int(SLIDE_H * 0.15)), inner_w,
-                                   height).table
-    for r, values in enumerate([headers, *rows]):
-        for c, value in enumerate(values):
-            frame = table.cell(r, c).text_frame
-            frame.text = value
-            para = frame.paragraphs[0]
-            para.alignment = PP_ALIGN.RIGHT if numeric[c] and r else PP_ALIGN.LEFT
-            for run in para.runs:
-                run.font.size, run.font.name, run.font.bold = Pt(12), TEXT_FONT, r == 0
+    dense = len(blocks) > 1
+    gap = Emu(SLIDE_W // 60)
+    width = (inner_w - gap) // 2 if dense else inner_w
+    row_h, size = (0.037, 11) if dense else (0.05, 12)   # 17 dense rows or 13 rows end at 81 %: above the note
+    for b, rows in enumerate(blocks):
+        height = Emu(int(SLIDE_H * row_h * (len(rows) + 1)))
+        shape = slide.shapes.add_table(len(rows) + 1, len(headers), margin + b * (width + gap),
+                                       Emu(int(SLIDE_H * 0.15)), width, height)
+        table = shape.table
+        if dense:
+            # the name column takes what the numbers leave; rows as tall as their 11 pt line
+            words = sum(1 for n in numeric if not n)
+            for c, n in enumerate(numeric):
+                share = (0.6 / (len(numeric) - words) if n else 0.4 / words) if 0 < words < len(numeric) else 1 / len(numeric)
+                table.columns[c].width = Emu(int(width * share))
+            for row in table.rows:
+                row.height = Emu(int(SLIDE_H * row_h))
+        for r, values in enumerate([headers, *rows]):
+            for c, value in enumerate(values):
+                cell = table.cell(r, c)
+                if dense:
+                    cell.margin_top = cell.margin_bottom = Emu(18288)      # 0.02 in
+                frame = cell.text_frame
+                frame.text = value
+                para = frame.paragraphs[0]
+                para.alignment = PP_ALIGN.RIGHT if numeric[c] and r else PP_ALIGN.LEFT
+                for run in para.runs:
+                    run.font.size, run.font.name, run.font.bold = Pt(size), TEXT_FONT, r == 0
     if note:
         _text(slide, margin, Emu(int(SLIDE_H * 0.86)), inner_w, Emu(SLIDE_H * 0.07), [(note, 11, False)],
               color="4B5563")
 
 
+def table_pages(rows: tuple) -> list[list[tuple]]:
+    """A table's slides, each a list of blocks (tables side by side): up to TABLE_ROWS_PER_SLIDE rows on
+    one slide as one table; a longer one (a province's 102 communes were 9 slides) two blocks of up to
+    DENSE_ROWS a slide."""
+    from .pack import chunks
+
+    if len(rows) <= TABLE_ROWS_PER_SLIDE:
+        return [[list(rows)]]
+    pages = chunks(rows, 2 * DENSE_ROWS)
+    # each slide's rows in two blocks as even as may be (13 rows: 7 and 6; a last slide of 1 row: one table)
+    return [chunks(page, -(-len(page) // 2)) if len(page) > TABLE_ROWS_PER_SLIDE else [list(page)] for page in pages]
+
+
 def build_pack(pack) -> bytes:
     """A briefing pack (cnscd.export.pack.Pack) as a 16:9 deck: the same parts, in order, as the PDF
     report. Deterministic: core properties dated `pack.stamp`, zip members dated ZIP_DATE."""
-    from .pack import Cards, Chart, Sentences, Table, chunks, fixed_zip
+    from .pack import Cards, Chart, Sentences, Table, fixed_zip
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_W, SLIDE_H
@@ -202,11 +235,11 @@ def build_pack(pack) -> bytes:
             _text(slides[-1], margin, Emu(int(SLIDE_H * 0.18)), inner_w, Emu(int(SLIDE_H * 0.66)),
                   [(f"• {line}", 18, False) for line in part.lines] + ([(part.note, 12, False)] if part.note else []))
         elif isinstance(part, Table):
-            pages = chunks(part.rows, TABLE_ROWS_PER_SLIDE)
-            for k, rows in enumerate(pages, start=1):
+            pages = table_pages(part.rows)
+            for k, blocks in enumerate(pages, start=1):
                 title = part.title if len(pages) == 1 else f"{part.title} ({k}/{len(pages)})"
                 slides.append(deck.slides.add_slide(blank))
-                _table_slide(slides[-1], title, part.headers, rows, part.numeric,
+                _table_slide(slides[-1], title, part.headers, blocks, part.numeric,
                              part.note if k == len(pages) else "", margin, inner_w)
         else:
             raise ExportError(f"Phần không hỗ trợ trong bản tin: {type(part).__name__} / "

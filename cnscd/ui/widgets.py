@@ -141,6 +141,7 @@ def for_phone(fig: go.Figure) -> go.Figure:
         ann.text = "<br>".join(new)
     if grown:
         phone.update_layout(margin_b=(margin.b or 0) + grown)
+    _legend_below(phone)
     title = phone.layout.title
     if title.text:
         size = 1.4 * (phone.layout.font.size or 12)    # plotly's title: 1.4 × the layout's font
@@ -152,9 +153,44 @@ def for_phone(fig: go.Figure) -> go.Figure:
         extra = round(1.3 * size) * (len(lines) - 1) + round(1.3 * (phone.layout.font.size or 12)) * max(0, len(sub) - 1)
         phone.update_layout(title_text="<br>".join(f"<b>{x}</b>" for x in lines),
                             title_subtitle_text="<br>".join(sub), margin_t=(margin.t or 0) + 2 * extra)
+    if phone.layout.height:
+        # the plot keeps a readable height whatever the words and the legend took (the rank chart's plot
+        # was ~40 px tall under its wrapped title)
+        m = phone.layout.margin
+        plot = phone.layout.height - (m.t or 0) - (m.b or 0)
+        if plot < PHONE_MIN_PLOT_PX:
+            phone.update_layout(height=phone.layout.height + PHONE_MIN_PLOT_PX - plot)
     key = id(fig)
     _PHONE[key] = (weakref.ref(fig, lambda _ref: _PHONE.pop(key, None)), phone)
     return phone
+
+
+PHONE_MIN_PLOT_PX = 280      # a phone chart's plot area, at least
+PHONE_TICKS_PX = 48          # under the plot: the x axis' tick labels (the footer's own yshift leaves them this)
+PHONE_LEGEND_ROW_PX = 22     # one legend entry of a column (12 px font, tracegroupgap 2)
+
+
+def _legend_below(phone: go.Figure) -> None:
+    """A legend at the right of the plot takes half a phone's width (the compare chart's plot was ~40 px
+    wide): on a phone it goes under the plot, one entry a line, between the tick labels and the footer,
+    and the figure grows by its height, so nothing overlaps and nothing scrolls."""
+    lay = phone.layout
+    if lay.showlegend is False or lay.legend.orientation == "h" or (lay.legend.x is not None and lay.legend.x < 1):
+        return
+    entries = sum(1 for tr in phone.data if tr.showlegend is not False and tr.name)
+    if entries < 2 and lay.showlegend is not True:
+        return                                          # plotly shows no legend for a single trace
+    rows_px = entries * PHONE_LEGEND_ROW_PX + 8
+    m = lay.margin
+    height = lay.height or 450
+    plot = max(PHONE_MIN_PLOT_PX, height - (m.t or 0) - (m.b or 0))
+    bottom = (m.b or 0) + rows_px
+    for ann in lay.annotations:
+        if ann.name in ("cnscd_footer", "cnscd_notes"):
+            ann.yshift = (ann.yshift or 0) - rows_px
+    phone.update_layout(height=(m.t or 0) + plot + bottom, margin_b=bottom,
+                        legend={"orientation": "v", "x": 0, "xanchor": "left", "y": -PHONE_TICKS_PX / plot,
+                                "yanchor": "top"})
 
 
 # ---- a figure is turned into its JSON once, not on every rerun ------------------------------------------
