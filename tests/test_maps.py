@@ -146,7 +146,7 @@ def test_choropleth_figure(query):
     assert by_code["001"][1][3:5].tolist() == [20, 30.0]  # 6 of 20
     assert "%{customdata[3]:,.0f} tổ (%{customdata[4]:,.1f} % mục tiêu)" in tpl
     assert fig.layout.separators == ",." and fig.layout.uirevision == "map-legacy-district-VN"
-    assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
+    assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds is False and fig.layout.geo.lonaxis.range is not None
     notes = " ".join(a.text for a in fig.layout.annotations)
     assert "gần đúng" in notes and "minh hoạ" in notes
     en = maps.choropleth(layer, f, classes, meta("en"), measure_unit="teams", value_unit="teams")

@@ -44,6 +44,7 @@ class MapLayer:
     level: str
     version: str
     province: str | None = None
+    bounds: tuple[float, float, float, float] | None = None   # lon/lat min, max of the outlines drawn
 
     @property
     def ids(self) -> list[str]:
@@ -68,8 +69,9 @@ def prepare_layer(gdf, level: str, version: str, province: str | None = None,
               "geometry": json.loads(shapely.to_geojson(g))} for i, g in enumerate(geoms)]
     approx = bool(gdf["is_approximate"].any()) if "is_approximate" in gdf.columns else True
     names = gdf["unit_name"] if "unit_name" in gdf.columns else gdf["unit_code"]
+    bounds = tuple(round(float(b), decimals) for b in shapely.total_bounds(geoms)) if len(geoms) else None
     return MapLayer({"type": "FeatureCollection", "features": feats}, tuple(map(str, gdf["unit_code"])),
-                    tuple(map(str, names)), approx, level, version, province)
+                    tuple(map(str, names)), approx, level, version, province, bounds)
 
 
 @functools.lru_cache(maxsize=192)   # the national layers and every province's (warm() makes them all)

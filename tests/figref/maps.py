@@ -21,6 +21,7 @@ from tests.figref.base import finish
 from cnscd.charts.maplayer import MapLayer, island_labels, layer_for, prepare_layer, static_url  # noqa: F401 (re-exported)
 from cnscd.charts.classes import Classes
 from cnscd.charts.meta import ChartMeta
+from cnscd.charts.maps import geo_frame as _frame
 from cnscd.text import in_lang, t
 
 # plotly.js fetches a world topojson for any geo trace with a `locationmode` (a GeoJSON choropleth
@@ -227,8 +228,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
         fig.add_trace(go.Scattergeo(lon=[x for _, x, _ in labels], lat=[y for _, _, y in labels],
                                     text=[two_lines(n) for n, _, _ in labels], mode="text", hoverinfo="skip",
                                     textfont={"size": 11, "color": "#333"}, showlegend=False, name="labels"))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
-                    bgcolor="rgba(0,0,0,0)")
+    fig.update_geos(**_frame(layer), visible=False, projection_type="mercator", bgcolor="rgba(0,0,0,0)")
     rev = uirevision or f"map-{layer.version}-{layer.level}-{layer.province or 'VN'}"
     finish(fig, meta, uirevision=rev, height=height)
     # the bottom margin holds the source line and, under it, the red demo / approximate-outline note
