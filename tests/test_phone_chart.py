@@ -65,3 +65,24 @@ def test_a_phone_legend_goes_under_the_plot():
     assert phone.layout.legend.y * plot == -widgets.PHONE_TICKS_PX
     one = go.Figure(base.finished(data[:1], {}, meta, height=460))
     assert widgets.for_phone(one).layout.legend.x == one.layout.legend.x     # a lone trace has no legend
+
+
+def test_a_phone_ranking_wraps_long_names_and_its_footer_clears_them():
+    """The district ranking's names took ~290 px of a phone's 366 (the bars ~70 px, the source line ran
+    past the chart): on a phone they wrap to two lines of ≤ 140 px, the rows grow, and the footer is
+    wrapped for what the names leave."""
+    names = ["Cao Lãnh", "… 62 đơn vị khác trong 102 (đủ trong bảng)", "Phương Thịnh (chưa báo cáo)"]
+    codes = ["a", "gap", "b"]
+    data = [{"type": "bar", "x": [3, None, 0], "y": codes, "orientation": "h", "name": "x"}]
+    layout = {"yaxis": {"type": "category", "tickmode": "array", "tickvals": codes, "ticktext": names}}
+    fig = base.finished(data, layout, sample_meta(source=LONG_SOURCE), height=400)
+    phone = widgets.for_phone(fig)
+    shown = list(phone.layout.yaxis.ticktext)
+    assert [_words(x) for x in shown] == [_words(x) for x in names]
+    assert shown[0] == "Cao Lãnh" and all("<br>" in x for x in shown[1:])
+    assert all(textfit.text_width(line, 12) <= widgets.PHONE_LABEL_PX for x in shown for line in x.split("<br>"))
+    assert phone.layout.height >= fig.layout.height + 3 * widgets.PHONE_ROW_EXTRA_PX
+    footer = next(a for a in phone.layout.annotations if a.name == "cnscd_footer")
+    room = widgets.PHONE_CHART_PX - widgets._axis_px(phone) - 8
+    assert all(textfit.text_width(line, base.FOOTER_SIZE) <= room for line in footer.text.split("<br>"))
+    assert list(fig.layout.yaxis.ticktext) == names                           # the export keeps its names

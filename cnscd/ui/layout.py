@@ -41,6 +41,10 @@ div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap !importan
 [data-testid="stMetricDeltaDescription"] .stMarkdownEllipsis p {{
   white-space: nowrap !important; overflow: visible !important; text-overflow: clip !important;
 }}
+/* a page link's label wraps on a narrow screen: never "Cả vùng Đồng Tháp … theo 34 tỉnh hiện nay, c" */
+[data-testid="stPageLink-NavLink"], [data-testid="stPageLink-NavLink"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important;
+}}
 /* less empty space above the badges (the header bar is 3.75 rem) */
 .stMainBlockContainer {{ padding-top: 3.75rem !important; }}
 .st-key-narrow_only {{ display: none !important; }}

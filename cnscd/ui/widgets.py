@@ -112,7 +112,40 @@ PHONE_CHART_PX = 390 - 2 * 12        # the phone's width less the main block's 0
 _PHONE: dict[int, tuple[Any, go.Figure]] = {}
 
 
-PHONE_AXIS_PX = 110   # what a y axis' labels and title can take on a phone chart, at most (automargin)
+PHONE_AXIS_PX = 110   # what a y axis' numbers and title take on a phone chart (automargin), at most
+PHONE_GRID_TICKS_PX = 32
+PHONE_LABEL_PX = 140       # a bar's name on a phone: wrapped to two lines beyond this
+PHONE_ROW_EXTRA_PX = 9     # and every row of the chart taller by this, so two lines fit (22 -> 31 px)
+
+
+def _wrap_bar_labels(fig: go.Figure) -> None:
+    """A ranking's unit names ("… 62 đơn vị khác trong 102 (đủ trong bảng)", "Phương Thịnh (chưa báo
+    cáo)") took ~290 px of a 366 px phone chart, leaving the bars ~70: on a phone they wrap to two
+    lines of at most PHONE_LABEL_PX and the rows grow to hold them."""
+    from cnscd.charts import textfit
+
+    ax = fig.layout.yaxis
+    if not ax.ticktext or not any(getattr(tr, "orientation", None) == "h" for tr in fig.data):
+        return
+    size = ax.tickfont.size or fig.layout.font.size or 12
+    wrapped = ["<br>".join(textfit.wrap(str(x), size, PHONE_LABEL_PX, most=2)) for x in ax.ticktext]
+    if wrapped == [str(x) for x in ax.ticktext]:
+        return
+    fig.update_layout(yaxis_ticktext=wrapped, height=(fig.layout.height or 450) + PHONE_ROW_EXTRA_PX * len(wrapped))
+
+
+def _axis_px(fig: go.Figure) -> int:
+    """What the y axis' labels take left of the plot (plotly's automargin, where the footer starts): a bar
+    chart's unit names ("Phương Thịnh (chưa báo cáo)", ~170 px) take more than numbers."""
+    from cnscd.charts import textfit
+
+    size = fig.layout.yaxis.tickfont.size or fig.layout.font.size or 12
+    bars = [tr for tr in fig.data if getattr(tr, "orientation", None) == "h" and tr.y is not None]
+    shown = fig.layout.yaxis.ticktext if bars and fig.layout.yaxis.ticktext else [v for tr in bars for v in tr.y]
+    names = [line for v in shown for line in str(v).split("<br>")]
+    longest = max((textfit.text_width(n, size) for n in names), default=0)
+    title = round(1.3 * size) + 8 if fig.layout.yaxis.title.text else 0
+    return max(PHONE_AXIS_PX, round(longest) + 12 + title)
 
 
 def for_phone(fig: go.Figure) -> go.Figure:
@@ -128,8 +161,15 @@ def for_phone(fig: go.Figure) -> go.Figure:
     margin = phone.layout.margin
     # the footer starts at the plot's left edge, which plotly's automargin moves right of margin.l for the
     # y axis' tick labels and title ("100.000", "tổ": ~100 px on the compare chart): wrap for the wider one
-    width = PHONE_CHART_PX - max(margin.l if margin.l is not None else 80, PHONE_AXIS_PX) - 8
+    _wrap_bar_labels(phone)
+    width = PHONE_CHART_PX - max(margin.l if margin.l is not None else 80, _axis_px(phone)) - 8
+    # a grid of small plots (the district small multiples): ~75 px columns turn the date ticks upright,
+    # ~30 px longer than the footer's 48 px under the plot leaves them
+    ticks = PHONE_GRID_TICKS_PX if sum(1 for k in phone.layout if k.startswith("xaxis")) > 2 else 0
     grown = 0
+    for ann in phone.layout.annotations:
+        if ticks and ann.name in ("cnscd_footer", "cnscd_notes"):
+            ann.yshift = (ann.yshift or 0) - ticks
     for ann in phone.layout.annotations:
         if ann.name not in ("cnscd_footer", "cnscd_notes") or not ann.text:
             continue
@@ -139,14 +179,14 @@ def for_phone(fig: go.Figure) -> go.Figure:
             ann.yshift -= grown                          # below the footer's new lines
         grown += (len(new) - len(old)) * line_px
         ann.text = "<br>".join(new)
-    if grown:
-        phone.update_layout(margin_b=(margin.b or 0) + grown)
+    if grown or ticks:
+        phone.update_layout(margin_b=(margin.b or 0) + grown + ticks)
     _legend_below(phone)
     title = phone.layout.title
     if title.text:
         size = 1.4 * (phone.layout.font.size or 12)    # plotly's title: 1.4 × the layout's font
         plain = title.text.removeprefix("<b>").removesuffix("</b>")
-        lines = textfit.wrap(plain, size, PHONE_CHART_PX - 16)
+        lines = textfit.wrap(plain, size, (PHONE_CHART_PX - 16) * 0.92)   # bold: ~8 % wider than measured
         sub = textfit.wrap(title.subtitle.text, phone.layout.font.size or 12, PHONE_CHART_PX - 16) \
             if title.subtitle.text else []
         # plotly sets the subtitle under the title's last line: each further line of either lowers the plot

@@ -25,7 +25,8 @@ SCREENS = {"laptop": (1366, 768), "projector": (1920, 1080), "phone": (390, 844)
 
 # Text that does not fit its box, among what is on screen (a collapsed sidebar lies left of it):
 # Streamlit's one-line labels ("…") and buttons.
-CLIPPED = """() => [...document.querySelectorAll('.stMarkdownEllipsis, button, [data-testid="stMetricLabel"] p')]
+CLIPPED = """() => [...document.querySelectorAll('.stMarkdownEllipsis, button, [data-testid="stMetricLabel"] p, '
+                                               + '[data-testid="stPageLink-NavLink"], [data-testid="stPageLink-NavLink"] *')]
     .filter(e => { const r = e.getBoundingClientRect();
                    return r.width > 0 && r.right > 0 && r.left < innerWidth && e.scrollWidth > e.clientWidth + 1; })
     .map(e => e.innerText.trim().slice(0, 60))"""
@@ -177,4 +178,18 @@ def test_compare_provinces(screen, warm_app, name):
     shoot(page, f"compare_{name}")
     footer = page.locator(".js-plotly-plot .annotation-text", has_text="Nguồn")
     expect(footer.first).to_be_visible()
+    assert page.evaluate(CHART_TEXT_OUT) == []
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+@pytest.mark.parametrize("path, query, charts", [("so-sanh-huyen", {"unit": "2025:82"}, 3),
+                                                 ("muc-tieu", {}, 1)])
+def test_districts_and_targets(screen, warm_app, name, path, query, charts):
+    """The two pages a planner uses, at the three sizes: nothing cut, no chart text past its chart."""
+    page = screen(name)
+    open_page(page, warm_app, path, **query)
+    expect(page.locator('[data-testid="stPlotlyChart"]').nth(charts - 1)).to_be_visible()
+    expect(page.locator(".js-plotly-plot .annotation-text", has_text="Nguồn").first).to_be_visible()
+    nothing_cut(page)
+    shoot(page, f"{path}_{name}")
     assert page.evaluate(CHART_TEXT_OUT) == []
