@@ -19,6 +19,7 @@ import polars as pl
 import queries
 from cnscd.store import warehouse
 from cnscd.ingest import replay_batches
+from cnscd.ingest.batches import refresh_rollup
 from data import checks, dti, fingerprint, population, seeds, units
 
 DEMO_SEED = 20220630
@@ -105,6 +106,7 @@ def populate(con: duckdb.DuckDBPyConnection, log=print) -> None:
     queries.insert(con, "core_observation", obs)
     queries.insert(con, "core_target", tgt)
     replay_batches(con)
+    refresh_rollup(con)
     info = {"built_at": dt.datetime.now().isoformat(timespec="seconds"), "demo_seed": str(DEMO_SEED),
             fingerprint.KEY: fingerprint.fingerprint(),
             **{f"package_{k}": v for k, v in units.package_provenance().items()}}

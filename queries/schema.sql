@@ -149,6 +149,19 @@ CREATE TABLE core_build_info (
     value            TEXT NOT NULL
 );
 
+-- How far a real figure moves the demo figures above it (queries/rollup_fill.sql, read by out_observation):
+-- derived from core_observation and core_unit, remade inside every write transaction (an import, a
+-- rollback: cnscd/ingest/batches.py) and at build. Empty while no real figure differs from the demo one it
+-- replaced.
+CREATE TABLE derived_rollup (
+    unit_code        TEXT NOT NULL,
+    boundary_version TEXT NOT NULL,
+    indicator_code   TEXT NOT NULL,
+    period_end       DATE NOT NULL,
+    delta            DOUBLE NOT NULL,
+    PRIMARY KEY (unit_code, boundary_version, indicator_code, period_end)
+);
+
 -- ---- out_*: the one place each reading rule lives (docs/design.md "The numbers on the pages"). Every
 -- page, map, export and check that needs "the figure of a month", "the target in force" or "the
 -- population of a year" reads these views; no query repeats the rule.
@@ -157,6 +170,9 @@ CREATE TABLE core_build_info (
 -- month's last day; a real figure before a demo one, a monthly row before a point, then by source.
 -- One row per (unit, version, indicator, month end). unit_level is in the window's partition (it depends
 -- on the unit alone) so a filter on it reaches the scan before the ranking.
+-- A demo figure of an additive indicator is moved by `derived_rollup`: the demo parent is the sum of its
+-- demo children, and when a child's real figure (an import) replaces its demo one, every demo figure
+-- above it moves by the difference, up to the first unit above with a real figure of its own.
 CREATE VIEW out_observation AS
 WITH candidates AS (
     SELECT o.unit_code, o.boundary_version, u.unit_level, u.province_code, o.indicator_code,
@@ -167,9 +183,15 @@ WITH candidates AS (
     WHERE o.granularity = 'month'
        OR (o.granularity = 'date' AND o.period_start = o.period_end AND o.period_end = last_day(o.period_end))
 )
-SELECT * FROM candidates
-QUALIFY row_number() OVER (PARTITION BY unit_code, boundary_version, unit_level, province_code, indicator_code, period_end
-                           ORDER BY is_demo, granularity = 'month' DESC, source_id) = 1;
+, picked AS (
+    SELECT * FROM candidates
+    QUALIFY row_number() OVER (PARTITION BY unit_code, boundary_version, unit_level, province_code, indicator_code, period_end
+                               ORDER BY is_demo, granularity = 'month' DESC, source_id) = 1
+)
+SELECT p.* REPLACE (p.value + coalesce(r.delta, 0) AS value)
+FROM picked p
+LEFT JOIN derived_rollup r ON r.unit_code = p.unit_code AND r.boundary_version = p.boundary_version
+ AND r.indicator_code = p.indicator_code AND r.period_end = p.period_end AND p.is_demo;
 
 -- One target per (unit, version, indicator, period): a real target before a demo one for the same period.
 CREATE VIEW out_target AS

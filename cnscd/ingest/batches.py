@@ -150,12 +150,20 @@ def commit(plan: Plan, user: str, *, policy: str = "skip", replace: list[str] | 
     try:
         with warehouse.write_transaction() as con:
             n_obs, n_tgt = _apply(con, plan, manifest, batch_dir)
+            refresh_rollup(con)
     except BaseException:
         shutil.rmtree(batch_dir, ignore_errors=True)
         raise
     manifest.update(status="active", rows_observation=n_obs, rows_target=n_tgt)
     _write_manifest(manifest)
     return manifest
+
+
+def refresh_rollup(con) -> None:
+    """Remake derived_rollup (how far real figures move the demo figures above them; queries/rollup_fill.sql)
+    inside the caller's transaction: after every import, rollback and build."""
+    queries.write(con, "rollup_clear")
+    queries.write(con, "rollup_fill")
 
 
 def rollback(batch_id: str, user: str, scope: list[str] | None = None, now: dt.datetime | None = None) -> dict:
@@ -179,6 +187,7 @@ def rollback(batch_id: str, user: str, scope: list[str] | None = None, now: dt.d
         queries.write(con, "ingest_delete_batch_targets", batch_id=batch_id)
         _restore_replaced(con, imports_dir() / batch_id / "replaced.parquet")
         queries.write(con, "ingest_mark_rolled_back", batch_id=batch_id, at=now, by=user)
+        refresh_rollup(con)
     manifest.update(status="rolled_back", rolled_back_at=now.isoformat(), rolled_back_by=user)
     _write_manifest(manifest)
     return manifest
