@@ -132,6 +132,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "{unit} đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
         "{unit}: {value} {unit_m}, {sign}{delta} vs {prev}.",
     ),
+    "sent_no_figure": ("{unit} chưa có số liệu {period}.", "{unit}: no figure for {period} yet."),
+    "sent_partial": (
+        "Mới có {n}/{total} {level} báo cáo {period}: các so sánh dưới đây chỉ trong số đó.",
+        "Only {n} of {total} {level} have reported for {period}: the comparisons below are among them.",
+    ),
+    "partial_provinces": ("tỉnh/thành", "provinces"),
+    "partial_districts": ("huyện", "districts"),
+    "partial_communes": ("xã/phường", "communes"),
+    "partial_units": ("đơn vị", "units"),
     "sent_gain_in": (
         "Trong {among}, {unit} tăng {ind_lc} nhiều nhất: +{delta} ({pct}) so với {prev}.",
         "Among the {among}, {unit} had the largest gain in {ind_lc}: +{delta} ({pct}) vs {prev}.",
