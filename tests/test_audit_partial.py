@@ -102,3 +102,26 @@ def test_a_province_whose_units_partly_reported_says_how_many(warehouse_env, tru
         assert said.index(partial[0]) == 1   # after the province's own figure, before the comparisons
     else:
         assert not partial, said
+
+
+def test_targets_headline_says_which_provinces_are_not_in_the_nations_sums(one_province_new_month):
+    """Σ value / Σ target of the nation is over the provinces with a figure and a target: one that has not
+    reported is left out of both (unknown, not 0), and the headline says how many were left out."""
+    target, new = one_province_new_month
+    truth = nb.Truth(duckdb.connect(str(target), read_only=True))
+    provinces = list(truth.units("2025", "province"))
+    values = truth.values("2025", "teams_total", new, units=provinces)
+    targets = {c: v for c, v in truth.targets("2025", "teams_total", new, provinces).items() if v > 0}
+    both = [c for c in targets if c in values]
+    assert both == ["82"] and len(targets) == 34
+    at = nb.ok(nb.open_page("targets", period=f"{new:%Y-%m}", ind="teams_total"))
+    (headline,) = [m.value for m in at.markdown if m.value.startswith("Toàn quốc:")]
+    pct = 100.0 * sum(values[c] for c in both) / sum(targets[c] for c in both)
+    assert nb.shows(headline.split(":")[1].split("%")[0], pct), (headline, pct)
+    assert f"tổng của {len(both)} tỉnh có mục tiêu" in headline, headline
+    assert headline.endswith(f"— {len(targets) - len(both)} tỉnh khác có mục tiêu nhưng chưa báo cáo kỳ này, "
+                             "không tính vào tổng."), headline
+    # a month every province reported says nothing of the kind
+    latest = nb.ok(nb.open_page("targets", period=f"{months.back(new, 1):%Y-%m}", ind="teams_total"))
+    (full,) = [m.value for m in latest.markdown if m.value.startswith("Toàn quốc:")]
+    assert "chưa báo cáo" not in full, full

@@ -460,14 +460,15 @@ def target_today(truth, version, code, ind, d):
 
 def nation_pooled_pct(truth, ind, d):
     """The nation's % of target: Σ value / Σ target over the provinces (of the version in force that month)
-    that have a target then."""
+    that have a figure and a target then (a province that has not reported is unknown, not 0: left out of
+    both sums, and the targets page says how many; tests/test_audit_partial.py)."""
     version = truth.version_at(d)
     provinces = list(truth.units(version, "province"))
     values = truth.values(version, ind, d, units=provinces)
-    targets = {c: v for c, v in truth.targets(version, ind, d, provinces).items() if v and v > 0}
+    targets = {c: v for c, v in truth.targets(version, ind, d, provinces).items() if v and v > 0 and c in values}
     if not targets:
         return None
-    return 100.0 * sum(values.get(c, 0.0) for c in targets) / sum(targets.values())
+    return 100.0 * sum(values[c] for c in targets) / sum(targets.values())
 
 
 def expected_for(truth, mode, measure, ind, version, code, d):
@@ -607,7 +608,7 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
 
     # the nation is no bar: a headline and a reference line at Σ value / Σ target of the provinces with a target
     nation = nation_pooled_pct(truth, ind, day)
-    with_target = [c for c, t in targets.items() if t > 0]
+    with_target = [c for c, t in targets.items() if t > 0 and c in values]
     sum_v, sum_t = sum(values.get(c, 0.0) for c in with_target), sum(targets[c] for c in with_target)
     (headline,) = [m.value for m in at.markdown if m.value.startswith("Toàn quốc:")]
     assert shows(headline.split(":")[1].split("%")[0], nation), (headline, nation)

@@ -88,6 +88,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Toàn quốc: {pct} mục tiêu ({value} / {target} {unit}; tổng của {n} tỉnh có mục tiêu)",
         "Nation: {pct} of target ({value} / {target} {unit}; total of the {n} provinces with a target)",
     ),
+    "nation_unreported": (
+        "— {n} tỉnh khác có mục tiêu nhưng chưa báo cáo kỳ này, không tính vào tổng.",
+        "— {n} other provinces with a target have not reported this month and are not in the totals.",
+    ),
     "demo_footer": ("Có số liệu minh hoạ (demo).", "Includes demo data."),
     "status_ahead": ("Vượt mục tiêu", "Above target"),
     "status_on_track": ("Đạt tiến độ", "On track"),
