@@ -532,6 +532,9 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     ref = truth.value(version, province, ind, day) if agg == "ratio" else sum(values.values()) / len(values)
     (annotation,) = [a for a in rank_fig["layout"]["annotations"] if a.get("name") == "reference"]
     assert shows(annotation["text"].split(":")[-1], ref), (annotation["text"], ref)
+    # ... and says which: a count's mean is over the units that reported, not the province's total per unit
+    assert annotation["text"].startswith("Cả tỉnh (tỷ lệ chung)" if agg == "ratio"
+                                         else "Trung bình mỗi đơn vị có báo cáo"), annotation["text"]
     assert any(close(s.get("x0"), ref) for s in rank_fig["layout"].get("shapes", [])), ref
 
     # the table: every unit, value, rank, target, % of target and the 12-month trend
