@@ -136,6 +136,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "{unit} đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
         "{unit}: {value} {unit_m}, {sign}{delta} vs {prev}.",
     ),
+    "sent_gain_tie": (
+        "{unit} và {others} đơn vị khác cùng tăng {ind_lc} nhiều nhất: +{delta} mỗi đơn vị so với {prev}.",
+        "{unit} and {others} others had the largest gain in {ind_lc}: +{delta} each vs {prev}.",
+    ),
+    "sent_gain_in_tie": (
+        "Trong {among}, {unit} và {others} đơn vị khác cùng tăng {ind_lc} nhiều nhất: +{delta} mỗi đơn vị so với {prev}.",
+        "Among the {among}, {unit} and {others} others had the largest gain in {ind_lc}: +{delta} each vs {prev}.",
+    ),
     "sent_no_figure": ("{unit} chưa có số liệu {period}.", "{unit}: no figure for {period} yet."),
     "sent_partial": (
         "Mới có {n}/{total} {level} báo cáo {period}: các so sánh dưới đây chỉ trong số đó.",

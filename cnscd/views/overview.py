@@ -174,7 +174,15 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
             r = gains.row(0, named=True)
             words = dict(unit=r["short_name"], ind_lc=lc(code), delta=fmt.number(r["delta"], lang),
                          pct=fmt.pct(r["delta_pct"], lang, signed=True), prev=prev_label)
-            out.append(t("sent_gain", lang, **words) if among is None else t("sent_gain_in", lang, among=among, **words))
+            # several units share the largest gain (5 communes +1 team each): one named "the largest" would be
+            # a false ranking, so the sentence names the first (by code) and counts the others
+            tied = gains.filter(pl.col("delta") == r["delta"]).height - 1
+            if tied:
+                out.append(t("sent_gain_tie", lang, others=tied, **words) if among is None else
+                           t("sent_gain_in_tie", lang, among=among, others=tied, **words))
+            else:
+                out.append(t("sent_gain", lang, **words) if among is None else
+                           t("sent_gain_in", lang, among=among, **words))
     behind = rows.filter(pl.col("pct_target").is_not_null()).sort("pct_target", "unit_code")
     if behind.height:
         r = behind.row(0, named=True)
