@@ -57,7 +57,8 @@ brief_buttons(lang, unit, period)  # the province's monthly briefing pack (cnscd
 st.subheader(t("what_changed", lang))
 among = None if view.unit is None else word(CHILDREN_KEYS, version, lang)
 sentences = overview.what_changed(snap, catalogue, lang, period, unit=unit.code, place=place, below=below,
-                                  among=among)
+                                  among=among, units=cache.view(overview.table_units, period=period.isoformat(),
+                                                                province=view.province))
 st.markdown("\n".join(f"- {s}" for s in sentences) or t("no_data", lang))
 
 # ---- the unit's trends chart, and the whole view as slides / PDF report --------------------------------

@@ -43,7 +43,9 @@ else:
     if nation:
         words = dict(pct=fmt.pct(nation["pct"], lang, 1), value=fmt.number(nation["value"], lang, decimals),
                      target=fmt.number(nation["target_value"], lang, decimals), unit=uom, n=nation["n_with_target"])
-        st.markdown(t("nation_headline", lang, **words) if nation["pooled"] else t("nation_headline_own", lang, **words))
+        headline = t("nation_headline", lang, **words) if nation["pooled"] else t("nation_headline_own", lang, **words)
+        unreported = nation.get("n_target_unreported")   # left out of both sums: their figure is unknown, not 0
+        st.markdown(headline + (" " + t("nation_unreported", lang, n=unreported) if unreported else ""))
     # built once per view and snapshot (cache.figure), shown and exported as is
     fig = cache.figure("targets_progress", lambda: charts.progress_bars(shown, meta, threshold=threshold,
                                                                        decimals=decimals, reference=ref), meta,

@@ -143,7 +143,9 @@ def test_overview_cards_chart_table_and_csv(page, truth, sample):
         assert close(none(row[pct_col]), p), (code, row[pct_col], p)
 
 
-HIGHLIGHT_SAMPLES = {"DongThap-2025:82-2026": ("2025:82", None), "DongThap-legacy:87-2024": ("legacy:87", LEGACY_DAY)}
+HIGHLIGHT_SAMPLES = {"DongThap-2025:82-2026": ("2025:82", None), "DongThap-legacy:87-2024": ("legacy:87", LEGACY_DAY),
+                     # 10/2026: five communes share the largest gain in teams (+1 each)
+                     "DongThap-2025:82-2026-10": ("2025:82", dt.date(2026, 10, 31))}
 
 
 @pytest.mark.parametrize("sample", list(HIGHLIGHT_SAMPLES))
@@ -153,7 +155,7 @@ def test_overview_highlights_follow_the_unit(page, truth, sample):
     import re
 
     unit, day = HIGHLIGHT_SAMPLES[sample]
-    day = day or new_day(truth)
+    day = min(day, truth.latest_month()) if day else new_day(truth)
     version, code = unit.split(":")
     at, _ = page(unit=unit, period=key(day))
     assert at.query_params["unit"] == unit
@@ -181,10 +183,14 @@ def test_overview_highlights_follow_the_unit(page, truth, sample):
             assert not hits
             continue
         (hit,) = hits
-        g = re.match(rf"Trong {re.escape(among)}, (.+) tăng .+ nhiều nhất: \+([\d.]+) \(", hit)
+        # several units sharing the largest gain are said as a tie, never one of them called "the largest"
+        winners = {units[u] for u, v in gains.items() if v == best}
+        g = re.match(rf"Trong {re.escape(among)}, (.+?)(?: và (\d+) đơn vị khác cùng)? tăng .+ nhiều nhất: "
+                     rf"\+([\d.]+) (?:\(|mỗi đơn vị)", hit)
         assert g, hit
-        assert g[1] in {units[u] for u, v in gains.items() if v == best}, (g[1], best)
-        assert shows(g[2], best), (g[2], best)
+        assert g[1] in winners, (g[1], best)
+        assert int(g[2] or 0) == len(winners) - 1, (hit, sorted(winners))
+        assert shows(g[3], best), (g[3], best)
         checked += 1
     assert checked >= 1
     # the unit furthest behind its target, of all headline indicators, among the province's units
@@ -460,14 +466,15 @@ def target_today(truth, version, code, ind, d):
 
 def nation_pooled_pct(truth, ind, d):
     """The nation's % of target: Σ value / Σ target over the provinces (of the version in force that month)
-    that have a target then."""
+    that have a figure and a target then (a province that has not reported is unknown, not 0: left out of
+    both sums, and the targets page says how many; tests/test_audit_partial.py)."""
     version = truth.version_at(d)
     provinces = list(truth.units(version, "province"))
     values = truth.values(version, ind, d, units=provinces)
-    targets = {c: v for c, v in truth.targets(version, ind, d, provinces).items() if v and v > 0}
+    targets = {c: v for c, v in truth.targets(version, ind, d, provinces).items() if v and v > 0 and c in values}
     if not targets:
         return None
-    return 100.0 * sum(values.get(c, 0.0) for c in targets) / sum(targets.values())
+    return 100.0 * sum(values[c] for c in targets) / sum(targets.values())
 
 
 def expected_for(truth, mode, measure, ind, version, code, d):
@@ -531,6 +538,9 @@ def test_districts_bars_table_scatter_multiples_and_csv(page, truth, view):
     ref = truth.value(version, province, ind, day) if agg == "ratio" else sum(values.values()) / len(values)
     (annotation,) = [a for a in rank_fig["layout"]["annotations"] if a.get("name") == "reference"]
     assert shows(annotation["text"].split(":")[-1], ref), (annotation["text"], ref)
+    # ... and says which: a count's mean is over the units that reported, not the province's total per unit
+    assert annotation["text"].startswith("Cả tỉnh (tỷ lệ chung)" if agg == "ratio"
+                                         else "Trung bình mỗi đơn vị có báo cáo"), annotation["text"]
     assert any(close(s.get("x0"), ref) for s in rank_fig["layout"].get("shapes", [])), ref
 
     # the table: every unit, value, rank, target, % of target and the 12-month trend
@@ -607,7 +617,7 @@ def test_targets_progress_below_threshold_and_csv(page, truth, view):
 
     # the nation is no bar: a headline and a reference line at Σ value / Σ target of the provinces with a target
     nation = nation_pooled_pct(truth, ind, day)
-    with_target = [c for c, t in targets.items() if t > 0]
+    with_target = [c for c, t in targets.items() if t > 0 and c in values]
     sum_v, sum_t = sum(values.get(c, 0.0) for c in with_target), sum(targets[c] for c in with_target)
     (headline,) = [m.value for m in at.markdown if m.value.startswith("Toàn quốc:")]
     assert shows(headline.split(":")[1].split("%")[0], nation), (headline, nation)
@@ -756,6 +766,10 @@ def test_overview_sentences_name_the_right_units_and_numbers(page, truth, when):
         best = max(gains.values())
         winners = {provinces[c] for c, g in gains.items() if g == best}
         assert any(s.startswith(w + " ") for w in winners), (s, winners)
+        if len(winners) > 1:   # a tie is said as one: "X và 2 đơn vị khác cùng tăng … +7 mỗi đơn vị"
+            assert f" và {len(winners) - 1} đơn vị khác cùng tăng " in s and shows(s.split("+")[-1], best), (s, winners)
+            continue
+        assert " đơn vị khác cùng " not in s, s
         m = re.search(r"\+([\d.,]+) \(\+([\d.,]+) %\)", s)
         assert m and shows(m.group(1), best), (s, best)
         (winner,) = [c for c, g in gains.items() if g == best and s.startswith(provinces[c])][:1]

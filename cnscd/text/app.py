@@ -88,6 +88,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Toàn quốc: {pct} mục tiêu ({value} / {target} {unit}; tổng của {n} tỉnh có mục tiêu)",
         "Nation: {pct} of target ({value} / {target} {unit}; total of the {n} provinces with a target)",
     ),
+    "nation_unreported": (
+        "— {n} tỉnh khác có mục tiêu nhưng chưa báo cáo kỳ này, không tính vào tổng.",
+        "— {n} other provinces with a target have not reported this month and are not in the totals.",
+    ),
     "demo_footer": ("Có số liệu minh hoạ (demo).", "Includes demo data."),
     "status_ahead": ("Vượt mục tiêu", "Above target"),
     "status_on_track": ("Đạt tiến độ", "On track"),
@@ -132,6 +136,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "{unit} đạt {value} {unit_m}, {sign}{delta} so với {prev}.",
         "{unit}: {value} {unit_m}, {sign}{delta} vs {prev}.",
     ),
+    "sent_gain_tie": (
+        "{unit} và {others} đơn vị khác cùng tăng {ind_lc} nhiều nhất: +{delta} mỗi đơn vị so với {prev}.",
+        "{unit} and {others} others had the largest gain in {ind_lc}: +{delta} each vs {prev}.",
+    ),
+    "sent_gain_in_tie": (
+        "Trong {among}, {unit} và {others} đơn vị khác cùng tăng {ind_lc} nhiều nhất: +{delta} mỗi đơn vị so với {prev}.",
+        "Among the {among}, {unit} and {others} others had the largest gain in {ind_lc}: +{delta} each vs {prev}.",
+    ),
+    "sent_no_figure": ("{unit} chưa có số liệu {period}.", "{unit}: no figure for {period} yet."),
+    "sent_partial": (
+        "Mới có {n}/{total} {level} báo cáo {period}: các so sánh dưới đây chỉ trong số đó.",
+        "Only {n} of {total} {level} have reported for {period}: the comparisons below are among them.",
+    ),
+    "partial_provinces": ("tỉnh/thành", "provinces"),
+    "partial_districts": ("huyện", "districts"),
+    "partial_communes": ("xã/phường", "communes"),
+    "partial_units": ("đơn vị", "units"),
     "sent_gain_in": (
         "Trong {among}, {unit} tăng {ind_lc} nhiều nhất: +{delta} ({pct}) so với {prev}.",
         "Among the {among}, {unit} had the largest gain in {ind_lc}: +{delta} ({pct}) vs {prev}.",

@@ -35,7 +35,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "province": ("Tỉnh/thành", "Province"),
     "indicator_y": ("Chỉ tiêu trục dọc (biểu đồ phân tán)", "Second indicator (scatter, vertical axis)"),
     "ranking_title": ("Xếp hạng {children} của {place}: {ind}", "Ranking of {children} in {place}: {ind}"),
-    "province_avg": ("Trung bình tỉnh", "Province average"),
+    "province_avg": ("Trung bình mỗi đơn vị có báo cáo", "Mean per reporting unit"),
     "province_value": ("Cả tỉnh (tỷ lệ chung)", "Whole province (pooled rate)"),
     "scatter_title": ("{x} và {y} — {place}", "{x} and {y} — {place}"),
     "multiples_title": ("Diễn biến theo tháng: {ind} — {place}", "Monthly trend: {ind} — {place}"),

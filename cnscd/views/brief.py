@@ -66,7 +66,8 @@ def what_changed(query: Query, *, unit_code: str, period: dt.date, lang: str, pl
     below = overview.children(query, period=period.isoformat(), province=unit_code)
     among = word(CHILDREN_KEYS, version_at(query, period), lang)
     return overview.what_changed(snap, query("indicator_catalogue"), lang, period, unit=unit_code, place=place,
-                                 below=below, among=among)
+                                 below=below, among=among,
+                                 units=overview.table_units(query, period=period.isoformat(), province=unit_code))
 
 
 def ranking(query: Query, *, unit_code: str, version: str, period: dt.date, indicator: str = MAIN

@@ -53,12 +53,43 @@ def map_values(query: Query, *, version: str, level: str, province: str | None, 
                  year=y["year"] if y else -1)
 
 
-def published_ranks(frame: pl.DataFrame, indicator: str) -> pl.DataFrame:
+def rank_indicator(indicator: str) -> str | None:
+    """The published rank that goes with a published DTI score (dti_score -> dti_rank, dti_gov_score ->
+    dti_gov_rank); None for any other indicator (the components dti_idx_* have no published rank)."""
+    if is_annual(indicator) and indicator.endswith("_score") and indicator != "dti_national_score":
+        return indicator.removesuffix("_score") + "_rank"
+    return None
+
+
+def score_ranks(query: Query, *, version: str, level: str, province: str | None, indicator: str,
+                period_end: dt.date) -> pl.DataFrame | None:
+    """unit_code, published_rank: the published rank of the same year as the score the month shows (a
+    score map's year, never the rank's own latest year), or None for an indicator without one."""
+    code = rank_indicator(indicator)
+    if code is None:
+        return None
+    y = year_for(query, indicator=indicator, version=version, period_end=period_end)
+    ranks = query("dti_values", version=version, level=level, province=province, indicator=code,
+                  year=y["year"] if y else -1)
+    return ranks.select("unit_code", published_rank="value")
+
+
+def published_ranks(frame: pl.DataFrame, indicator: str, score_ranks: pl.DataFrame | None = None) -> pl.DataFrame:
     """For a DTI rank map the rank is the published one, out of every unit of the ranking (5 published
-    of 34 in 2024 reads "1/34", not "1/5"); ties stay as published (two provinces at 15 in 2022)."""
-    if not (is_annual(indicator) and indicator.endswith("_rank")):
+    of 34 in 2024 reads "1/34", not "1/5"); ties stay as published (two provinces at 15 in 2022). A score
+    map takes the published rank of the same year (`score_ranks`) when every scored unit has one: Trà Vinh's
+    DTI 2022 score 0,6077 is rank 25/63, not "6/6" among the six scores published (before); else the
+    scores' own ranking."""
+    if is_annual(indicator) and indicator.endswith("_rank"):
+        return frame.with_columns(rank=pl.col("value").cast(pl.Int32), n_ranked=pl.lit(frame.height, pl.Int32))
+    if score_ranks is None or not is_annual(indicator):
         return frame
-    return frame.with_columns(rank=pl.col("value").cast(pl.Int32), n_ranked=pl.lit(frame.height, pl.Int32))
+    hit = frame.join(score_ranks, on="unit_code", how="left")
+    scored = hit.filter(pl.col("value").is_not_null())
+    if scored.height == 0 or scored["published_rank"].null_count():
+        return frame
+    return hit.with_columns(rank=pl.when(pl.col("value").is_not_null()).then(pl.col("published_rank").cast(pl.Int32)),
+                            n_ranked=pl.lit(frame.height, pl.Int32)).drop("published_rank")
 
 
 def caption(query: Query, *, indicator: str, version: str, period_end: dt.date, lang: str) -> str:

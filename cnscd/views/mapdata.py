@@ -134,7 +134,9 @@ def map_frame(query: Query, *, indicator: str, period_end: dt.date, version: str
             raise MapDataError("Thiếu kỳ gốc cho thước đo 'thay đổi' / the 'change' measure needs a base period")
         base = values(query, version=version, level=level, province=province, indicator=indicator,
                       period_end=base_period)
-    frame = dti.published_ranks(add_rank(add_measure(frame, measure, base), higher_is_better), indicator)
+    ranks = dti.score_ranks(query, version=version, level=level, province=province, indicator=indicator,
+                            period_end=period_end) if measure == "abs" else None
+    frame = dti.published_ranks(add_rank(add_measure(frame, measure, base), higher_is_better), indicator, ranks)
     classes = Classes(scheme, tuple(breaks)) if breaks else \
         classify(frame["measure_value"].drop_nulls().to_numpy(), scheme, k)
     return add_class(frame, classes), classes

@@ -19,6 +19,9 @@ HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activatio
 SPARK_MONTHS = 12
 ALL_TIME = ("1900-01-01", "2999-12-31")     # recent_series over every month: read once per snapshot
 VIEW_INDICATOR = "headline"   # the overview's View shows the HEADLINE set, not one indicator
+# the units a "what changed" sentence counts ("1/34 tỉnh/thành"), by level (None: below a province, none reported)
+PARTIAL_LEVEL_KEYS = {"province": "partial_provinces", "district": "partial_districts",
+                      "commune": "partial_communes", None: "partial_units"}
 
 
 def snapshot(query: Query, *, period: str, codes: tuple[str, ...] = HEADLINE) -> pl.DataFrame:
@@ -114,11 +117,15 @@ def changes(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date, *, unit: str = "VN",
-                 place: str | None = None, below: pl.DataFrame | None = None, among: str | None = None) -> list[str]:
+                 place: str | None = None, below: pl.DataFrame | None = None, among: str | None = None,
+                 units: pl.DataFrame | None = None) -> list[str]:
     """Sentences from the data: the unit's teams, the largest gains, the furthest behind target.
 
     For the nation (`unit` VN) the gains and the furthest behind are among the provinces of `snap`; for a
-    province, `place` is its name, `below` its units (`children`) and `among` their word ("các huyện")."""
+    province, `place` is its name, `below` its units (`children`) and `among` their word ("các huyện").
+    `units` (`table_units`: every unit the comparisons could name): when some of them have no figure this
+    month, a sentence says how many reported, so "the largest gain" among the few that did is read as such
+    (a new month's reports arrive one province at a time); a unit without its own figure says so."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
     prev_label = fmt.month(months.back(period, 1), lang)
     out: list[str] = []
@@ -149,7 +156,17 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
         words = dict(value=fmt.number(r["value"], lang), unit_m=uom("teams_total"),
                      sign="+" if r["delta"] >= 0 else "−", delta=fmt.number(abs(r["delta"]), lang), prev=prev_label)
         out.append(t("sent_nation", lang, **words) if nation else t("sent_unit", lang, unit=place or unit, **words))
+    elif not own.height:
+        out.append(t("sent_no_figure", lang, unit=t("nation", lang) if nation else place or unit,
+                     period=fmt.month(period, lang)))
     rows = snap.filter(pl.col("unit_level") == "province") if below is None else below
+    if units is not None and units.height:
+        reported = rows.filter(pl.col("period_end") == period)["unit_code"].unique()
+        n = units.filter(pl.col("unit_code").is_in(reported.implode()))["unit_code"].n_unique()
+        if n < units["unit_code"].n_unique():
+            level = "province" if below is None else below["unit_level"][0] if below.height else None
+            out.append(t("sent_partial", lang, n=n, total=units["unit_code"].n_unique(),
+                         level=t(PARTIAL_LEVEL_KEYS[level], lang), period=fmt.month(period, lang)))
     for code in ("teams_total", "vneid_activations"):
         gains = rows.filter((pl.col("indicator_code") == code) & pl.col("delta").is_not_null()).sort(
             "delta", "unit_code", descending=[True, False])
@@ -157,7 +174,15 @@ def what_changed(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period:
             r = gains.row(0, named=True)
             words = dict(unit=r["short_name"], ind_lc=lc(code), delta=fmt.number(r["delta"], lang),
                          pct=fmt.pct(r["delta_pct"], lang, signed=True), prev=prev_label)
-            out.append(t("sent_gain", lang, **words) if among is None else t("sent_gain_in", lang, among=among, **words))
+            # several units share the largest gain (5 communes +1 team each): one named "the largest" would be
+            # a false ranking, so the sentence names the first (by code) and counts the others
+            tied = gains.filter(pl.col("delta") == r["delta"]).height - 1
+            if tied:
+                out.append(t("sent_gain_tie", lang, others=tied, **words) if among is None else
+                           t("sent_gain_in_tie", lang, among=among, others=tied, **words))
+            else:
+                out.append(t("sent_gain", lang, **words) if among is None else
+                           t("sent_gain_in", lang, among=among, **words))
     behind = rows.filter(pl.col("pct_target").is_not_null()).sort("pct_target", "unit_code")
     if behind.height:
         r = behind.row(0, named=True)

@@ -42,7 +42,8 @@ def nation(query: Query, *, indicator: str, period: str) -> dict | None:
     """The nation's progress at `period`, the chart's reference line and the page's headline: for
     counts Σ value / Σ target over the provinces that have a target (views.common.pooled_pct_of_target,
     the same rule as Compare provinces); for a rate its own value against its own target. None where
-    nothing has a target. Keys: pct, value, target_value, n_with_target, n_provinces, pooled, is_demo."""
+    nothing has a target. Keys: pct, value, target_value, n_with_target, n_provinces, pooled, is_demo and,
+    pooled, n_target_unreported (provinces with a target but no figure that month, left out of both sums)."""
     s = _with_targets_at(query, indicator, period)
     ind = query("indicator_catalogue").filter(pl.col("indicator_code") == indicator)
     if s.height == 0 or ind.height == 0:
@@ -56,7 +57,7 @@ def nation(query: Query, *, indicator: str, period: str) -> dict | None:
         has = prov.filter(pl.col("target_value") > 0)
         demo = bool(has["is_demo"].any() or has["target_is_demo"].fill_null(False).any())
         return {**{k: row[k] for k in ("pct", "value", "target_value", "n_with_target", "n_provinces")},
-                "pooled": True, "is_demo": demo}
+                "pooled": True, "is_demo": demo, "n_target_unreported": _unreported_with_target(query, indicator, period, prov)}
     own = s.filter((pl.col("unit_level") == "nation") & (pl.col("target_value") > 0))
     if own.height == 0:
         return None
@@ -64,6 +65,18 @@ def nation(query: Query, *, indicator: str, period: str) -> dict | None:
     return {"pct": 100.0 * r["value"] / r["target_value"], "value": r["value"], "target_value": r["target_value"],
             "n_with_target": prov.filter(pl.col("target_value") > 0).height, "n_provinces": prov.height,
             "pooled": False, "is_demo": bool(r["is_demo"] or r["target_is_demo"])}
+
+
+def _unreported_with_target(query: Query, indicator: str, period: str, reported: pl.DataFrame) -> int:
+    """Provinces of the version in force at `period` with a target in force then but no figure: the pooled
+    Σ value / Σ target leaves them out (their figure is unknown, not 0), and the headline says so."""
+    end = dt.date.fromisoformat(period)
+    version = version_at(query, end)
+    tg = query("targets_in_force").filter((pl.col("indicator_code") == indicator) & (pl.col("period_end") == end)
+                                          & (pl.col("boundary_version") == version) & (pl.col("target_value") > 0))
+    provinces = query("unit_list").filter((pl.col("boundary_version") == version) & (pl.col("unit_level") == "province"))
+    tg = tg.join(provinces.select("unit_code"), on="unit_code", how="semi")
+    return tg.join(reported.select("unit_code"), on="unit_code", how="anti").height
 
 
 def below(progress_frame: pl.DataFrame, threshold: float) -> pl.DataFrame:
