@@ -1,2 +1,3 @@
--- Before queries/rollup_fill.sql: derived_rollup is remade whole.
+-- rollup_clear: empty derived_rollup before queries/rollup_fill.sql remakes it whole.
+-- params:
 DELETE FROM derived_rollup;

@@ -1,4 +1,5 @@
--- derived_rollup: how far a real figure moves the demo figures above it (read by out_observation).
+-- rollup_fill: derived_rollup, how far a real figure moves the demo figures above it (read by out_observation).
+-- params:
 -- A demo parent of an additive indicator (aggregation 'sum') is the sum of its demo children. When a unit's
 -- real figure of a month (an import; an article's figure) replaces its demo monthly figure, the difference
 -- moves each demo figure above it, up to (not including) the first unit above with a real figure of its

@@ -127,12 +127,13 @@ def test_targets_headline_says_which_provinces_are_not_in_the_nations_sums(one_p
     assert "chưa báo cáo" not in full, full
 
 
-@pytest.mark.xfail(strict=True, reason="open: the nation's stored (demo) figure does not follow a province's imported "
-                                       "report that replaces its demo figure; see the audit report")
 def test_nation_follows_a_provinces_imported_report(warehouse_file, tmp_path, monkeypatch, truth):
-    """Đồng Tháp imports 3.000 teams for the latest month, replacing its demo 2.949: the Targets page's nation
-    (Σ provinces) reads 97.526 while the Overview's nation card keeps the stored 97.475."""
-    from cnscd.ingest import commit, prepare
+    """Đồng Tháp imports 3.000 teams for the latest month, replacing its demo 2.949: the Overview's nation card
+    kept the stored 97.475 while the Targets page's Σ provinces read 97.526. The demo figures above an
+    imported one now move by the difference (queries/rollup_fill.sql), up to the first real figure: a
+    commune's import then moves the nation only while its province has no real figure of its own, and a
+    rollback moves it back."""
+    from cnscd.ingest import commit, prepare, rollback
 
     target = tmp_path / "wh" / "warehouse.duckdb"
     target.parent.mkdir()
@@ -147,9 +148,52 @@ def test_nation_follows_a_provinces_imported_report(warehouse_file, tmp_path, mo
     finally:
         con.close()
     commit(plan, "audit", policy="replace")
-    after = nb.Truth(duckdb.connect(str(target), read_only=True))
+    after_con = duckdb.connect(str(target), read_only=True)
+    after = nb.Truth(after_con)
     provinces = after.values("2025", "teams_total", day, level="province")
+    name = after.name("teams_total")
+    after_con.close()      # an open connection keeps DuckDB's instance of the file as it was: later reads see that
     assert provinces["82"] == 3000
     at = nb.ok(nb.open_page(None, period=f"{day:%Y-%m}"))
-    card = nb.cards(at)[after.name("teams_total")]
+    card = nb.cards(at)[name]
     assert nb.shows(card.value, sum(provinces.values())), (card.value, sum(provinces.values()))
+    nation0 = truth.values("2025", "teams_total", day, level="nation")["VN"]        # the stored demo figure
+    demo82 = truth.values("2025", "teams_total", day, level="province")["82"]
+
+    def nation_and_82():
+        con = duckdb.connect(str(target), read_only=True)
+        try:
+            got = dict(con.sql("""SELECT unit_code, value FROM out_observation WHERE boundary_version = '2025'
+                                  AND indicator_code = 'teams_total' AND period_end = $d AND unit_code IN ('VN', '82')""",
+                               params={"d": day}).fetchall())
+        finally:
+            con.close()
+        return got["VN"], got["82"]
+
+    assert nation_and_82() == (nation0 + 3000 - demo82, 3000)
+    # a commune of Đồng Tháp imports 10 more than its demo figure: its province's figure is real, so only
+    # the province's own figure counts it (the nation does not move twice)
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        code, name, demo = con.sql("""SELECT u.unit_code, u.unit_name, o.value FROM core_unit u
+            JOIN core_observation o ON o.unit_code = u.unit_code AND o.boundary_version = u.boundary_version
+            WHERE u.boundary_version = '2025' AND u.unit_level = 'commune' AND u.province_code = '82'
+              AND o.indicator_code = 'teams_total' AND o.period_end = $d AND o.is_demo
+            ORDER BY u.unit_code LIMIT 1""", params={"d": day}).fetchall()[0]
+        plan = prepare(f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n{code};{name};{day:%m/%Y};{demo + 10:.0f}\n"
+                       .encode(), "xa.csv", con)
+    finally:
+        con.close()
+    commune_batch = commit(plan, "audit", policy="replace")["batch_id"]
+    assert nation_and_82() == (nation0 + 3000 - demo82, 3000)
+    # the province's batch rolled back: its demo figure is back, moved by the commune's 10, and so is the nation
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        batches = [b for (b,) in con.sql("SELECT batch_id FROM core_batch WHERE status = 'active'").fetchall()]
+    finally:
+        con.close()
+    (province_batch,) = [b for b in batches if b != commune_batch]
+    rollback(province_batch, "audit")
+    assert nation_and_82() == (nation0 + 10, demo82 + 10)
+    rollback(commune_batch, "audit")
+    assert nation_and_82() == (nation0, demo82)
