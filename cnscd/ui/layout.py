@@ -23,6 +23,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from cnscd.charts.sparkline import CARD_SPARK_CLASS
+
 NARROW_PX = 768          # Streamlit's own breakpoint: below it the sidebar starts collapsed
 STACK_PX = 640           # Streamlit stacks st.columns below this width
 CARD_KEY = "overview_card"   # the overview cards' containers: key f"{CARD_KEY}_{i}" (class st-key-…)
@@ -52,6 +54,8 @@ div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap !importan
   }}
 }}
 .st-key-chart_preload {{ display: none !important; }}
+/* a card's inline sparkline (charts.sparkline.card_svg): the hovered month is shaded, its value in the tooltip */
+.{CARD_SPARK_CLASS} rect:hover {{ fill: rgba(49, 51, 63, 0.08); }}
 @media (max-width: {NARROW_PX - 0.02}px) {{
   .st-key-narrow_only {{ display: block !important; }}
   .stMainBlockContainer {{ padding-left: 0.75rem !important; padding-right: 0.75rem !important; }}
