@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 import plotly.graph_objects as go
 import polars as pl
@@ -16,14 +17,12 @@ CARD_TONES = {"good": ("#079464", "#F1FBF6"), "bad": ("#D94A57", "#FFF1F2"), "no
 CARD_SPARK_CLASS = "cnscd-spark"   # cnscd/ui/layout.py: the hovered month is shaded
 
 
-def card_svg(values: list[float | None], titles: list[str], tone: str = "none", *, width: int = 256,
-             height: int = 56, top: int = 6, bottom: int = 6) -> str:
-    """An overview card's 12-month sparkline as plain inline SVG (issue 11 §5): drawn with the page's HTML,
-    with no chart code to load (st.metric's chart_data is a Vega chart, ~0.5 s of a phone's or laptop's
-    time for seven cards). Drawn as st.metric draws it: an area from the lowest value (0 when the values
-    cross it) up to the line, y from the lowest to the highest value, x by month; it stretches to the
-    card's width (the line keeps 2 px). Hovering a month shows its title ("T9/2026: 89.703"), the
-    month's value as the card writes it. Empty when no month has a value."""
+def card_svg(values: list[float | None], tone: str = "none", *, width: int = 256, height: int = 56,
+             top: int = 6, bottom: int = 6) -> str:
+    """An overview card's 12-month sparkline as a plain SVG, drawn as st.metric draws its chart_data: an
+    area from the lowest value (0 when the values cross it) up to the line, y from the lowest to the
+    highest value, x by month, a 2 px line that keeps its width when the picture is stretched to the
+    card. Empty when no month has a value."""
     line, fill = CARD_TONES.get(tone, CARD_TONES["none"])
     pts = [(i, v) for i, v in enumerate(values) if v is not None]
     if not pts:
@@ -31,26 +30,36 @@ def card_svg(values: list[float | None], titles: list[str], tone: str = "none", 
     n = len(values)
     lo, hi = min(v for _, v in pts), max(v for _, v in pts)
     base = 0.0 if lo < 0 < hi else lo
-    dx = width / (n - 1) if n > 1 else 0.0
-    x = (lambda i: i * dx) if n > 1 else (lambda i: width / 2)
+    x = (lambda i: i * width / (n - 1)) if n > 1 else (lambda i: width / 2)
     y = (lambda v: top + (height - top - bottom) * (hi - v) / (hi - lo)) if hi > lo else (lambda v: height / 2)
     xy = [(x(i), y(v)) for i, v in pts]
     if len(xy) == 1:    # one month: a flat line across, as st.metric draws a single value
         xy = [(0.0, xy[0][1]), (float(width), xy[0][1])]
     path = "M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in xy)
-    yb = y(base)
-    area = f"{path}L{xy[-1][0]:.1f},{yb:.1f}L{xy[0][0]:.1f},{yb:.1f}Z"
-    # one hover band per month, each with its own tooltip (the SVG <title>)
-    half = dx / 2 if n > 1 else width / 2
-    bands = "".join(
-        f'<rect x="{max(0.0, x(i) - half):.1f}" y="0" width="{min(float(width), x(i) + half) - max(0.0, x(i) - half):.1f}" '
-        f'height="{height}" fill="transparent"><title>{escape(titles[i]) if i < len(titles) else ""}</title></rect>'
-        for i, _ in pts)
-    return (f'<svg class="{CARD_SPARK_CLASS}" role="img" viewBox="0 0 {width} {height}" width="100%" height="{height}" '
-            f'preserveAspectRatio="none" style="display:block;overflow:visible">'
-            f'<path d="{area}" fill="{fill}" stroke="none"/>'
-            f'<path d="{path}" fill="none" stroke="{line}" stroke-width="2" stroke-linecap="round" '
-            f'stroke-linejoin="round" vector-effect="non-scaling-stroke"/>{bands}</svg>')
+    area = f"{path}L{xy[-1][0]:.1f},{y(base):.1f}L{xy[0][0]:.1f},{y(base):.1f}Z"
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" preserveAspectRatio="none">'
+            f'<path d="{area}" fill="{fill}"/><path d="{path}" fill="none" stroke="{line}" stroke-width="2" '
+            f'stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/></svg>')
+
+
+def card_html(values: list[float | None], titles: list[str], tone: str = "none", *, height: int = 56) -> str:
+    """The card's sparkline as HTML for st.html (issue 11 §5): the SVG as an image (st.html keeps HTML
+    only, no inline <svg>) under one hover band per month whose tooltip is that month's value as the
+    card writes it ("T9/2026: 97.475"), bands centred on the months as st.metric's nearest-point hover.
+    No chart code: st.metric's chart_data is a Vega chart the browser loads and runs before the page's
+    first chart. Empty when no month has a value."""
+    svg = card_svg(values, tone, height=height)
+    if not svg:
+        return ""
+    n = len(values)
+    # a band per month with a value, half-width at both ends (the line runs edge to edge)
+    bands = "".join(f'<span title="{escape(titles[i] if i < len(titles) else "")}" '
+                    f'style="flex:{1 if n > 1 and i in (0, n - 1) else 2} 1 0"></span>' if v is not None else
+                    f'<i style="flex:{1 if n > 1 and i in (0, n - 1) else 2} 1 0"></i>'
+                    for i, v in enumerate(values))
+    return (f'<div class="{CARD_SPARK_CLASS}" style="position:relative;height:{height}px">'
+            f'<img alt="" src="data:image/svg+xml,{quote(svg)}" style="display:block;width:100%;height:{height}px">'
+            f'<div style="position:absolute;inset:0;display:flex">{bands}</div></div>')
 
 
 def sparkline(frame: pl.DataFrame, lang: str = "vi", decimals: int = 0, colour: str = NATION_COLOUR) -> go.Figure:

@@ -55,7 +55,7 @@ div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap !importan
 }}
 .st-key-chart_preload {{ display: none !important; }}
 /* a card's inline sparkline (charts.sparkline.card_svg): the hovered month is shaded, its value in the tooltip */
-.{CARD_SPARK_CLASS} rect:hover {{ fill: rgba(49, 51, 63, 0.08); }}
+.{CARD_SPARK_CLASS} span:hover {{ background: rgba(49, 51, 63, 0.08); }}
 @media (max-width: {NARROW_PX - 0.02}px) {{
   .st-key-narrow_only {{ display: block !important; }}
   .stMainBlockContainer {{ padding-left: 0.75rem !important; padding-right: 0.75rem !important; }}

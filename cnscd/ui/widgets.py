@@ -13,7 +13,7 @@ from cnscd import collate, fmt, months
 from cnscd.store import role
 from cnscd.ui import cache, state
 from cnscd.charts.meta import ChartMeta
-from cnscd.charts.sparkline import card_svg
+from cnscd.charts.sparkline import card_html
 from cnscd.text import column, t
 
 DEFAULT_INDICATOR = "teams_total"
@@ -360,12 +360,12 @@ def card_tone(delta: str | None, higher_is_better: bool) -> str:
 
 
 def card_sparkline(card: dict) -> None:
-    """A card's 12-month sparkline under its st.metric, as inline SVG in the card's HTML (issue 11 §5:
-    st.metric's chart_data is a Vega chart the browser loads and runs before the page's first chart).
-    Same place, size and colours as st.metric's; a month's value on hover."""
-    svg = card_svg(card["spark"], card["spark_labels"], card_tone(card["delta"], card["higher_is_better"]))
-    if svg:   # markdown, not st.html: st.html's sanitiser keeps HTML only and drops an <svg>
-        st.markdown(svg, unsafe_allow_html=True)
+    """A card's 12-month sparkline under its st.metric (issue 11 §5: st.metric's chart_data is a Vega
+    chart the browser loads and runs before the page's first chart): the same place, size and colours,
+    a month's value on hover, as an SVG picture in the card's HTML (`charts.sparkline.card_html`)."""
+    html = card_html(card["spark"], card["spark_labels"], card_tone(card["delta"], card["higher_is_better"]))
+    if html:
+        st.html(html)
 
 
 def demo_caption(is_demo: bool, lang: str) -> None:
