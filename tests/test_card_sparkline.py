@@ -15,7 +15,7 @@ from cnscd.ui.widgets import card_tone
 
 def points(svg: str) -> list[tuple[float, float]]:
     """The line's points (the second path: the first is the area under it)."""
-    d = re.findall(r'd="([^"]+)"', svg)[1]
+    d = re.findall(r"d='([^']+)'", svg)[1]
     return [tuple(map(float, p.split(","))) for p in d[1:].split("L")]
 
 
@@ -25,16 +25,16 @@ def test_geometry_is_st_metrics():
     down to the lowest value."""
     svg = card_svg([1, 3, 2, 5, 4], "good")
     assert points(svg) == [(0, 50), (64, 28), (128, 39), (192, 6), (256, 17)]
-    area = re.findall(r'd="([^"]+)"', svg)[0]
+    area = re.findall(r"d='([^']+)'", svg)[0]
     assert area.endswith("L256.0,50.0L0.0,50.0Z")
-    assert 'viewBox="0 0 256 56"' in svg and 'preserveAspectRatio="none"' in svg
-    assert f'fill="{CARD_TONES["good"][1]}"' in svg and f'stroke="{CARD_TONES["good"][0]}"' in svg
-    assert 'vector-effect="non-scaling-stroke"' in svg and 'stroke-width="2"' in svg   # 2 px however wide
+    assert "viewBox='0 0 256 56'" in svg and "preserveAspectRatio='none'" in svg
+    assert f"fill='{CARD_TONES['good'][1]}'" in svg and f"stroke='{CARD_TONES['good'][0]}'" in svg
+    assert "vector-effect='non-scaling-stroke'" in svg and "stroke-width='2'" in svg   # 2 px however wide
 
 
 def test_edge_cases():
     crossing = card_svg([-2, 2], "none")   # values across 0: the area starts at 0 (Vega's y2 datum)
-    assert re.findall(r'd="([^"]+)"', crossing)[0].endswith("L256.0,28.0L0.0,28.0Z")
+    assert re.findall(r"d='([^']+)'", crossing)[0].endswith("L256.0,28.0L0.0,28.0Z")
     assert points(card_svg([7], "none")) == [(0, 28), (256, 28)]            # one month: flat across
     assert points(card_svg([3, 3, 3], "none")) == [(0, 28), (128, 28), (256, 28)]
     assert points(card_svg([1, None, 3], "none")) == [(0, 50), (256, 6)]     # a month without a value skipped
@@ -46,7 +46,7 @@ def test_html_has_a_band_per_month_with_its_value():
     html = card_html([1, 3, 2], titles, "bad")
     assert "<svg" not in html    # st.html keeps HTML only: the SVG goes in as a picture
     src = re.search(r'src="data:image/svg\+xml,([^"]+)"', html).group(1)
-    assert unquote(src) == card_svg([1, 3, 2], "bad")
+    assert unquote(src) == card_svg([1, 3, 2], "bad") and not set(src) & set('"<>#')   # a valid data: URI
     bands = re.findall(r'<span title="([^"]*)" style="flex:(\d) 1 0"', html)
     assert [unescape(t) for t, _ in bands] == titles and [f for _, f in bands] == ["1", "2", "1"]
     # a month without a value has no tooltip but keeps its place

@@ -15,6 +15,7 @@ from cnscd.charts.meta import ChartMeta
 # a card's sparkline in the colours of Streamlit's own (st.metric chart_data, light theme): line, fill
 CARD_TONES = {"good": ("#079464", "#F1FBF6"), "bad": ("#D94A57", "#FFF1F2"), "none": ("#6B7280", "#F5F4F2")}
 CARD_SPARK_CLASS = "cnscd-spark"   # cnscd/ui/layout.py: the hovered month is shaded
+_URI_SAFE = " ,./:='-"             # left as they are in the picture's data: URI (a path is mostly digits and commas)
 
 
 def card_svg(values: list[float | None], tone: str = "none", *, width: int = 256, height: int = 56,
@@ -37,9 +38,10 @@ def card_svg(values: list[float | None], tone: str = "none", *, width: int = 256
         xy = [(0.0, xy[0][1]), (float(width), xy[0][1])]
     path = "M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in xy)
     area = f"{path}L{xy[-1][0]:.1f},{y(base):.1f}L{xy[0][0]:.1f},{y(base):.1f}Z"
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" preserveAspectRatio="none">'
-            f'<path d="{area}" fill="{fill}"/><path d="{path}" fill="none" stroke="{line}" stroke-width="2" '
-            f'stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/></svg>')
+    # single quotes: the picture goes into a double-quoted src (card_html), where they need no escape
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' preserveAspectRatio='none'>"
+            f"<path d='{area}' fill='{fill}'/><path d='{path}' fill='none' stroke='{line}' stroke-width='2' "
+            f"stroke-linecap='round' stroke-linejoin='round' vector-effect='non-scaling-stroke'/></svg>")
 
 
 def card_html(values: list[float | None], titles: list[str], tone: str = "none", *, height: int = 56) -> str:
@@ -58,7 +60,7 @@ def card_html(values: list[float | None], titles: list[str], tone: str = "none",
                     f'<i style="flex:{1 if n > 1 and i in (0, n - 1) else 2} 1 0"></i>'
                     for i, v in enumerate(values))
     return (f'<div class="{CARD_SPARK_CLASS}" style="position:relative;height:{height}px">'
-            f'<img alt="" src="data:image/svg+xml,{quote(svg)}" style="display:block;width:100%;height:{height}px">'
+            f'<img alt="" src="data:image/svg+xml,{quote(svg, safe=_URI_SAFE)}" style="display:block;width:100%;height:{height}px">'
             f'<div style="position:absolute;inset:0;display:flex">{bands}</div></div>')
 
 

@@ -6,6 +6,7 @@ lays out a page the same for all of them; the few rules that differ are here:
 - labels and "so với …" lines of the overview cards wrap instead of ending in "…" (a card's label
   is the indicator's name: cut, "Tỷ lệ thôn, tổ dân phố có …" no longer says what it counts);
 - a stacked overview card (a phone) is as tall as its content, not the 290 px that evens a row of four;
+- the month under the pointer in a card's sparkline (an SVG picture, `charts.sparkline.card_html`) is shaded;
 - less empty space above the first line (the header bar is 3.75 rem; the default padding is 6 rem);
 - `narrow_only` containers show only below Streamlit's 768 px breakpoint, where the sidebar starts
   collapsed (e.g. the map page's "tap » for the map options" hint).
