@@ -47,9 +47,9 @@ for n, row in enumerate(cards[i:i + 4] for i in range(0, len(cards), 4)):
     for k, (col, card) in enumerate(zip(st.columns(4), row)):
         # a label may take two lines; stacked on a phone, the card's own height (layout.CARD_KEY)
         with col.container(border=True, height=290, key=f"{layout.CARD_KEY}_{4 * n + k}"):
-            st.metric(card["label"], card["value"], delta=card["delta"], chart_data=card["spark"], chart_type="area",
-                      delta_description=card["delta_help"], help=card["help"],
-                      delta_color="normal" if card["higher_is_better"] else "inverse")
+            st.metric(card["label"], card["value"], delta=card["delta"], delta_description=card["delta_help"],
+                      help=card["help"], delta_color="normal" if card["higher_is_better"] else "inverse")
+            widgets.card_sparkline(card)   # an SVG picture, not st.metric's Vega chart: no chart code before the first chart
             st.caption(" · ".join(x for x in (card["unit"], card["target"]) if x))
 brief_buttons(lang, unit, period)  # the province's monthly briefing pack (cnscd/brief.py), built on click
 

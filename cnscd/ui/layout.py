@@ -6,6 +6,7 @@ lays out a page the same for all of them; the few rules that differ are here:
 - labels and "so với …" lines of the overview cards wrap instead of ending in "…" (a card's label
   is the indicator's name: cut, "Tỷ lệ thôn, tổ dân phố có …" no longer says what it counts);
 - a stacked overview card (a phone) is as tall as its content, not the 290 px that evens a row of four;
+- the month under the pointer in a card's sparkline (an SVG picture, `charts.sparkline.card_html`) is shaded;
 - less empty space above the first line (the header bar is 3.75 rem; the default padding is 6 rem);
 - `narrow_only` containers show only below Streamlit's 768 px breakpoint, where the sidebar starts
   collapsed (e.g. the map page's "tap » for the map options" hint).
@@ -22,6 +23,8 @@ import functools
 from pathlib import Path
 
 import streamlit as st
+
+from cnscd.charts.sparkline import CARD_SPARK_CLASS
 
 NARROW_PX = 768          # Streamlit's own breakpoint: below it the sidebar starts collapsed
 STACK_PX = 640           # Streamlit stacks st.columns below this width
@@ -56,6 +59,8 @@ div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap !importan
   }}
 }}
 .st-key-chart_preload {{ display: none !important; }}
+/* a card's inline sparkline (charts.sparkline.card_svg): the hovered month is shaded, its value in the tooltip */
+.{CARD_SPARK_CLASS} span:hover {{ background: rgba(49, 51, 63, 0.08); }}
 @media (max-width: {NARROW_PX - 0.02}px) {{
   .st-key-narrow_only {{ display: block !important; }}
   .stMainBlockContainer {{ padding-left: 0.75rem !important; padding-right: 0.75rem !important; }}

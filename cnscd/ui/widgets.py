@@ -13,6 +13,7 @@ from cnscd import collate, fmt, months
 from cnscd.store import role
 from cnscd.ui import cache, state
 from cnscd.charts.meta import ChartMeta
+from cnscd.charts.sparkline import card_html
 from cnscd.text import column, t
 
 DEFAULT_INDICATOR = "teams_total"
@@ -423,6 +424,24 @@ def _install_styler_memo() -> None:
 
 
 _install_styler_memo()
+
+
+def card_tone(delta: str | None, higher_is_better: bool) -> str:
+    """The colour st.metric gives a card's change (delta_color "normal", or "inverse" where lower is
+    better): a change that starts with "-" is down, any other is up, none (or "0") is grey."""
+    text = (delta or "").strip()
+    if not text or text == "0":
+        return "none"
+    return "good" if (not text.startswith("-")) == higher_is_better else "bad"
+
+
+def card_sparkline(card: dict) -> None:
+    """A card's 12-month sparkline under its st.metric (issue 11 §5: st.metric's chart_data is a Vega
+    chart the browser loads and runs before the page's first chart): the same place, size and colours,
+    a month's value on hover, as an SVG picture in the card's HTML (`charts.sparkline.card_html`)."""
+    html = card_html(card["spark"], card["spark_labels"], card_tone(card["delta"], card["higher_is_better"]))
+    if html:
+        st.html(html)
 
 
 def demo_caption(is_demo: bool, lang: str) -> None:

@@ -232,7 +232,8 @@ def unit_options(snap: pl.DataFrame, nation_label: str) -> dict[str, str]:
 
 
 def cards(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.date, unit: str = "VN") -> list[dict]:
-    """One unit's headline cards as plain dicts (label, value, delta text, help, spark, demo)."""
+    """One unit's headline cards as plain dicts (label, value, delta text, help, spark and each month's
+    value as text, demo)."""
     cat = {r["indicator_code"]: r for r in catalogue.iter_rows(named=True)}
     prev_label = fmt.month(months.back(period, 1), lang)
     out = []
@@ -250,9 +251,14 @@ def cards(snap: pl.DataFrame, catalogue: pl.DataFrame, lang: str, period: dt.dat
                                      f"({fmt.pct(r['delta_pct'], lang, 1, signed=True)})")
             delta = d
         target = (t("of_target", lang, pct=fmt.pct(r["pct_target"], lang)) if r["pct_target"] is not None else None)
+        shown = (lambda v: fmt.pct(v, lang, dec)) if uom == "%" else (lambda v: fmt.number(v, lang, dec))
+        # each sparkline month as the card writes its value (its hover text): "T9/2026: 89.703"
+        spark_labels = [f"{fmt.month(d, lang)}: {shown(v) if v is not None else '–'}"
+                        for d, v in zip(r.get("spark_dates") or [], r["spark"] or [])]
         out.append({"code": r["indicator_code"], "label": pick(c, "name", lang),
                     "value": value, "delta": delta, "delta_help": t("change_vs_prev", lang, period=prev_label),
-                    "target": target, "spark": r["spark"] or [], "is_demo": bool(r["is_demo"]),
+                    "target": target, "spark": r["spark"] or [], "spark_labels": spark_labels,
+                    "is_demo": bool(r["is_demo"]),
                     "unit": "" if uom == "%" else uom,
                     "help": " · ".join(x for x in (pick(c, "description", lang),
                                                    t("demo_tag", lang) if r["is_demo"] else None) if x),
