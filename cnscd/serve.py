@@ -39,9 +39,18 @@ def _warm_in_background() -> None:
     threading.Thread(target=warm, name="cnscd-warm-layers", daemon=True).start()
 
 
+# One Polars thread per served process. A replica's script runs hold one GIL (about one core, however
+# many sessions), and a rerun's Polars work is many small operations on frames of a few hundred to a few
+# thousand rows: spread over a thread pool they cost 15-35 % more CPU (the pool's hand-offs), on cores
+# the other replicas and the balancer need (docs/scaling.md "A cheaper opening"). Read by Polars once,
+# when it is first imported, so set before PRELOAD; an explicit POLARS_MAX_THREADS wins.
+POLARS_THREADS = "1"
+
+
 def main(argv: list[str] | None = None) -> int:
     import importlib
 
+    os.environ.setdefault("POLARS_MAX_THREADS", POLARS_THREADS)
     for name in PRELOAD:
         importlib.import_module(name)
     _warm_in_background()
