@@ -62,6 +62,34 @@ MAP_VALUE_COLUMNS = ("unit_code", "unit_name", "short_name", "display_name", "di
                      "target_value", "target_period_end", "population", "population_year", "population_is_estimate")
 
 
+# ---- a kept frame's rows of one province, split once per frame ------------------------------------
+# A new view of a province filtered a whole level's frame (52 k rows for the 2025 communes' months) on
+# every call; the frames are the shared objects cache.query keeps per snapshot, so each is split by
+# province once, on first use, and a view takes its province's part (a few thousand rows): the same rows
+# in the same order as a filter of the whole frame on the province's unit codes. Keyed by the objects'
+# identities while both live (a frame that is gone takes its parts with it); a fresh frame (tests, CLIs)
+# is split for that call only.
+_PARTS: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
+
+
+def of_province(frame: pl.DataFrame, units: pl.DataFrame, province: str) -> pl.DataFrame:
+    """The rows of `frame` (a `unit_code` column, every province of a level) whose unit `units`
+    (map_units of that level: unit_code, province_code) places in `province`, in `frame`'s order."""
+    import weakref
+
+    key = (id(frame), id(units))
+    entry = _PARTS.get(key)
+    if entry is None or entry[0]() is not frame or entry[1]() is not units:
+        where = dict(zip(units["unit_code"].to_list(), units["province_code"].to_list()))
+        parts = {k[0]: part for k, part in frame.with_columns(
+            _province=pl.col("unit_code").replace_strict(where, default=None, return_dtype=pl.String))
+            .partition_by("_province", as_dict=True, maintain_order=True, include_key=False).items()}
+        entry = (weakref.ref(frame, lambda _r: _PARTS.pop(key, None)), weakref.ref(units), parts)
+        _PARTS[key] = entry
+    part = entry[2].get(province)
+    return frame.clear() if part is None else part
+
+
 def month_values(query: Query, *, version: str, level: str, province: str | None, indicator: str,
                  period_end: dt.date | str) -> pl.DataFrame:
     """What queries/map_values.sql returns (the same rows, columns and types; tests/test_map_stores.py), put
@@ -72,12 +100,15 @@ def month_values(query: Query, *, version: str, level: str, province: str | None
     district ranking then costs a filter and four joins of a few hundred rows (~1-3 ms), not a query
     (~40-50 ms, most of it out_observation's pick over the whole warehouse)."""
     day = period_end if isinstance(period_end, dt.date) else dt.date.fromisoformat(str(period_end)[:10])
-    units = query("map_units", version=version, level=level)
+    every = query("map_units", version=version, level=level)
+    units = every
+    obs = query("map_observations", version=version, level=level, indicator=indicator)
+    tgt = query("map_targets", version=version, level=level, indicator=indicator)
     if province is not None:
         units = units.filter(pl.col("province_code") == province)
+        obs, tgt = of_province(obs, every, province), of_province(tgt, every, province)
     on_day = pl.col("period_end") == day
-    obs = query("map_observations", version=version, level=level, indicator=indicator).filter(on_day)
-    tgt = query("map_targets", version=version, level=level, indicator=indicator).filter(on_day)
+    obs, tgt = obs.filter(on_day), tgt.filter(on_day)
     pop = query("map_population", version=version).filter((pl.col("from_year") <= day.year)
                                                           & (pl.col("to_year") >= day.year))
     frame = (units.join(obs.drop("period_end"), on="unit_code", how="left")
