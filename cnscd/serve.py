@@ -25,15 +25,17 @@ PRELOAD = ("numpy", "pandas", "pyarrow", "polars", "duckdb", "plotly.graph_objec
 
 
 def _warm_in_background() -> None:
-    """Every map layer prepared once per process while the server starts (cnscd.charts.maplayer.warm),
-    so no viewer's rerun pays for it. A failure only means the first map loads its layer itself."""
+    """Every map layer prepared once per process while the server starts (cnscd.charts.maplayer.warm), and
+    every grid shape of the small multiples (cnscd.charts.districts.warm_grids), so no viewer's rerun pays
+    for them. A failure only means the first view that needs one makes it itself."""
     import threading
 
     def warm() -> None:
         try:
-            from cnscd.charts import maplayer
+            from cnscd.charts import districts, maplayer
 
             maplayer.warm()
+            districts.warm_grids()      # the small multiples' grid shapes (~2 s CPU once per process)
         except Exception as exc:  # noqa: BLE001 - never stop the server for a warm-up
             print(f"cnscd.serve: map layers not warmed ({exc})", file=sys.stderr)
     threading.Thread(target=warm, name="cnscd-warm-layers", daemon=True).start()
