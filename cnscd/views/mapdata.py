@@ -75,6 +75,13 @@ _PARTS: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
 def of_province(frame: pl.DataFrame, units: pl.DataFrame, province: str) -> pl.DataFrame:
     """The rows of `frame` (a `unit_code` column, every province of a level) whose unit `units`
     (map_units of that level: unit_code, province_code) places in `province`, in `frame`'s order."""
+    part = split(frame, units).get(province)
+    return frame.clear() if part is None else part
+
+
+def split(frame: pl.DataFrame, units: pl.DataFrame) -> dict[str | None, pl.DataFrame]:
+    """{province code: its rows of `frame`}, made once per (frame, units) object pair (`of_province`;
+    cnscd.ui.cache's warm-up splits the kept frames of the levels below a province before any view asks)."""
     import weakref
 
     key = (id(frame), id(units))
@@ -86,8 +93,7 @@ def of_province(frame: pl.DataFrame, units: pl.DataFrame, province: str) -> pl.D
             .partition_by("_province", as_dict=True, maintain_order=True, include_key=False).items()}
         entry = (weakref.ref(frame, lambda _r: _PARTS.pop(key, None)), weakref.ref(units), parts)
         _PARTS[key] = entry
-    part = entry[2].get(province)
-    return frame.clear() if part is None else part
+    return entry[2]
 
 
 def month_values(query: Query, *, version: str, level: str, province: str | None, indicator: str,
@@ -227,4 +233,7 @@ def kept_frames(query: Query) -> list[tuple[str, dict[str, Any]]]:
             for level in ("province", CHILD_LEVEL.get(version, "district")):
                 out += [(name, dict(version=version, level=level, indicator=code))
                         for code in codes for name in ("map_observations", "map_targets")]
+    # the province comparison's frames of each such indicator, in its default mode ("as reported"; ~1 MiB)
+    for code in (*HEADLINE, *others):
+        out += [("province_series", dict(indicator=code, mode="reported")), ("seed_points", dict(indicator=code))]
     return out
