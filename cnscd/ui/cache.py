@@ -104,8 +104,8 @@ def _warm(key: tuple) -> None:
                 return
             frame = _cached_query(name, key, tuple(sorted(params.items())))
             if name in ("map_observations", "map_targets") and params["level"] in mapdata.CHILD_LEVEL.values():
-                # and split by province (mapdata.split: a province's new view takes its part)
-                mapdata.split(frame, query("map_units", version=params["version"], level=params["level"]))
+                # and each province's rows in it (mapdata.province_rows: a province's new view takes them)
+                mapdata.province_rows(frame, query("map_units", version=params["version"], level=params["level"]))
     except Exception as exc:  # noqa: BLE001 - a warm-up never stops anything; the views read what they need
         print(f"cnscd.ui.cache: data not warmed ({exc})", file=sys.stderr)
     finally:

@@ -62,37 +62,39 @@ MAP_VALUE_COLUMNS = ("unit_code", "unit_name", "short_name", "display_name", "di
                      "target_value", "target_period_end", "population", "population_year", "population_is_estimate")
 
 
-# ---- a kept frame's rows of one province, split once per frame ------------------------------------
+# ---- a kept frame's rows of one province, found once per frame -----------------------------------
 # A new view of a province filtered a whole level's frame (52 k rows for the 2025 communes' months) on
-# every call; the frames are the shared objects cache.query keeps per snapshot, so each is split by
-# province once, on first use, and a view takes its province's part (a few thousand rows): the same rows
-# in the same order as a filter of the whole frame on the province's unit codes. Keyed by the objects'
-# identities while both live (a frame that is gone takes its parts with it); a fresh frame (tests, CLIs)
-# is split for that call only.
-_PARTS: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
+# every call; the frames are the shared objects cache.query keeps per snapshot, so the row numbers of each
+# province in each are found once, on first use (~4 bytes a row), and a view takes its province's rows
+# by them: the same rows in the same order as a filter of the whole frame on the province's unit codes.
+# Keyed by the objects' identities while both live (a frame that is gone takes its row numbers with it);
+# a fresh frame (tests, CLIs) is looked through for that call only.
+_ROWS: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
 
 
 def of_province(frame: pl.DataFrame, units: pl.DataFrame, province: str) -> pl.DataFrame:
     """The rows of `frame` (a `unit_code` column, every province of a level) whose unit `units`
     (map_units of that level: unit_code, province_code) places in `province`, in `frame`'s order."""
-    part = split(frame, units).get(province)
-    return frame.clear() if part is None else part
+    rows = province_rows(frame, units).get(province)
+    return frame.clear() if rows is None else frame[rows]
 
 
-def split(frame: pl.DataFrame, units: pl.DataFrame) -> dict[str | None, pl.DataFrame]:
-    """{province code: its rows of `frame`}, made once per (frame, units) object pair (`of_province`;
-    cnscd.ui.cache's warm-up splits the kept frames of the levels below a province before any view asks)."""
+def province_rows(frame: pl.DataFrame, units: pl.DataFrame) -> dict[str | None, pl.Series]:
+    """{province code: the numbers of its rows in `frame`, ascending}, found once per (frame, units)
+    object pair (`of_province`; cnscd.ui.cache's warm-up finds them for the kept frames of the levels
+    below a province before any view asks)."""
     import weakref
 
     key = (id(frame), id(units))
-    entry = _PARTS.get(key)
+    entry = _ROWS.get(key)
     if entry is None or entry[0]() is not frame or entry[1]() is not units:
         where = dict(zip(units["unit_code"].to_list(), units["province_code"].to_list()))
-        parts = {k[0]: part for k, part in frame.with_columns(
-            _province=pl.col("unit_code").replace_strict(where, default=None, return_dtype=pl.String))
-            .partition_by("_province", as_dict=True, maintain_order=True, include_key=False).items()}
-        entry = (weakref.ref(frame, lambda _r: _PARTS.pop(key, None)), weakref.ref(units), parts)
-        _PARTS[key] = entry
+        groups = (frame.select(_province=pl.col("unit_code").replace_strict(where, default=None, return_dtype=pl.String))
+                  .with_row_index("_row").group_by("_province", maintain_order=True).agg(pl.col("_row")))
+        entry = (weakref.ref(frame, lambda _r: _ROWS.pop(key, None)), weakref.ref(units),
+                 {code: pl.Series(rows, dtype=pl.UInt32) for code, rows in
+                  zip(groups["_province"].to_list(), groups["_row"].to_list())})
+        _ROWS[key] = entry
     return entry[2]
 
 
