@@ -10,8 +10,10 @@ timeout or a dropped socket counts as an error.
 The viewers arrive within the first 5 s (`stagger`): their first reruns ask for about twice the steady
 rate, so a queue builds during the opening. Besides p50/p95/p99 of every rerun it prints the p95 of
 the reruns that start after every viewer had its first answer ("after the opening"), and the p50/p95
-per page. Before measuring it waits until the replicas' start-up work (map layers, the snapshot's
-shared frames, done on background threads once per process and snapshot) is finished.
+per page, the client's own CPU (`client_cpu_s`: this process, ~3 % of a core at 100 viewers) and each
+replica's CPU during the load (`server_cpu_s`). Before measuring it waits until the replicas' start-up work
+(map layers, grid shapes, the snapshot's shared frames, done on background threads once per process and
+snapshot) is finished.
 
     python bench/bench_load.py --url http://127.0.0.1:8501 --viewers 50 --duration 40
     python bench/benchmark.py --only bench_load       (starts a 1- and a 2-replica cluster itself)

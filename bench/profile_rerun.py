@@ -21,6 +21,11 @@ sending the browser's rerun_script requests; the server process's own CPU (/proc
 system) per rerun, median over the same combinations, new view and opened before, measured once the
 server's start-up threads (map layers, the snapshot's shared frames) are done.
 
+    python bench/profile_rerun.py --first [--repeat 5]
+
+--first: the same server, what a new viewer costs beyond a later rerun: the page's GET, the websocket's
+opening (a new session), the session's first run of a view another session opened, a later rerun of it.
+
 Runs each chart page in AppTest on the demo warehouse: a first run (cold caches), then one rerun
 with another period and province (what a viewer does every ~10 s), profiled with cProfile in the
 script thread. Prints the rerun's wall time and the functions with the most cumulative time,
