@@ -10,8 +10,10 @@ timeout or a dropped socket counts as an error.
 The viewers arrive within the first 5 s (`stagger`): their first reruns ask for about twice the steady
 rate, so a queue builds during the opening. Besides p50/p95/p99 of every rerun it prints the p95 of
 the reruns that start after every viewer had its first answer ("after the opening"), and the p50/p95
-per page. Before measuring it waits until the replicas' start-up work (map layers, the snapshot's
-shared frames, done on background threads once per process and snapshot) is finished.
+per page, the client's own CPU (`client_cpu_s`: this process, ~3 % of a core at 100 viewers) and each
+replica's CPU during the load (`server_cpu_s`). Before measuring it waits until the replicas' start-up work
+(map layers, grid shapes, the snapshot's shared frames, done on background threads once per process and
+snapshot) is finished.
 
     python bench/bench_load.py --url http://127.0.0.1:8501 --viewers 50 --duration 40
     python bench/benchmark.py --only bench_load       (starts a 1- and a 2-replica cluster itself)
@@ -186,12 +188,15 @@ async def load(url: str, n: int, duration: float, think=(5.0, 15.0), stagger: fl
     stats = Stats()
     t0 = time.monotonic()
     deadline = t0 + duration
+    c0 = time.process_time()      # the client's own CPU (this process: the viewers' asyncio loop and threads)
     tasks = [asyncio.create_task(viewer(i, url, deadline, stats, think, stagger, timeout)) for i in range(n)]
     if on_connected is not None:
         await asyncio.sleep(stagger + 3)
         on_connected()
     await asyncio.wait(tasks, timeout=duration + timeout + 10)
-    return stats.summary(time.monotonic() - t0) | {"viewers": n, "duration_s": duration}
+    seconds = time.monotonic() - t0
+    return stats.summary(seconds) | {"viewers": n, "duration_s": duration,
+                                     "client_cpu_s": round(time.process_time() - c0, 2)}
 
 
 async def warm(url: str, cookies: list[str | None]) -> None:
@@ -269,8 +274,11 @@ def scenario(replicas: int, viewers: int, duration: float, port: int | None = No
         base = single_viewer(url)
         mem0 = rss_mb(pids)
         marks: dict = {}
+        cpu0 = [cpu_seconds(p) for p in pids]
         result = asyncio.run(load(url, viewers, duration, on_connected=lambda: marks.setdefault("mem", rss_mb(pids))))
-        result.update(replicas=replicas, single=base, settled_s=round(settled, 1), mem_0_sessions_mb=mem0, mem_all_sessions_mb=marks.get("mem"),
+        result.update(replicas=replicas, single=base, settled_s=round(settled, 1),
+                      server_cpu_s=[round(cpu_seconds(p) - c, 1) for p, c in zip(pids, cpu0)],
+                      mem_0_sessions_mb=mem0, mem_all_sessions_mb=marks.get("mem"),
                       mem_per_session_mb=((marks["mem"] - mem0) / viewers) if marks.get("mem") else None)
         return result
     finally:

@@ -21,6 +21,11 @@ sending the browser's rerun_script requests; the server process's own CPU (/proc
 system) per rerun, median over the same combinations, new view and opened before, measured once the
 server's start-up threads (map layers, the snapshot's shared frames) are done.
 
+    python bench/profile_rerun.py --first [--repeat 5]
+
+--first: the same server, what a new viewer costs beyond a later rerun: the page's GET, the websocket's
+opening (a new session), the session's first run of a view another session opened, a later rerun of it.
+
 Runs each chart page in AppTest on the demo warehouse: a first run (cold caches), then one rerun
 with another period and province (what a viewer does every ~10 s), profiled with cProfile in the
 script thread. Prints the rerun's wall time and the functions with the most cumulative time,
@@ -209,6 +214,72 @@ def server(pages: list[str], repeat: int) -> dict[str, tuple[float, float]]:
     return out
 
 
+def first_runs(pages: list[str], repeat: int) -> dict[str, dict[str, float]]:
+    """Per page, the server's CPU (median of `repeat`) for what a new viewer costs beyond a later rerun:
+    the page's GET (a browser's first visit; the benchmark takes its affinity cookie from it), the
+    websocket's opening (a new session), the session's first script run of a view opened before (by
+    another session), and a later rerun of the same view in an existing session."""
+    import asyncio
+    import os
+    import statistics
+    import subprocess
+    import urllib.parse
+
+    from bench.bench_load import Client, affinity_cookie, cpu_seconds, settle
+    from scripts.screenshot import free_port, wait_http
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = subprocess.Popen([sys.executable, "-m", "cnscd.serve", "--server.headless", "true", "--server.port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = {}
+
+    def used(c0: float) -> float:
+        return cpu_seconds(proc.pid) - c0
+
+    try:
+        wait_http(f"{url}_stcore/health")
+
+        async def go():
+            old = Client(url)
+            await old.open()
+            await old.rerun("", "ind=teams_total&period=2024-03&unit=87", 120)
+            await asyncio.to_thread(settle, [proc.pid], 60.0)
+            for page in pages:
+                name = "" if page == "tong-quan" else page
+                runs: dict[str, list[float]] = {"get": [], "open": [], "first": [], "later": []}
+                for period, unit in COMBOS[:repeat]:
+                    q = urllib.parse.urlencode({"ind": "teams_total", "period": period, "unit": unit})
+                    await old.rerun(name, q, 120)          # the view is opened before, by another session
+                    await asyncio.sleep(0.05)
+                    c0 = cpu_seconds(proc.pid)
+                    await asyncio.to_thread(affinity_cookie, url)
+                    runs["get"].append(used(c0))
+                    c0 = cpu_seconds(proc.pid)
+                    new = Client(url)
+                    await new.open()
+                    await asyncio.sleep(0.05)
+                    runs["open"].append(used(c0))
+                    c0 = cpu_seconds(proc.pid)
+                    await new.rerun(name, q, 120)
+                    await asyncio.sleep(0.05)
+                    runs["first"].append(used(c0))
+                    c0 = cpu_seconds(proc.pid)
+                    await new.rerun(name, q, 120)
+                    await asyncio.sleep(0.05)
+                    runs["later"].append(used(c0))
+                    await new.close()
+                out[page] = {k: statistics.median(v) for k, v in runs.items()}
+                print(f"{page:<14} " + "   ".join(f"{k} {v * 1000:4.0f} ms" for k, v in out[page].items())
+                      + f"   (server CPU; load average {os.getloadavg()[0]:.1f})", flush=True)
+            await old.close()
+        asyncio.run(go())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return out
+
+
 # (query, params) a new view of each page runs, then the per-snapshot frames that replace the per-view ones
 QUERY_COSTS = [
     ("map_values", dict(version="2025", level="commune", province="79", indicator="teams_total",
@@ -256,7 +327,11 @@ def main() -> int:
     ap.add_argument("--server", action="store_true", help="server CPU per rerun over the websocket protocol")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--queries", action="store_true", help="cold CPU of the queries of a new view")
+    ap.add_argument("--first", action="store_true", help="server CPU of a new session: GET, opening, first run, later rerun")
     args = ap.parse_args()
+    if args.first:
+        first_runs(args.page or list(PAGES), args.repeat)
+        return 0
     if args.queries:
         query_costs()
         return 0

@@ -25,23 +25,34 @@ PRELOAD = ("numpy", "pandas", "pyarrow", "polars", "duckdb", "plotly.graph_objec
 
 
 def _warm_in_background() -> None:
-    """Every map layer prepared once per process while the server starts (cnscd.charts.maplayer.warm),
-    so no viewer's rerun pays for it. A failure only means the first map loads its layer itself."""
+    """Every map layer prepared once per process while the server starts (cnscd.charts.maplayer.warm), and
+    every grid shape of the small multiples (cnscd.charts.districts.warm_grids), so no viewer's rerun pays
+    for them. A failure only means the first view that needs one makes it itself."""
     import threading
 
     def warm() -> None:
         try:
-            from cnscd.charts import maplayer
+            from cnscd.charts import districts, maplayer
 
             maplayer.warm()
+            districts.warm_grids()      # the small multiples' grid shapes (~2 s CPU once per process)
         except Exception as exc:  # noqa: BLE001 - never stop the server for a warm-up
             print(f"cnscd.serve: map layers not warmed ({exc})", file=sys.stderr)
     threading.Thread(target=warm, name="cnscd-warm-layers", daemon=True).start()
 
 
+# One Polars thread per served process. A replica's script runs hold one GIL (about one core, however
+# many sessions), and a rerun's Polars work is many small operations on frames of a few hundred to a few
+# thousand rows: spread over a thread pool they cost 15-35 % more CPU (the pool's hand-offs), on cores
+# the other replicas and the balancer need (docs/scaling.md "A cheaper opening"). Read by Polars once,
+# when it is first imported, so set before PRELOAD; an explicit POLARS_MAX_THREADS wins.
+POLARS_THREADS = "1"
+
+
 def main(argv: list[str] | None = None) -> int:
     import importlib
 
+    os.environ.setdefault("POLARS_MAX_THREADS", POLARS_THREADS)
     for name in PRELOAD:
         importlib.import_module(name)
     _warm_in_background()

@@ -136,3 +136,45 @@ def test_pandas_nullable_numbers_read_the_same():
         theirs = ArrowData()
         pandas_styler_utils.marshall_styler(theirs, fmt.table_styler(pdf, lang, {"x": 1}).set_uuid(styler.uuid), "u")
         assert widgets.styler_proto(styler, lang, {"x": 1}, ()).SerializeToString() == theirs.styler.SerializeToString()
+
+
+def _random_lists(seed: int, n: int) -> list[list[float | None]]:
+    """Trend lists as the tables get them and odder: counts of every width (wrapped lines), negatives,
+    zeros, sizes more than 1000 apart, fractions, gaps, -0, infinities."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        size = rng.choice([1, 2, 3, 12, 13, 24, 40])
+        mag = rng.choice([1, 9, 999, 99999, 10**7, 10**8 + 5])
+        values = [float(rng.randint(-mag if rng.random() < 0.2 else 0, mag)) for _ in range(size)]
+        if rng.random() < 0.3:
+            values[rng.randrange(size)] = rng.choice([None, -0.0, float("inf"), 0.5, 1e-5, 12.25])
+        out.append(values)
+    return out
+
+
+def test_list_cells_read_as_numpy_prints_them():
+    """fmt._array_text (whole numbers printed directly) against str() of the numpy array, and a table
+    of such lists against Streamlit's own marshall_styler."""
+    import numpy as np
+
+    lists = _random_lists(3, 3000)
+    for values in lists:
+        a = np.array([np.nan if v is None else v for v in values], dtype=float)
+        assert fmt._array_text(a) == str(a), values
+    frame = pl.DataFrame({"name": [f"u{i}" for i in range(300)], "trend": lists[:300]})
+    for lang in ("vi", "en"):
+        theirs, ours = marshalled(frame, lang, {}, ())
+        assert ours.SerializeToString() == theirs.SerializeToString()
+
+
+def test_list_cells_follow_numpys_print_options():
+    import numpy as np
+
+    frame = pl.DataFrame({"trend": [[1.0, 20.0, 300.0] * 10]})
+    with np.printoptions(linewidth=40):
+        theirs, ours = marshalled(frame, "vi", {}, ())
+        assert ours.SerializeToString() == theirs.SerializeToString()
+        assert "\n" in texts(ours)[0][0]

@@ -115,9 +115,7 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
     names = dict(zip(series["unit_code"], series["display_name"]))
     order = list(dict.fromkeys(c for c in order if c in names))  # one panel per unit
     rows = max(1, -(-len(order) // columns))
-    layout, cells = subplot_grid(rows, columns, [names[c] for c in order] or [""], shared_yaxes=True,
-                                 shared_xaxes=True, vertical_spacing=min(0.12, 0.45 / max(rows, 1)),
-                                 horizontal_spacing=0.04)
+    layout, cells = _multiples_grid([names[c] for c in order] or [""], rows, columns)
     traces = []
     parts = series.sort("period_end", maintain_order=True).partition_by("unit_code", as_dict=True, maintain_order=True) \
         if order else {}   # one pass over the frame, not a filter per unit
@@ -138,4 +136,20 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
     return finished(traces, layout, meta, height=200 * rows + 170, uirevision=f"multi-{meta.name}", top=115)
 
 
-__all__ = ["ranking_bars", "scatter", "small_multiples", "labelled_units"]
+def _multiples_grid(titles: list[str], rows: int, columns: int) -> tuple[dict, list[dict]]:
+    return subplot_grid(rows, columns, titles, shared_yaxes=True, shared_xaxes=True,
+                        vertical_spacing=min(0.12, 0.45 / max(rows, 1)), horizontal_spacing=0.04)
+
+
+MULTIPLES_MOST = 24     # the page's largest choice of panels (pages/4_So_sanh_huyen.py)
+
+
+def warm_grids(most: int = MULTIPLES_MOST, columns: int = 4) -> None:
+    """Make the small multiples' grid of every panel count up to `most` once (base.subplot_grid keeps each
+    shape: 25-130 ms of CPU for a new one, ~2 s for all): a served app does it at start on a background
+    thread (cnscd.serve), so no viewer's first view of a province with fewer units pays for its shape."""
+    for n in range(most + 1):
+        _multiples_grid(["·"] * n or [""], max(1, -(-n // columns)), columns)
+
+
+__all__ = ["ranking_bars", "scatter", "small_multiples", "labelled_units", "warm_grids"]

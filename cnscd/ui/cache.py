@@ -102,7 +102,10 @@ def _warm(key: tuple) -> None:
         for name, params in mapdata.kept_frames(query):
             if stamp() != key:         # a newer snapshot arrived: its own warm-up reads it
                 return
-            _cached_query(name, key, tuple(sorted(params.items())))
+            frame = _cached_query(name, key, tuple(sorted(params.items())))
+            if name in ("map_observations", "map_targets") and params["level"] in mapdata.CHILD_LEVEL.values():
+                # and each province's rows in it (mapdata.province_rows: a province's new view takes them)
+                mapdata.province_rows(frame, query("map_units", version=params["version"], level=params["level"]))
     except Exception as exc:  # noqa: BLE001 - a warm-up never stops anything; the views read what they need
         print(f"cnscd.ui.cache: data not warmed ({exc})", file=sys.stderr)
     finally:

@@ -48,10 +48,11 @@ def series(query: Query, *, indicator: str, period_end: dt.date, version: str, p
     """Monthly values of every child unit over the `months` up to `period_end` (same version): what
     queries/district_series.sql returns, read from the frames kept per snapshot (mapdata.month_values)."""
     level = mapdata.CHILD_LEVEL[version]
-    units = query("map_units", version=version, level=level).filter(pl.col("province_code") == province)
+    every = query("map_units", version=version, level=level)
+    units = every.filter(pl.col("province_code") == province)
     start = months_back(period_end, months - 1)
-    obs = query("map_observations", version=version, level=level, indicator=indicator).filter(
-        pl.col("period_end").is_between(start, period_end))
+    obs = mapdata.of_province(query("map_observations", version=version, level=level, indicator=indicator),
+                              every, province).filter(pl.col("period_end").is_between(start, period_end))
     return (obs.join(units.select("unit_code", "display_name"), on="unit_code", how="inner")
             .select("unit_code", "display_name", "period_end", "value", "is_demo")
             .sort("unit_code", "period_end", maintain_order=True))
@@ -66,9 +67,12 @@ def table(rank_frame: pl.DataFrame, trend: pl.DataFrame) -> pl.DataFrame:
 
 
 def pair(query: Query, *, x: str, y: str, period_end: dt.date, version: str, province: str) -> pl.DataFrame:
-    """Two indicators side by side for the scatter: unit_code, display_name, x, y (both reported)."""
-    a = ranking(query, indicator=x, period_end=period_end, version=version, province=province)
-    b = ranking(query, indicator=y, period_end=period_end, version=version, province=province)
+    """Two indicators side by side for the scatter: unit_code, display_name, x, y (both reported).
+    The units and values of `ranking` (which also ranks and classes them: not needed here)."""
+    def reported(indicator: str) -> pl.DataFrame:
+        return mapdata.values(query, version=version, level=mapdata.CHILD_LEVEL[version], province=province,
+                              indicator=indicator, period_end=period_end).filter(pl.col("is_reporting").fill_null(True))
+    a, b = reported(x), reported(y)
     return (a.select("unit_code", "display_name", "is_demo", x="value")
             .join(b.select("unit_code", y="value"), on="unit_code", how="inner")
             .filter(pl.col("x").is_not_null() & pl.col("y").is_not_null()))

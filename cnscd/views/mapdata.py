@@ -62,6 +62,42 @@ MAP_VALUE_COLUMNS = ("unit_code", "unit_name", "short_name", "display_name", "di
                      "target_value", "target_period_end", "population", "population_year", "population_is_estimate")
 
 
+# ---- a kept frame's rows of one province, found once per frame -----------------------------------
+# A new view of a province filtered a whole level's frame (52 k rows for the 2025 communes' months) on
+# every call; the frames are the shared objects cache.query keeps per snapshot, so the row numbers of each
+# province in each are found once, on first use (~4 bytes a row), and a view takes its province's rows
+# by them: the same rows in the same order as a filter of the whole frame on the province's unit codes.
+# Keyed by the objects' identities while both live (a frame that is gone takes its row numbers with it);
+# a fresh frame (tests, CLIs) is looked through for that call only.
+_ROWS: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
+
+
+def of_province(frame: pl.DataFrame, units: pl.DataFrame, province: str) -> pl.DataFrame:
+    """The rows of `frame` (a `unit_code` column, every province of a level) whose unit `units`
+    (map_units of that level: unit_code, province_code) places in `province`, in `frame`'s order."""
+    rows = province_rows(frame, units).get(province)
+    return frame.clear() if rows is None else frame[rows]
+
+
+def province_rows(frame: pl.DataFrame, units: pl.DataFrame) -> dict[str | None, pl.Series]:
+    """{province code: the numbers of its rows in `frame`, ascending}, found once per (frame, units)
+    object pair (`of_province`; cnscd.ui.cache's warm-up finds them for the kept frames of the levels
+    below a province before any view asks)."""
+    import weakref
+
+    key = (id(frame), id(units))
+    entry = _ROWS.get(key)
+    if entry is None or entry[0]() is not frame or entry[1]() is not units:
+        where = dict(zip(units["unit_code"].to_list(), units["province_code"].to_list()))
+        groups = (frame.select(_province=pl.col("unit_code").replace_strict(where, default=None, return_dtype=pl.String))
+                  .with_row_index("_row").group_by("_province", maintain_order=True).agg(pl.col("_row")))
+        entry = (weakref.ref(frame, lambda _r: _ROWS.pop(key, None)), weakref.ref(units),
+                 {code: pl.Series(rows, dtype=pl.UInt32) for code, rows in
+                  zip(groups["_province"].to_list(), groups["_row"].to_list())})
+        _ROWS[key] = entry
+    return entry[2]
+
+
 def month_values(query: Query, *, version: str, level: str, province: str | None, indicator: str,
                  period_end: dt.date | str) -> pl.DataFrame:
     """What queries/map_values.sql returns (the same rows, columns and types; tests/test_map_stores.py), put
@@ -72,12 +108,15 @@ def month_values(query: Query, *, version: str, level: str, province: str | None
     district ranking then costs a filter and four joins of a few hundred rows (~1-3 ms), not a query
     (~40-50 ms, most of it out_observation's pick over the whole warehouse)."""
     day = period_end if isinstance(period_end, dt.date) else dt.date.fromisoformat(str(period_end)[:10])
-    units = query("map_units", version=version, level=level)
+    every = query("map_units", version=version, level=level)
+    units = every
+    obs = query("map_observations", version=version, level=level, indicator=indicator)
+    tgt = query("map_targets", version=version, level=level, indicator=indicator)
     if province is not None:
         units = units.filter(pl.col("province_code") == province)
+        obs, tgt = of_province(obs, every, province), of_province(tgt, every, province)
     on_day = pl.col("period_end") == day
-    obs = query("map_observations", version=version, level=level, indicator=indicator).filter(on_day)
-    tgt = query("map_targets", version=version, level=level, indicator=indicator).filter(on_day)
+    obs, tgt = obs.filter(on_day), tgt.filter(on_day)
     pop = query("map_population", version=version).filter((pl.col("from_year") <= day.year)
                                                           & (pl.col("to_year") >= day.year))
     frame = (units.join(obs.drop("period_end"), on="unit_code", how="left")
@@ -198,4 +237,7 @@ def kept_frames(query: Query) -> list[tuple[str, dict[str, Any]]]:
             for level in ("province", CHILD_LEVEL.get(version, "district")):
                 out += [(name, dict(version=version, level=level, indicator=code))
                         for code in codes for name in ("map_observations", "map_targets")]
+    # the province comparison's frames of each such indicator, in its default mode ("as reported"; ~1 MiB)
+    for code in (*HEADLINE, *others):
+        out += [("province_series", dict(indicator=code, mode="reported")), ("seed_points", dict(indicator=code))]
     return out

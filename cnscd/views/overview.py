@@ -12,7 +12,7 @@ import polars as pl
 from cnscd import collate, fmt, months
 from cnscd.text import column, pick, t
 from cnscd.views.common import Query, version_at, with_targets
-from cnscd.views.mapdata import CHILD_LEVEL
+from cnscd.views.mapdata import CHILD_LEVEL, of_province
 
 HEADLINE = ("teams_total", "members", "villages_with_team_pct", "vneid_activations", "ewallet_installs",
             "people_guided_dvc", "dossiers_online_pct")
@@ -59,22 +59,26 @@ def child_rows(query: Query, *, version: str, level: str, province: str, start: 
     at `end` as child_targets_in_force gives them) for one province's units, read from the frames the map
     keeps per snapshot and level (map_observations, map_targets, map_units: every province and month at
     once), so a province's new month is a filter in memory (tests/test_map_stores.py holds both equal)."""
-    units = query("map_units", version=version, level=level).filter(
-        (pl.col("province_code") == province) & pl.col("is_reporting")).select(
-        "unit_code", pl.col("display_name").alias("short_name"))
+    every = query("map_units", version=version, level=level)
+    units = every.filter((pl.col("province_code") == province) & pl.col("is_reporting")).select(
+        "unit_code", pl.col("display_name").alias("short_name")).lazy()
     keys = dict(boundary_version=pl.lit(version), unit_level=pl.lit(level))
     obs, tgt = [], []
-    for code in HEADLINE:
+    for code in HEADLINE:     # one lazy plan per frame, collected once (not ~30 small eager steps)
         where = dict(version=version, level=level, indicator=code)
-        obs.append(query("map_observations", **where).filter(pl.col("period_end").is_between(start, end))
+        # the province's rows of the level's frame (split once per kept frame), then the months
+        obs.append(of_province(query("map_observations", **where), every, province).lazy()
+                   .filter(pl.col("period_end").is_between(start, end))
                    .join(units, on="unit_code", how="semi").with_columns(indicator_code=pl.lit(code), **keys))
-        tgt.append(query("map_targets", **where).filter(pl.col("period_end") == end)
+        tgt.append(of_province(query("map_targets", **where), every, province).lazy()
+                   .filter(pl.col("period_end") == end)
                    .join(units, on="unit_code", how="semi").with_columns(indicator_code=pl.lit(code), **keys))
     s = (pl.concat(obs).join(units, on="unit_code", how="inner")
          .select("unit_code", "boundary_version", "unit_level", "indicator_code", "period_end", "value", "is_demo",
                  "source_id", "short_name")
          .sort("indicator_code", "unit_code", "period_end", maintain_order=True))
-    return s, pl.concat(tgt)
+    s, tgt = pl.collect_all([s, pl.concat(tgt)])
+    return s, tgt
 
 
 def table_units(query: Query, *, period: str, province: str | None = None) -> pl.DataFrame:
@@ -89,22 +93,30 @@ def table_units(query: Query, *, period: str, province: str | None = None) -> pl
 
 
 def _assemble(s: pl.DataFrame, targets: pl.DataFrame, end: dt.date, codes: tuple[str, ...]) -> pl.DataFrame:
-    """value at `end`, prev (the month before), the 12-month spark, target in force and changes."""
-    prev_end = months.back(end, 1)
-    spark = (s.sort("period_end").group_by("unit_code", "indicator_code", maintain_order=True)
+    """value at `end`, prev (the month before), the 12-month spark, target in force and changes.
+    One Polars plan, collected twice (was ~40 small eager steps, a fixed cost each: a new view of a
+    province paid ~12 ms for them); the rows, columns and order of the step-by-step assembly
+    (tests/test_overview_assemble.py keeps it and compares)."""
+    keys = ["unit_code", "indicator_code"]
+    rows = s.lazy()
+    spark = (rows.sort("period_end").group_by(*keys, maintain_order=True)
              .agg(spark=pl.col("value"), spark_dates=pl.col("period_end")))
-    now = s.filter(pl.col("period_end") == end)
-    prev = s.filter(pl.col("period_end") == prev_end).select("unit_code", "indicator_code",
-                                                              pl.col("value").alias("prev"))
-    out = (now.join(prev, on=["unit_code", "indicator_code"], how="left")
-           .join(spark, on=["unit_code", "indicator_code"], how="left"))
-    parts = [with_targets(out.filter(pl.col("indicator_code") == code), targets, code) for code in codes]
-    out = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) else out
-    if "target_value" not in out.columns:
+    prev = rows.filter(pl.col("period_end") == months.back(end, 1)).select(*keys, pl.col("value").alias("prev"))
+    out = (rows.filter(pl.col("period_end") == end).join(prev, on=keys, how="left")
+           .join(spark, on=keys, how="left"))
+    # the target in force at each row's month, per indicator of `codes` (common.with_targets' join, all
+    # indicators at once); rows of other indicators are dropped, unless no row is of `codes`
+    mine = out.filter(pl.col("indicator_code").is_in(list(codes))).collect()
+    if mine.height:
+        tg = targets.lazy().filter(pl.col("indicator_code").is_in(list(codes))).select(
+            "unit_code", "boundary_version", "period_end", "indicator_code", "target_value",
+            pl.col("target_period_end").alias("target_end"), pl.col("is_demo").alias("target_is_demo"))
+        out = mine.lazy().join(tg, on=["unit_code", "boundary_version", "period_end", "indicator_code"], how="left")
+    else:
         out = out.with_columns(target_value=pl.lit(None, pl.Float64))
     order = {c: i for i, c in enumerate(codes)}
-    return changes(out).with_columns(order=pl.col("indicator_code").replace_strict(order, default=99)
-                                     ).sort("order", "unit_code").drop("order")
+    return (changes(out).with_columns(order=pl.col("indicator_code").replace_strict(order, default=99))
+            .sort("order", "unit_code").drop("order").collect())
 
 
 def changes(frame: pl.DataFrame) -> pl.DataFrame:
