@@ -281,10 +281,11 @@ def _grow(units: pl.DataFrame, land: dict, got: dict, seeds: pl.DataFrame, seeds
         p = outlines.Province(code, core, inner, boxes, pts, [parts[u] for u in inner], sites)
         p.prepare()
         groups.setdefault(new_of[code], []).append(p)
-    fit = {"dropped_extents": dict(sorted(dropped.items())), "plausible_extents": ok, "targets": {}, "trace": {}}
+    fit = {"dropped_extents": dict(sorted(dropped.items())), "plausible_extents": ok, "targets": {}, "trace": {},
+           "target_inputs": [], "fixed_km2": {v: a for f in fixed.values() for v, a in f.items()}}
     for new in sorted(groups):
         trace: list = []
-        state, goal = outlines.calibrate(groups[new], official, fixed.get(new, {}), trace)
+        state, goal = outlines.calibrate(groups[new], official, fixed.get(new, {}), trace, fit["target_inputs"])
         fit["targets"] |= goal
         fit["trace"][new] = trace
         for p, st in zip(groups[new], state):

@@ -281,12 +281,13 @@ def targets(official: np.ndarray, first: np.ndarray, land_km2: float, band: floa
 
 
 def calibrate(provinces: list[Province], official: dict[str, float], fixed: dict[str, float],
-              log: list | None = None):
+              log: list | None = None, inputs: list | None = None):
     """Per province (unit scales, split weights, (its share of each target in km², the slack each
     commune keeps in the area repair)) after iterating towards the targets, and the targets.
 
     `fixed`: km² of 2025 communes drawn outside the grids (remote islands), counted as they are.
-    Targets are set per province (grid): area cannot pass between them.
+    Targets are set per province (grid): area cannot pass between them. `inputs` receives what
+    `targets` was given per grid (codes, official share, first layout, land: geo/bound.py).
     """
     codes = sorted({v for p in provinces for _, v in p.atoms} | set(fixed))
     vi = {v: i for i, v in enumerate(codes)}
@@ -318,6 +319,9 @@ def calibrate(provinces: list[Province], official: dict[str, float], fixed: dict
                 part = np.where(grown > 0, x / np.maximum(grown, 1e-12), 1.0 / np.maximum(np.bincount(idx)[mine], 1))
                 rest = off[mine] - np.array([fixed.get(codes[i], 0.0) for i in mine])
                 t = targets(np.where(rest > 0, rest, np.nan) * part, x, float(p.land_km2.sum()))
+                if inputs is not None:
+                    inputs.append({"grid": p.code, "codes": [codes[i] for i in mine], "official": np.where(rest > 0, rest, np.nan) * part,
+                                   "first": x, "land": float(p.land_km2.sum())})
                 goal[mine] += t
                 share[p.code] = {codes[i]: float(v) for i, v in zip(mine, t)}
         ratio = np.where(area_v > 0, goal / np.maximum(area_v, 1e-12), 2.0)
