@@ -86,3 +86,20 @@ def test_a_phone_ranking_wraps_long_names_and_its_footer_clears_them():
     room = widgets.PHONE_CHART_PX - widgets._axis_px(phone) - 8
     assert all(textfit.text_width(line, base.FOOTER_SIZE) <= room for line in footer.text.split("<br>"))
     assert list(fig.layout.yaxis.ticktext) == names                           # the export keeps its names
+
+
+def test_a_phone_reference_label_stays_beside_its_line():
+    """'Trung bình mỗi đơn vị có báo cáo: 29,6', centred on its line, ran past a phone chart's right edge: on a
+    phone it is wrapped and set beside the line, towards the plot's wider side; the export keeps it."""
+    codes = ["a", "b"]
+    data = [{"type": "bar", "x": [100, 10], "y": codes, "orientation": "h", "name": "x"}]
+    label = "Trung bình mỗi đơn vị có báo cáo: 29,6"
+    layout = {"annotations": [{"x": 29.6, "y": 1.0, "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                               "text": label, "name": "reference"}]}
+    fig = base.finished(data, layout, sample_meta(), height=400)
+    phone = widgets.for_phone(fig)
+    ann = next(a for a in phone.layout.annotations if a.name == "reference")
+    assert ann.xanchor == "left" and _words(ann.text) == _words(label)
+    assert all(textfit.text_width(line, 12) <= widgets.PHONE_REFERENCE_PX for line in ann.text.split("<br>"))
+    assert phone.layout.margin.t > fig.layout.margin.t
+    assert next(a for a in fig.layout.annotations if a.name == "reference").text == label

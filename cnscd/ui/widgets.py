@@ -183,6 +183,7 @@ def for_phone(fig: go.Figure) -> go.Figure:
     if grown or ticks:
         phone.update_layout(margin_b=(margin.b or 0) + grown + ticks)
     _legend_below(phone)
+    _reference_inside(phone)
     title = phone.layout.title
     if title.text:
         size = 1.4 * (phone.layout.font.size or 12)    # plotly's title: 1.4 × the layout's font
@@ -209,6 +210,27 @@ def for_phone(fig: go.Figure) -> go.Figure:
 PHONE_MIN_PLOT_PX = 280      # a phone chart's plot area, at least
 PHONE_TICKS_PX = 48          # under the plot: the x axis' tick labels (the footer's own yshift leaves them this)
 PHONE_LEGEND_ROW_PX = 22     # one legend entry of a column (12 px font, tracegroupgap 2)
+
+
+PHONE_REFERENCE_PX = 150   # a reference line's label on a phone ("Trung bình mỗi đơn vị có báo cáo: 29,6")
+
+
+def _reference_inside(phone: go.Figure) -> None:
+    """A ranking's reference-line label, centred on the line above the plot, ran past a phone chart's right
+    edge: it is wrapped to PHONE_REFERENCE_PX and set beside the line, towards the plot's wider side."""
+    from cnscd.charts import textfit
+
+    xs = [v for tr in phone.data if getattr(tr, "orientation", None) == "h" and tr.x is not None
+          for v in tr.x if v is not None]
+    for ann in phone.layout.annotations:
+        if ann.name != "reference" or not isinstance(ann.x, (int, float)) or not ann.text:
+            continue
+        size = (ann.font.size if ann.font and ann.font.size else None) or phone.layout.font.size or 12
+        lines = textfit.wrap(ann.text, size, PHONE_REFERENCE_PX)
+        side = "left" if ann.x <= max(xs, default=0) / 2 else "right"
+        ann.update(text="<br>".join(lines), xanchor=side, align=side)
+        if len(lines) > 1:
+            phone.update_layout(margin_t=(phone.layout.margin.t or 0) + round(1.3 * size) * (len(lines) - 1))
 
 
 def _legend_below(phone: go.Figure) -> None:
