@@ -71,7 +71,8 @@ def vi_int(n: int) -> str:
 
 
 def no_exception(ui: Browse) -> None:
-    assert ui.page.locator('[data-testid="stException"]').count() == 0
+    shown = ui.page.locator('[data-testid="stException"]')
+    assert shown.count() == 0, shown.first.inner_text()[:3000]      # the exception's own text, for the log
 
 
 def test_import_dry_run_then_commit(ed, editor_site):
