@@ -7,7 +7,7 @@ import copy
 
 from cnscd.charts import base, textfit
 from cnscd.export.sample import bar_chart, sample_meta
-from cnscd.ui import widgets
+from cnscd.charts import phone as phone_chart
 
 LONG_SOURCE = ("Những kết quả nổi bật sau 02 năm thực hiện Đề án thí điểm Thành lập Tổ Công nghệ số cộng đồng "
                "trên địa bàn tỉnh Đồng Tháp; Dữ liệu minh hoạ tổng hợp")
@@ -20,10 +20,10 @@ def _words(text: str) -> list[str]:
 def test_a_phone_gets_the_same_words_wrapped_to_its_width():
     fig = bar_chart(sample_meta(source=LONG_SOURCE))
     before = copy.deepcopy(fig.to_plotly_json())
-    phone = widgets.for_phone(fig)
+    phone = phone_chart.for_phone(fig)
     assert fig.to_plotly_json() == before                     # the exported figure is not changed
-    assert widgets.for_phone(fig) is phone                    # made once per figure
-    width = widgets.PHONE_CHART_PX - phone.layout.margin.l - 8
+    assert phone_chart.for_phone(fig) is phone                    # made once per figure
+    width = phone_chart.PHONE_CHART_PX - phone.layout.margin.l - 8
     wide = {a.name: a for a in fig.layout.annotations}
     for ann in phone.layout.annotations:
         if ann.name in ("cnscd_footer", "cnscd_notes"):
@@ -48,10 +48,10 @@ def test_a_phone_legend_goes_under_the_plot():
             for i in range(7)]
     fig = base.finished(data, {}, meta, height=460)
     before = copy.deepcopy(fig.to_plotly_json())
-    phone = widgets.for_phone(fig)
+    phone = phone_chart.for_phone(fig)
     assert fig.to_plotly_json() == before
     assert fig.layout.legend.x > 1 and phone.layout.legend.x == 0 and phone.layout.legend.y < 0
-    rows = 7 * widgets.PHONE_LEGEND_ROW_PX + 8
+    rows = 7 * phone_chart.PHONE_LEGEND_ROW_PX + 8
     m, wide = phone.layout.margin, fig.layout.margin
     wide_footer = {a.name: a for a in fig.layout.annotations}
     footer = {a.name: a for a in phone.layout.annotations}
@@ -60,11 +60,11 @@ def test_a_phone_legend_goes_under_the_plot():
     assert m.b == wide.b + grown + rows                        # room for the legend and the wrapped footer
     assert footer["cnscd_footer"].yshift == wide_footer["cnscd_footer"].yshift - rows
     plot = phone.layout.height - m.t - m.b
-    assert plot >= widgets.PHONE_MIN_PLOT_PX
+    assert plot >= phone_chart.PHONE_MIN_PLOT_PX
     # the legend's top sits the tick labels' height under the plot, above the footer
-    assert phone.layout.legend.y * plot == -widgets.PHONE_TICKS_PX
+    assert phone.layout.legend.y * plot == -phone_chart.PHONE_TICKS_PX
     one = go.Figure(base.finished(data[:1], {}, meta, height=460))
-    assert widgets.for_phone(one).layout.legend.x == one.layout.legend.x     # a lone trace has no legend
+    assert phone_chart.for_phone(one).layout.legend.x == one.layout.legend.x     # a lone trace has no legend
 
 
 def test_a_phone_ranking_wraps_long_names_and_its_footer_clears_them():
@@ -76,14 +76,14 @@ def test_a_phone_ranking_wraps_long_names_and_its_footer_clears_them():
     data = [{"type": "bar", "x": [3, None, 0], "y": codes, "orientation": "h", "name": "x"}]
     layout = {"yaxis": {"type": "category", "tickmode": "array", "tickvals": codes, "ticktext": names}}
     fig = base.finished(data, layout, sample_meta(source=LONG_SOURCE), height=400)
-    phone = widgets.for_phone(fig)
+    phone = phone_chart.for_phone(fig)
     shown = list(phone.layout.yaxis.ticktext)
     assert [_words(x) for x in shown] == [_words(x) for x in names]
     assert shown[0] == "Cao Lãnh" and all("<br>" in x for x in shown[1:])
-    assert all(textfit.text_width(line, 12) <= widgets.PHONE_LABEL_PX for x in shown for line in x.split("<br>"))
-    assert phone.layout.height >= fig.layout.height + 3 * widgets.PHONE_ROW_EXTRA_PX
+    assert all(textfit.text_width(line, 12) <= phone_chart.PHONE_LABEL_PX for x in shown for line in x.split("<br>"))
+    assert phone.layout.height >= fig.layout.height + 3 * phone_chart.PHONE_ROW_EXTRA_PX
     footer = next(a for a in phone.layout.annotations if a.name == "cnscd_footer")
-    room = widgets.PHONE_CHART_PX - widgets._axis_px(phone) - 8
+    room = phone_chart.PHONE_CHART_PX - phone_chart._axis_px(phone) - 8
     assert all(textfit.text_width(line, base.FOOTER_SIZE) <= room for line in footer.text.split("<br>"))
     assert list(fig.layout.yaxis.ticktext) == names                           # the export keeps its names
 
@@ -97,9 +97,9 @@ def test_a_phone_reference_label_stays_beside_its_line():
     layout = {"annotations": [{"x": 29.6, "y": 1.0, "yref": "paper", "yanchor": "bottom", "showarrow": False,
                                "text": label, "name": "reference"}]}
     fig = base.finished(data, layout, sample_meta(), height=400)
-    phone = widgets.for_phone(fig)
+    phone = phone_chart.for_phone(fig)
     ann = next(a for a in phone.layout.annotations if a.name == "reference")
     assert ann.xanchor == "left" and _words(ann.text) == _words(label)
-    assert all(textfit.text_width(line, 12) <= widgets.PHONE_REFERENCE_PX for line in ann.text.split("<br>"))
+    assert all(textfit.text_width(line, 12) <= phone_chart.PHONE_REFERENCE_PX for line in ann.text.split("<br>"))
     assert phone.layout.margin.t > fig.layout.margin.t
     assert next(a for a in fig.layout.annotations if a.name == "reference").text == label
