@@ -56,7 +56,8 @@ meta = widgets.chart_meta(series, lambda lg: t("compare_title", lg, ind=cache.in
                      lang, data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
                      name=f"so-sanh-tinh-{indicator}",
                      column_labels=widgets.export_labels(plotted, lang,
-                                                    shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})"),
+                                                    shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})",
+                                                    pooled=t("col_pooled", lang)),
                      decimals={"value": value_decimals, "shown": decimals})
 
 # ---- charts: each built once per view and snapshot (cache.figure), shown and exported as is -----------
@@ -73,6 +74,8 @@ fig = cache.figure("compare_series", lambda: charts.time_series(
     meta, **view)
 if undefined:
     st.info(t("index_base_zero_info", lang, names=", ".join(undefined)))
+for day, n, total in compare.partly_pooled(series)[-3:]:   # the nation's % of target over only some provinces
+    st.info(t("pooled_partial_info", lang, n=n, total=total, period=fmt.month(day, lang)))
 widgets.chart(fig, meta, key="compare_series")
 views = [(fig, meta)]
 

@@ -28,6 +28,29 @@ def _ordered_keys(frame: pl.DataFrame) -> list[str]:
     return (first.sort("order", maintain_order=True) if "order" in cols else first)["key"].to_list()
 
 
+def pooled_words(part: pl.DataFrame, lang: str) -> list[str]:
+    """Per row of one line, what its hover adds: " · mới có 1/34 tỉnh/thành có mục tiêu báo cáo" where the
+    nation's pooled % of target is over only some provinces (views.compare.all_provinces), else ""."""
+    if "pooled_n" not in part.columns:
+        return [""] * part.height
+    return [f" · {t('pooled_hover', lang, n=n, total=of)}" if nat and n is not None and of is not None and n < of else ""
+            for nat, n, of in zip(part["is_nation"].to_list(), part["pooled_n"].to_list(), part["pooled_of"].to_list())]
+
+
+def pooled_note(frame: pl.DataFrame, lang: str, most: int = 3) -> str:
+    """The chart's note naming the months the nation pools only some provinces ("T11/2026: mới có 1/34"),
+    the latest `most` of them; "" when every province with a target reported."""
+    if "pooled_n" not in frame.columns:
+        return ""
+    part = (frame.filter(pl.col("is_nation") & (pl.col("pooled_n") < pl.col("pooled_of")))
+            .select("period_end", "pooled_n", "pooled_of").unique().sort("period_end"))
+    if part.height == 0:
+        return ""
+    rows = part.tail(most).iter_rows()
+    words = [t("pooled_partial_month", lang, period=fmt.month(d, lang), n=n, total=of) for d, n, of in rows]
+    return t("pooled_partial_note", lang, months=("…, " if part.height > most else "") + "; ".join(words))
+
+
 def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame | None = None,
                 seeds: pl.DataFrame | None = None, break_date: dt.date | None = None,
                 y_title: str = "", decimals: int = 0, ref_line: float | None = None,
@@ -78,7 +101,7 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
             type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), name=name, mode="lines",
             legendgroup=group, showlegend=group not in shown_groups,
             line={"color": c, "width": 3 if nation else 2, "dash": "dash" if nation else "solid"},
-            customdata=[demo_word if d else "" for d in part["is_demo"].to_list()],
+            customdata=[(demo_word if d else "") + w for d, w in zip(part["is_demo"].to_list(), pooled_words(part, lang))],
             hovertemplate=f"<b>{first['label']}</b><br>%{{x|{fmt.DATE_D3}}}: {number} {meta.unit}%{{customdata}}<extra></extra>",
             meta={"key": key}, **where(nation)))
         shown_groups.add(group)
@@ -138,11 +161,17 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
              "yref": "paper", "x": 0, "y": 1, "yshift": 4, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
              "align": "left", "font": {"size": 12, "color": "#b00020"}, "bgcolor": "rgba(255,255,255,0.8)",
              "name": "index_base_zero"})
+    note = pooled_note(frame, lang)
+    if note:
+        layout.setdefault("annotations", []).append(
+            {"text": note, "xref": "paper", "yref": "paper", "x": 0, "y": 1, "yshift": 4, "xanchor": "left",
+             "yanchor": "bottom", "showarrow": False, "align": "left", "font": {"size": 12, "color": "#b00020"},
+             "bgcolor": "rgba(255,255,255,0.8)", "name": "pooled_partial"})
     date_axis(layout)
     for ax in axes(layout, "y") or [layout.setdefault("yaxis", {})]:
         merge(ax, {"title": {"text": y_title or meta.unit}, "tickformat": fmt.d3(decimals), "rangemode": "tozero"})
     merge(layout, {"hovermode": "closest", "legend": {"tracegroupgap": 2}})
     # the plot is at least as tall as its legend (the top and bottom margins around it): no legend scrolls
-    top = 115 if nation_panel or undefined else 90
+    top = 115 if nation_panel or undefined or note else 90
     height = max(460 + (80 if nation_panel else 0), top + 92 + LEGEND_ROW_PX * entries + 16)
     return finished(data, layout, meta, height=height, top=top)

@@ -73,6 +73,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel_nation": ("Toàn quốc (trục riêng)", "Nation (own axis)"),
     "nation_own_axis": ("ô dưới, trục riêng", "lower panel, own axis"),
     "nation_pooled": ("Σ các tỉnh có mục tiêu", "Σ of provinces with a target"),
+    "pooled_hover": ("mới có {n}/{total} tỉnh/thành có mục tiêu báo cáo", "only {n} of {total} provinces with a target reported"),
+    "pooled_partial_note": ("Toàn quốc chỉ tính các tỉnh/thành có mục tiêu đã báo cáo — {months}",
+                            "The nation pools only the provinces with a target that reported — {months}"),
+    "pooled_partial_month": ("{period}: mới có {n}/{total}", "{period}: only {n} of {total}"),
+    "pooled_partial_info": (
+        "Mới có {n}/{total} tỉnh/thành có mục tiêu báo cáo {period}: % mục tiêu của Toàn quốc kỳ này chỉ tính trong số đó.",
+        "Only {n} of {total} provinces with a target have reported for {period}: the nation's % of target that month is over those only.",
+    ),
+    "col_pooled": ("Số tỉnh/thành Toàn quốc tính / có mục tiêu", "Provinces the nation pools / with a target"),
     "index_base_zero": ("Kỳ gốc = 0: chỉ số không xác định", "Base 0: index not defined"),
     "index_base_zero_short": ("kỳ gốc = 0", "base 0"),
     "index_base_zero_info": (

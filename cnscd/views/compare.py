@@ -79,6 +79,28 @@ def today_targets_in_force(query: Query, indicator: str, aggregation: str) -> pl
     return pl.concat([p.cast(schema) for p in parts], how="vertical")
 
 
+def targeted_provinces(query: Query, indicator: str) -> pl.DataFrame:
+    """period_end, n_targeted: the provinces of the version in force each month with a target (> 0) in force
+    then, reported or not: what the nation's pooled % of target would pool if every one had reported."""
+    tf = query("targets_in_force").filter((pl.col("indicator_code") == indicator) & (pl.col("target_value") > 0))
+    provinces = query("unit_list").filter(pl.col("unit_level") == "province").select("boundary_version", "unit_code")
+    bv = query("boundary_versions").select("boundary_version", "valid_from_date", "valid_to_date")
+    return (tf.join(provinces, on=["boundary_version", "unit_code"]).join(bv, on="boundary_version")
+            .filter(pl.col("valid_from_date").is_null() | (pl.col("valid_from_date") <= pl.col("period_end")))
+            .filter(pl.col("valid_to_date").is_null() | (pl.col("period_end") <= pl.col("valid_to_date")))
+            .group_by("period_end").agg(n_targeted=pl.col("unit_code").n_unique()))
+
+
+def partly_pooled(series: pl.DataFrame) -> list[tuple[dt.date, int, int]]:
+    """(month, provinces pooled, provinces with a target) where the nation's pooled % of target is over only
+    some of the provinces with a target (the others have not reported): the chart, page and export say so."""
+    if "pooled_n" not in series.columns:
+        return []
+    part = (series.filter(pl.col("is_nation") & (pl.col("pooled_n") < pl.col("pooled_of")))
+            .select("period_end", "pooled_n", "pooled_of").unique().sort("period_end"))
+    return [(r[0], int(r[1]), int(r[2])) for r in part.iter_rows()]
+
+
 def with_index(s: pl.DataFrame, base_day: dt.date | None) -> pl.DataFrame:
     """shown = 100 × value / base value, where the base value is a line's value at the base month (its
     first month at or after it, for a unit formed later; the nation is one line across versions). A base
@@ -96,7 +118,8 @@ def with_index(s: pl.DataFrame, base_day: dt.date | None) -> pl.DataFrame:
 
 def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base: str) -> dict[str, pl.DataFrame]:
     """series: unit_code, unit_level, short_name, boundary_version, period_end, value, shown, is_demo,
-    target_value, target_shown, rank, n_units. targets: the target rows (for lines). seeds: article points."""
+    target_value, target_shown, rank, n_units (and, for a count's % of target, the nation's pooled_n of
+    pooled_of provinces with a target). targets: the target rows (for lines). seeds: article points."""
     ind = query("indicator_catalogue").filter(pl.col("indicator_code") == indicator).row(0, named=True)
     s = query("province_series", indicator=indicator, mode=mode)
     targets = (crosswalk_targets(query, indicator, ind["aggregation"]) if mode == "today"
@@ -118,10 +141,16 @@ def all_provinces(query: Query, *, indicator: str, mode: str, measure: str, base
             # so it is the same line in both modes), not its own value over its own target
             reported = s if mode == "reported" else with_targets(
                 query("province_series", indicator=indicator, mode="reported"), query("targets_in_force"), indicator)
-            pooled = pooled_pct_of_target(reported)
-            s = s.join(pooled.select("period_end", pl.col("pct").alias("_pooled")), on="period_end", how="left").with_columns(
-                shown=pl.when(pl.col("unit_level") == "nation").then(pl.col("_pooled")).otherwise(pl.col("shown"))
-            ).drop("_pooled")
+            pooled = pooled_pct_of_target(reported).join(
+                targeted_provinces(query, indicator), on="period_end", how="left")
+            nation = pl.col("unit_level") == "nation"
+            # how many provinces the nation pools of those with a target (a month only some reported says so)
+            s = s.join(pooled.select("period_end", pl.col("pct").alias("_pooled"), "n_with_target", "n_targeted"),
+                       on="period_end", how="left").with_columns(
+                shown=pl.when(nation).then(pl.col("_pooled")).otherwise(pl.col("shown")),
+                pooled_n=pl.when(nation).then(pl.col("n_with_target")),
+                pooled_of=pl.when(nation).then(pl.col("n_targeted").fill_null(pl.col("n_with_target"))),
+            ).drop("_pooled", "n_with_target", "n_targeted")
     else:
         s = s.with_columns(shown=pl.col("value"), target_shown=pl.col("target_value"))
     s = rank_within(s, "shown", bool(ind["higher_is_better"]))
@@ -187,10 +216,15 @@ def lines(series: pl.DataFrame) -> pl.DataFrame:
 def describe(series: pl.DataFrame) -> dict:
     """What the chart words and exports need from the selection: first/last month, sources, demo
     flag, and the frames behind each chart."""
+    cols = ["label", "boundary_version", "period_end", "value", "shown", "is_demo"]
+    if partly_pooled(series):
+        # the nation's rows say how many provinces its pooled % of target is over ("1/34"), every month
+        series = series.with_columns(pooled=pl.when(pl.col("pooled_n").is_not_null()).then(
+            pl.format("{}/{}", pl.col("pooled_n"), pl.col("pooled_of"))))
+        cols.append("pooled")
     return {"start": series["period_end"].min(), "end": series["period_end"].max(),
             "source_ids": series["source_id"].unique().to_list(), "is_demo": bool(series["is_demo"].any()),
-            "plotted": collate.sort(series.select("label", "boundary_version", "period_end", "value", "shown", "is_demo"),
-                                    "label", "period_end"),
+            "plotted": collate.sort(series.select(cols), "label", "period_end"),
             "rank_data": ranks(series).select("label", "period_end", "rank", "n_units")}
 
 

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from cnscd import collate, fmt
 from tests.figref.base import NATION_COLOUR, date_axis, finish, stable_colours
 from cnscd.charts.meta import ChartMeta
+from cnscd.charts.series import pooled_note, pooled_words   # the words of a partly pooled month (session 6)
 from cnscd.text import in_lang, t
 
 LEGEND_ROW_PX = 23      # one legend entry at the screen's font (tracegroupgap 2), with room to spare
@@ -77,7 +78,7 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
             x=part["period_end"].to_list(), y=part["value"].to_list(), name=name, mode="lines",
             legendgroup=group, showlegend=group not in shown_groups,
             line={"color": c, "width": 3 if nation else 2, "dash": "dash" if nation else "solid"},
-            customdata=[demo_word if d else "" for d in part["is_demo"].to_list()],
+            customdata=[(demo_word if d else "") + w for d, w in zip(part["is_demo"].to_list(), pooled_words(part, lang))],
             hovertemplate=f"<b>{first['label']}</b><br>%{{x|{fmt.DATE_D3}}}: {number} {meta.unit}%{{customdata}}<extra></extra>",
             meta={"key": key},
         ), **where(nation))
@@ -134,11 +135,16 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
                            yref="paper", x=0, y=1, yshift=4, xanchor="left", yanchor="bottom", showarrow=False,
                            align="left", font={"size": 12, "color": "#b00020"}, bgcolor="rgba(255,255,255,0.8)",
                            name="index_base_zero")
+    note = pooled_note(frame, lang)
+    if note:
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=1, yshift=4, xanchor="left", yanchor="bottom",
+                           showarrow=False, align="left", font={"size": 12, "color": "#b00020"},
+                           bgcolor="rgba(255,255,255,0.8)", name="pooled_partial")
     date_axis(fig)
     fig.update_yaxes(title=y_title or meta.unit, tickformat=fmt.d3(decimals), rangemode="tozero")
     fig.update_layout(hovermode="closest", legend={"tracegroupgap": 2})
     # the plot is at least as tall as its legend (the top and bottom margins around it): no legend scrolls
-    top = 115 if nation_panel or undefined else 90
+    top = 115 if nation_panel or undefined or note else 90
     height = max(460 + (80 if nation_panel else 0), top + 92 + LEGEND_ROW_PX * entries + 16)
     fig = finish(fig, meta, height=height, top=top)
     fig.update_layout(legend={"tracegroupgap": 2})
