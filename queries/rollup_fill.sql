@@ -3,7 +3,7 @@
 -- A demo parent of an additive indicator (aggregation 'sum') is the sum of its demo children. When a unit's
 -- real figure of a month (an import; an article's figure) replaces its demo monthly figure, the difference
 -- moves each demo figure above it, up to (not including) the first unit above with a real figure of its
--- own for that month, which already counts it. Rates are not rebuilt (their parts may be absent).
+-- own for that month, which already counts it. Rates: queries/rollup_rates.sql, run after this one.
 INSERT INTO derived_rollup
 WITH real AS (
     SELECT unit_code, boundary_version, indicator_code, period_end, value, granularity, source_id

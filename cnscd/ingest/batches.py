@@ -160,10 +160,12 @@ def commit(plan: Plan, user: str, *, policy: str = "skip", replace: list[str] | 
 
 
 def refresh_rollup(con) -> None:
-    """Remake derived_rollup (how far real figures move the demo figures above them; queries/rollup_fill.sql)
-    inside the caller's transaction: after every import, rollback and build."""
+    """Remake derived_rollup (how far real figures move the demo figures above them; queries/rollup_fill.sql,
+    then the demo rates whose parts moved, queries/rollup_rates.sql) inside the caller's transaction: after
+    every import, rollback and build."""
     queries.write(con, "rollup_clear")
     queries.write(con, "rollup_fill")
+    queries.write(con, "rollup_rates")
 
 
 def rollback(batch_id: str, user: str, scope: list[str] | None = None, now: dt.datetime | None = None) -> dict:
