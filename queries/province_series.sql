@@ -2,7 +2,7 @@
 -- mode 'reported': each month in the boundary version it was reported in (legacy up to June 2025,
 --   then the 34 provinces), so the series breaks at 1 July 2025.
 -- mode 'today': months reported under an older version are re-aggregated to today's provinces through
---   core_crosswalk (province level): counts are summed with the crosswalk weights; ratio indicators are
+--   core_crosswalk (province level), where every predecessor has a figure: counts are summed with the crosswalk weights; ratio indicators are
 --   recomputed from the summed numerator and denominator (never an average of percentages).
 -- A month's figure is out_observation's (real before demo, a point figure on the month's last day
 -- where no monthly row is stored).
@@ -38,13 +38,22 @@ old_to_today AS (
     SELECT v.boundary_version, 'VN', 'VN', 1.0
     FROM core_boundary_version v WHERE v.boundary_version NOT IN (SELECT boundary_version FROM today_version)
 ),
+-- a month of today's province only where every province it was formed from has a figure (as its targets:
+-- compare.crosswalk_targets); a sum of some of them is not the province's (before, 2025 Đồng Tháp's districts
+-- in 7/2022 read 12, legacy Đồng Tháp's alone)
+old_need AS (
+    SELECT to_code, count(*) AS n_from FROM old_to_today GROUP BY to_code
+),
 old_parts AS (
-    SELECT m.to_code AS unit_code, o.indicator_code, o.period_end,
-           sum(o.value * m.weight) AS value, bool_or(o.is_demo) AS is_demo,
-           string_agg(DISTINCT o.source_id, ',' ORDER BY o.source_id) AS source_id
-    FROM obs o
-    JOIN old_to_today m ON m.from_version = o.boundary_version AND m.from_code = o.unit_code
-    GROUP BY ALL
+    SELECT p.* EXCLUDE (n_parts)
+    FROM (SELECT m.to_code AS unit_code, o.indicator_code, o.period_end,
+                 sum(o.value * m.weight) AS value, bool_or(o.is_demo) AS is_demo,
+                 string_agg(DISTINCT o.source_id, ',' ORDER BY o.source_id) AS source_id, count(*) AS n_parts
+          FROM obs o
+          JOIN old_to_today m ON m.from_version = o.boundary_version AND m.from_code = o.unit_code
+          GROUP BY m.to_code, o.indicator_code, o.period_end) p
+    JOIN old_need n ON n.to_code = p.unit_code
+    WHERE p.n_parts = n.n_from
 ),
 old_sum AS (
     SELECT p.unit_code, p.period_end, p.value, p.is_demo, p.source_id
