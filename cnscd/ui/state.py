@@ -74,10 +74,12 @@ def encode(value: Any) -> str | None:
 
 
 def restore() -> None:
-    """Put this session's values back into the URL after a page switch dropped them."""
-    for name, text in _store().items():
-        if name not in st.query_params:
-            st.query_params[name] = text
+    """Put this session's values back into the URL after a page switch dropped them: in one update, so the
+    browser gets one new URL (each `st.query_params[name] = …` sends the whole query string again)."""
+    qp = st.query_params
+    missing = {name: text for name, text in _store().items() if name not in qp}
+    if missing:
+        qp.update(missing)
 
 
 def warn_bad(name: str, value: str) -> None:

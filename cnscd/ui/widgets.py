@@ -217,7 +217,9 @@ def table(frame: pl.DataFrame, lang: str, *, labels: dict[str, str] | None = Non
     shown = frame.rename({c: labels[c] for c in frame.columns if c in labels})
     dec = {labels.get(c, c): v for c, v in (decimals or {}).items()}
     dts = tuple(labels.get(c, c) for c in dates)
-    st.dataframe(_styled(_content_key(shown), lang, tuple(sorted(dec.items())), dts, _frame=shown), hide_index=True,
+    content, decs = _content_key(shown), tuple(sorted(dec.items()))
+    styler = cache.front("styled", (content, lang, decs, dts), lambda: _styled(content, lang, decs, dts, _frame=shown))
+    st.dataframe(styler, hide_index=True,
                  key=key, column_config=column_config, height=height, placeholder="–")
 
 
@@ -244,6 +246,7 @@ def _styled(content: str, lang: str, decimals: tuple, dates: tuple, *, _frame: p
     # each, are skipped here)
     styler = _frame.to_pandas().style
     setattr(styler, _STYLER_PROTO, styler_proto(styler, lang, dict(decimals), dates).SerializeToString())
+    _keep_arrow(styler.data)
     return styler
 
 
@@ -295,6 +298,46 @@ def _install_styler_memo() -> None:
 
 
 _install_styler_memo()
+
+
+# ---- a shared table's data is turned into Arrow bytes once, not on every rerun --------------------------
+# st.dataframe serialises the Styler's frame (`dataframe_util.convert_pandas_df_to_arrow_bytes`, ~1-5 ms)
+# on every call; for the frames of `_styled` (shared, never changed) that is the same bytes every time.
+_ARROW: dict[int, tuple[Any, bytes]] = {}      # id(frame) -> (weak reference to it, its Arrow bytes)
+
+
+def _keep_arrow(frame) -> None:
+    import weakref
+
+    data = _ORIGINAL_TO_ARROW(frame)
+    key = id(frame)
+    _ARROW[key] = (weakref.ref(frame, lambda _ref: _ARROW.pop(key, None)), data)
+
+
+def _install_arrow_memo() -> None:
+    """Answer `convert_pandas_df_to_arrow_bytes` from `_ARROW` for the frames kept there (any other frame
+    goes the usual way; a Streamlit that moves the function only serialises on every rerun again)."""
+    from streamlit import dataframe_util
+
+    global _ORIGINAL_TO_ARROW
+    original = dataframe_util.convert_pandas_df_to_arrow_bytes
+    if getattr(original, "_cnscd_memo", False):
+        _ORIGINAL_TO_ARROW = original._cnscd_original
+        return
+    _ORIGINAL_TO_ARROW = original
+
+    def convert_pandas_df_to_arrow_bytes(df, *args, **kwargs):
+        entry = _ARROW.get(id(df))
+        if entry is not None and entry[0]() is df and not args and not kwargs:
+            return entry[1]
+        return original(df, *args, **kwargs)
+    convert_pandas_df_to_arrow_bytes._cnscd_memo = True
+    convert_pandas_df_to_arrow_bytes._cnscd_original = original
+    dataframe_util.convert_pandas_df_to_arrow_bytes = convert_pandas_df_to_arrow_bytes
+
+
+_ORIGINAL_TO_ARROW: Callable[..., bytes]
+_install_arrow_memo()
 
 
 def card_tone(delta: str | None, higher_is_better: bool) -> str:

@@ -1,0 +1,149 @@
+"""A rerun of a view opened before does not redo what it did last time (issue 12 §4, docs/scaling.md
+"Session 6"): the shared caches' front answers a repeat without Streamlit's hashing and is cleared with
+them; a shared table's Arrow bytes are made once and are Streamlit's own; the URL put back after a page
+switch is one update with the same query string."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def test_front_answers_repeats_and_is_cleared_with_the_resource_caches():
+    import streamlit as st
+
+    from cnscd.ui import cache
+
+    st.cache_resource.clear()
+    calls = []
+
+    def get():
+        calls.append(1)
+        return object()
+    first = cache.front("view", ("a", 1), get)
+    assert cache.front("view", ("a", 1), get) is first and len(calls) == 1
+    assert cache.front("view", ("a", 2), get) is not first and len(calls) == 2
+    st.cache_resource.clear()                                  # a test pointing the app at another warehouse
+    assert cache.front("view", ("a", 1), get) is not first and len(calls) == 3
+    assert cache.front("view", (["unhashable"],), get) is not None and len(calls) == 4   # goes to the cache each time
+
+
+def test_front_is_bounded(monkeypatch):
+    import streamlit as st
+
+    from cnscd.ui import cache
+
+    st.cache_resource.clear()
+    monkeypatch.setitem(cache._FRONT_MAX, "view", 3)
+    for i in range(10):
+        cache.front("view", (i,), lambda i=i: i)
+    held = cache._FRONTS["view"]
+    assert len(held) == 3 and list(held) == [(7,), (8,), (9,)]
+
+
+def _catalogue_app():
+    import streamlit as st
+
+    from cnscd.ui import cache
+
+    st.session_state["out"] = {
+        "indicator": cache.indicator("members"), "provinces": cache.provinces("2025")["unit_code"].to_list(),
+        "month_ends": cache.month_ends(), "version_label": cache.version_label("legacy", "en"),
+        "version_at": cache.version_at(cache.month_ends()[0]), "titles": cache.source_titles("vi")}
+    cache.indicator("members")["name_vi"] = "changed by a caller"      # a caller's copy: the next call is not
+
+
+def test_catalogue_helpers_equal_the_frames(warehouse_env):
+    """The per-snapshot look-ups give what the frames say (the Polars filters they replace)."""
+    import duckdb
+    import polars as pl
+    import streamlit as st
+
+    import queries
+    from cnscd.views import common
+
+    st.cache_resource.clear()
+    at = AppTest.from_function(_catalogue_app, default_timeout=120).run()
+    at.run()
+    assert not at.exception
+    out = at.session_state["out"]
+    con = duckdb.connect(str(warehouse_env), read_only=True)
+    cat = queries.run(con, "indicator_catalogue")
+    assert out["indicator"] == cat.filter(pl.col("indicator_code") == "members").to_dicts()[0]
+    units = queries.run(con, "unit_list")
+    assert out["provinces"] == units.filter((pl.col("boundary_version") == "2025")
+                                            & (pl.col("unit_level") == "province"))["unit_code"].to_list()
+    ends = queries.run(con, "month_periods")["period_end"].unique().sort().to_list()
+    assert out["month_ends"] == ends
+    bv = queries.run(con, "boundary_versions").filter(pl.col("boundary_version") == "legacy").to_dicts()[0]
+    assert out["version_label"] == (bv["label_en"] or bv["label_vi"])
+    assert out["version_at"] == common.version_at(lambda name, **p: queries.run(con, name, **p), ends[0])
+    src = queries.run(con, "source_list")
+    assert out["titles"] == dict(zip(src["source_id"], src["title"]))
+
+
+def _table_app():
+    import polars as pl
+
+    from cnscd.ui import widgets
+
+    frame = pl.DataFrame({"name": ["Đồng Tháp", "An Giang"], "n": [1234567.0, None], "trend": [[1.0, 2.0], [3.0, 4.5]]})
+    widgets.table(frame, "vi", labels={"n": "Số tổ"}, key="t")
+
+
+def test_table_arrow_bytes_made_once_and_streamlits_own(monkeypatch):
+    import polars as pl
+    import streamlit as st
+    from streamlit import dataframe_util
+
+    from cnscd.ui import widgets
+
+    st.cache_resource.clear()
+    calls = []
+    real = widgets._ORIGINAL_TO_ARROW
+    monkeypatch.setattr(widgets, "_ORIGINAL_TO_ARROW", lambda df: (calls.append(1), real(df))[1])
+    shown = []
+    for _ in range(3):
+        at = AppTest.from_function(_table_app).run()
+        assert not at.exception
+        shown.append(at.main.dataframe[0].proto.arrow_data.data)
+    assert len(calls) == 1 and shown[0] == shown[1] == shown[2]
+    frame = pl.DataFrame({"name": ["Đồng Tháp", "An Giang"], "Số tổ": [1234567.0, None], "trend": [[1.0, 2.0], [3.0, 4.5]]})
+    assert shown[0] == real(frame.to_pandas())
+    other = frame.to_pandas()                  # a frame not kept goes the usual way
+    assert dataframe_util.convert_pandas_df_to_arrow_bytes(other) == real(other)
+
+
+def _restore_app():
+    import streamlit as st
+
+    from cnscd.ui import state
+
+    if not st.session_state.get("seeded"):
+        st.session_state["seeded"] = True
+        for name, value in (("lang", "en"), ("period", "2025-09"), ("unit", "2025:79"), ("nbars", "20")):
+            state.put(name, value)
+    state.restore()
+
+
+def test_restore_is_one_url_update_with_the_same_query_string():
+    from streamlit.runtime.state import query_params
+
+    at = AppTest.from_function(_restore_app).run()
+    sent = []
+    real = query_params.QueryParams._send_query_param_msg
+
+    def counting(self):
+        from urllib import parse
+
+        sent.append(parse.urlencode(self._query_params, doseq=True))
+        return real(self)
+    query_params.QueryParams._send_query_param_msg = counting
+    try:
+        at.query_params.clear()
+        at.query_params["unit"] = "2025:79"       # a rerun whose URL lost the other values (a page switch)
+        at.run()
+    finally:
+        query_params.QueryParams._send_query_param_msg = real
+    assert not at.exception
+    # one message, with the query string the one-by-one writes ended with (the same order)
+    assert sent == ["unit=2025%3A79&lang=en&period=2025-09&nbars=20"]
+    assert dict(at.query_params) == {"unit": "2025:79", "lang": "en", "period": "2025-09", "nbars": "20"}
