@@ -84,7 +84,18 @@ class Stats:
                 "reruns": len(t), "errors": len(self.errors), "p50_s": pct(0.50), "p95_s": pct(0.95),
                 "p99_s": pct(0.99), "mean_s": statistics.fmean(t) if t else None,
                 "reruns_per_s": len(t) / seconds if seconds else None, "sessions_per_replica": dict(self.replicas),
-                "first_errors": self.errors[:3]}
+                "first_errors": self.errors[:5], "error_kinds": error_kinds(self.errors)}
+
+
+def error_kinds(errors: list[str]) -> dict[str, int]:
+    """How many errors of each kind ("TimeoutError", "RuntimeError exception on …", "ConnectionClosedError"):
+    every error counted by what it says, without the viewer number and the view's query string."""
+    kinds: dict[str, int] = {}
+    for e in errors:
+        what = e.split(": ", 1)[-1]
+        what = what.split(" (", 1)[0].split("?", 1)[0][:80]
+        kinds[what] = kinds.get(what, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
 
 
 def _ws_url(url: str) -> str:
@@ -164,20 +175,25 @@ async def viewer(i: int, url: str, deadline: float, stats: Stats, think: tuple[f
         stats.replicas[client.replica or "?"] = stats.replicas.get(client.replica or "?", 0) + 1
         first = True
         while time.monotonic() < deadline:
+            query = random_query(rng)
             try:
                 started = time.monotonic()
-                took = await client.rerun(page, random_query(rng), timeout)
+                took = await client.rerun(page, query, timeout)
                 stats.timeline.append((started - stats.t0, took, first))
                 first = False
                 stats.times.append(took)
                 stats.by_page.setdefault(page, []).append(took)
             except (TimeoutError, RuntimeError) as exc:
-                stats.errors.append(f"viewer {i}: {type(exc).__name__} {exc}")
+                # a timeout's own text is empty: say which rerun, when, and how long it waited
+                said = str(exc) or f"no script_finished within {timeout:.0f} s"
+                stats.errors.append(f"viewer {i}: {type(exc).__name__} {said} ({page or 'tong-quan'}?{query}, "
+                                    f"started {started - stats.t0:.1f} s into the run)")
                 if isinstance(exc, TimeoutError):
                     return
             await asyncio.sleep(min(rng.uniform(*think), max(0.0, deadline - time.monotonic())))
     except Exception as exc:  # noqa: BLE001 - a dropped socket or refused connection is an error
-        stats.errors.append(f"viewer {i}: {type(exc).__name__} {exc}")
+        stats.errors.append(f"viewer {i}: {type(exc).__name__} {exc or repr(exc)} "
+                            f"({time.monotonic() - stats.t0:.1f} s into the run)")
     finally:
         if client is not None:
             await client.close()
@@ -292,6 +308,11 @@ def run() -> list[dict]:
     for replicas, viewers in ((1, 50), (2, 100)):
         r = scenario(replicas, viewers, duration)
         print("  " + json.dumps(r, ensure_ascii=False))
+        # the errors' own words, on lines of their own (a run once had 48 errors whose text was lost)
+        for kind, count in r["error_kinds"].items():
+            print(f"  errors ({replicas} replica{'s' if replicas > 1 else ''}): {count} × {kind}")
+        for e in r["first_errors"]:
+            print(f"  error: {e}")
         label = f"{replicas} replica{'s' if replicas > 1 else ''}, {viewers} viewers"
         single = r["single"]["p50_s"]
         rows += [
@@ -304,7 +325,8 @@ def run() -> list[dict]:
              "value": (r["after_opening"]["p95_s"] or 0) * 1000, "unit": "ms",
              "baseline": r["single"]["p95_s"] * 1000, "baseline_label": "one viewer alone, max", "target": "—"},
             {"name": f"load {label}: reruns per second", "value": r["reruns_per_s"] or 0, "unit": "/s", "target": "—"},
-            {"name": f"load {label}: errors", "value": r["errors"], "unit": "", "target": "0"},
+            {"name": f"load {label}: errors", "value": r["errors"], "unit": "", "target": "0",
+             "note": "; ".join(f"{n} × {k}" for k, n in r["error_kinds"].items())},
             {"name": f"load {label}: server memory, 0 sessions", "value": r["mem_0_sessions_mb"], "unit": "MiB", "target": "—"},
             {"name": f"load {label}: server memory, {viewers} sessions", "value": r["mem_all_sessions_mb"] or 0,
              "unit": "MiB", "baseline": r["mem_0_sessions_mb"], "baseline_label": "0 sessions", "target": "—"},

@@ -23,7 +23,8 @@ def fmt_row(r: dict) -> str:
     ratio = f"{r['value'] / base:8.3g}×" if base else "       —"
     base_s = f"{base:,.1f} {r['unit']} ({r.get('baseline_label', '')})" if base else ""
     value = f"{r['value']:,.0f}" if r["unit"] == "rows" else f"{r['value']:,.1f}"
-    return f"{r['name']:<58} {value:>12} {r['unit']:<4} target {str(r.get('target', '—')):<10} ratio {ratio}  baseline {base_s}"
+    note = f"  ({r['note']})" if r.get("note") else ""      # e.g. what the load's errors said
+    return f"{r['name']:<58} {value:>12} {r['unit']:<4} target {str(r.get('target', '—')):<10} ratio {ratio}  baseline {base_s}{note}"
 
 
 def main() -> int:

@@ -147,3 +147,26 @@ def test_restore_is_one_url_update_with_the_same_query_string():
     # one message, with the query string the one-by-one writes ended with (the same order)
     assert sent == ["unit=2025%3A79&lang=en&period=2025-09&nbars=20"]
     assert dict(at.query_params) == {"unit": "2025:79", "lang": "en", "period": "2025-09", "nbars": "20"}
+
+
+def test_load_benchmark_prints_what_its_errors_said(monkeypatch, capsys):
+    """bench/benchmark.py --only load shows every error's kind and the first errors' own words (issue 12 §4:
+    one run had 48 errors whose text was lost)."""
+    from bench import bench_load, benchmark
+
+    errors = [f"viewer {i}: TimeoutError no script_finished within 30 s (ban-do?ind=members&period=2025-0{i}&unit=01, "
+              f"started {i}.0 s into the run)" for i in range(1, 4)] + ["viewer 9: RuntimeError exception on muc-tieu?x: boom"]
+    stats = bench_load.Stats(times=[0.1, 0.2], errors=errors)
+    summary = stats.summary(10.0)
+    assert summary["error_kinds"] == {"TimeoutError no script_finished within 30 s": 3, "RuntimeError exception on muc-tieu": 1}
+
+    def scenario(replicas, viewers, duration):
+        return summary | {"viewers": viewers, "replicas": replicas, "single": {"p50_s": 0.1, "p95_s": 0.2},
+                          "mem_0_sessions_mb": 500.0, "mem_all_sessions_mb": 510.0, "mem_per_session_mb": 0.2}
+    monkeypatch.setattr(bench_load, "scenario", scenario)
+    rows = bench_load.run()
+    out = capsys.readouterr().out
+    assert "errors (1 replica): 3 × TimeoutError no script_finished within 30 s" in out
+    assert "error: viewer 9: RuntimeError exception on muc-tieu?x: boom" in out
+    row = next(r for r in rows if r["name"] == "load 1 replica, 50 viewers: errors")
+    assert "3 × TimeoutError" in benchmark.fmt_row(row) and "1 × RuntimeError exception on muc-tieu" in benchmark.fmt_row(row)
