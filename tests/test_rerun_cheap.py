@@ -170,3 +170,31 @@ def test_load_benchmark_prints_what_its_errors_said(monkeypatch, capsys):
     assert "error: viewer 9: RuntimeError exception on muc-tieu?x: boom" in out
     row = next(r for r in rows if r["name"] == "load 1 replica, 50 viewers: errors")
     assert "3 × TimeoutError" in benchmark.fmt_row(row) and "1 × RuntimeError exception on muc-tieu" in benchmark.fmt_row(row)
+
+
+def test_no_python_callback_inside_a_polars_query():
+    """No `map_elements` / `map_batches` / `map_rows` in the app: a Python callback run by Polars' engine while
+    another session's thread turns a frame into numpy or pandas can deadlock the whole process on the GIL
+    (pola-rs/polars#26821; a stalled replica in the load benchmark: every viewer's rerun timed out)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = [f"{p.relative_to(root)}:{n}" for d in ("cnscd", "pages", "queries") for p in (root / d).rglob("*.py")
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if re.search(r"\.map_(elements|batches|rows)\(", line.split("#", 1)[0])]
+    assert (root / "app.py").read_text().count(".map_elements(") == 0
+    assert found == []
+
+
+def test_progress_statuses_equal_map_elements():
+    import polars as pl
+
+    from cnscd.charts.progress import status_of
+
+    frame = pl.DataFrame({"pct": [None, 150.0, 100.0, 99.9, 80.0, 40.0, 39.9, float("nan"), 0.0, -5.0]})
+    for threshold in (80.0, 90.0, 50.0):
+        old = frame.with_columns(status=pl.col("pct").map_elements(lambda p: status_of(p, threshold),
+                                                                   return_dtype=pl.String))["status"].to_list()
+        new = [None if p is None else status_of(p, threshold) for p in frame["pct"].to_list()]
+        assert new == old

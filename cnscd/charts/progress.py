@@ -31,8 +31,12 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
     lack of room (the same on screen, PNG and PDF). reference: (pct, label), the nation as a line
     across the bars, not a bar among them."""
     lang = meta.lang
-    frame = frame.with_columns(status=pl.col("pct").map_elements(lambda p: status_of(p, threshold),
-                                                                 return_dtype=pl.String),
+    # Each status in Python over the column's values, not `map_elements`: a Python callback inside a Polars
+    # query, while another session's thread turns a frame into numpy/pandas, can deadlock the process on the
+    # GIL (pola-rs/polars#26821; the load benchmark's stalled replica, docs/scaling.md "Session 6"). A null
+    # pct has no status (map_elements skipped nulls), so it is in no bar, as before.
+    statuses = [None if p is None else status_of(p, threshold) for p in frame["pct"].to_list()]
+    frame = frame.with_columns(status=pl.Series("status", statuses, dtype=pl.String),
                                _key=pl.col("unit_code" if "unit_code" in frame.columns else "label"))
     data: list[dict] = []   # plain dicts, one figure at the end (base.figure)
     for status in ("ahead", "on_track", "behind", "far_behind"):
