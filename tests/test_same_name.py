@@ -25,7 +25,17 @@ CHILD = {"legacy": "district", "2025": "commune"}
 
 @pytest.fixture(scope="module")
 def query(con):
-    return lambda name, **p: queries.run(con, name, **p)
+    """queries.run on the session's (read-only) warehouse, each (name, parameters) run once and its frame
+    shared, as the app's cache.query shares a snapshot's frames between views: the 97 provinces then
+    filter the same level-wide frames instead of re-reading them (2 234 queries -> a few dozen)."""
+    kept: dict[tuple[str, str], pl.DataFrame] = {}
+
+    def run(name, **p):
+        key = (name, repr(sorted(p.items())))
+        if key not in kept:
+            kept[key] = queries.run(con, name, **p)
+        return kept[key]
+    return run
 
 
 @pytest.fixture(scope="module")
