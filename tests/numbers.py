@@ -1,5 +1,5 @@
-"""Helpers for the tests that hold what a page shows against the data (tests/test_page_numbers.py and
-tests/browser/test_page_numbers_browser.py).
+"""Helpers for the tests that hold what a page shows against the data (tests/test_page_numbers_*.py, one
+file per page, and tests/browser/test_page_numbers_browser.py).
 
 Two halves, kept apart on purpose:
 - reading a page: open it in AppTest as a shared link would, read its cards, chart traces, tables and
@@ -152,6 +152,35 @@ class Downloads:
         assert key in self.menus, sorted(self.menus)
         return csv_rows(self.menus[key][1])
 
+
+
+def opener(monkeypatch):
+    """`open_(name, **url)` -> (AppTest run checked by `ok`, Downloads recorded while it ran): the `page`
+    fixture of the page-number files."""
+    def open_(name=None, **params):
+        downloads = Downloads.install(monkeypatch)
+        return ok(open_page(name, **params)), downloads
+    return open_
+
+
+def map_points(fig) -> dict[str, list]:
+    """{unit code: customdata} over the choropleth traces (slot 7 = code, see cnscd/charts/maps.py)."""
+    return {cd[7]: cd for tr in fig["data"] if tr["type"] == "choropleth" for cd in tr["customdata"]}
+
+
+def none(v):
+    """A table cell as a float, None for a missing one (pandas NaN / None)."""
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
+
+
+def key(day: dt.date) -> str:
+    return f"{day:%Y-%m}"
 
 month_end = months.from_key     # '2025-06' -> 30/06/2025
 months_back = months.back
@@ -330,3 +359,29 @@ def ranks(values: dict[str, float], higher_is_better: bool = True) -> dict[str, 
         better = sum(1 for w in values.values() if (w > v if higher_is_better else w < v))
         out[u] = better + 1
     return out
+
+
+# ---- expectations shared by several pages (own SQL, through Truth) --------------------------------------
+def new_day(truth) -> dt.date:
+    """June 2026, or the latest month if the data ends earlier."""
+    return min(dt.date(2026, 6, 30), truth.latest_month())
+
+
+def phrase(truth, indicator: str, lang: str = "vi") -> str:
+    """How a sentence names an indicator (own SQL): the catalogue's phrase, else the name lower-cased."""
+    ((ph, name),) = truth.sql(f"SELECT phrase_{lang}, name_{lang} FROM core_indicator WHERE indicator_code = ?",
+                              [indicator])
+    return ph or (name if name[1:2].isupper() else name[:1].lower() + name[1:])
+
+
+def nation_pooled_pct(truth, ind, d):
+    """The nation's % of target: Σ value / Σ target over the provinces (of the version in force that month)
+    that have a figure and a target then (a province that has not reported is unknown, not 0: left out of
+    both sums, and the targets page says how many; tests/test_audit_partial.py)."""
+    version = truth.version_at(d)
+    provinces = list(truth.units(version, "province"))
+    values = truth.values(version, ind, d, units=provinces)
+    targets = {c: v for c, v in truth.targets(version, ind, d, provinces).items() if v and v > 0 and c in values}
+    if not targets:
+        return None
+    return 100.0 * sum(values[c] for c in targets) / sum(targets.values())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests import numbers as nb
-from tests.test_page_numbers import map_points
+from tests.numbers import map_points
 
 VIEWS = {  # id: (indicator, month shown, the DTI year that month shows, its published rank indicator)
     "score-2022-at-2023-06": ("dti_score", "2023-06", 2022, "dti_rank"),
