@@ -1,6 +1,6 @@
 """On a phone a chart's title, subtitle and footer are wrapped to its ~366 px (issue 11 §4: the compare
 chart's long source line was cut); the same words in the same order, the figure itself (what the exports
-and every wider screen use) untouched. The browser check is tests/browser/test_screens_browser.py."""
+and every wider screen use) untouched. The browser checks are tests/browser/test_screens_*_browser.py."""
 from __future__ import annotations
 
 import copy

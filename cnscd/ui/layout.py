@@ -1,7 +1,7 @@
 """Screen sizes: the one place the app's CSS lives, and the sidebar slot a page puts its controls in.
 
 A leader opens the app on a 1366 × 768 government laptop, on a 1920 × 1080 projector and, from a link
-shared on Zalo, on a 390 × 844 phone (tests/browser/test_screens_browser.py opens all three). Streamlit
+shared on Zalo, on a 390 × 844 phone (tests/browser/test_screens_*_browser.py open all three). Streamlit
 lays out a page the same for all of them; the few rules that differ are here:
 - labels and "so với …" lines of the overview cards wrap instead of ending in "…" (a card's label
   is the indicator's name: cut, "Tỷ lệ thôn, tổ dân phố có …" no longer says what it counts);

@@ -218,3 +218,13 @@ class Browse:
 @pytest.fixture
 def ui(page, warm_app) -> Browse:
     return Browse(page, warm_app)
+
+
+@pytest.fixture
+def screen(browser, warm_app):
+    """`screen(name)` -> a page of that screen's size (tests/browser/screens.py: laptop, projector, phone),
+    requests outside localhost aborted; its contexts closed after the test."""
+    from tests.browser.screens import screen_pages
+
+    with screen_pages(browser) as make:
+        yield make
