@@ -83,3 +83,47 @@ def test_both_readme_commands_use_it(name):
     text = (ROOT / "scripts" / name).read_text()
     assert ". scripts/system-packages.sh" in text and "install_system_packages" in text
     assert "apt-get" not in text            # one place that installs system packages
+
+
+def _script(name: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / name), *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=os.environ | (env or {}))
+
+
+def test_pins_met_reads_the_installed_versions_through_includes(tmp_path):
+    """scripts/test.sh runs pip only when scripts/pins_met.py says a pin is not met."""
+    assert _script("pins_met.py", str(ROOT / "requirements-dev.txt")).returncode == 0   # this venv is pinned
+    (tmp_path / "inner.txt").write_text("# runtime\nduckdb==0.0.1\n")
+    (tmp_path / "dev.txt").write_text("-r inner.txt\npytest==9.2.0\n")
+    proc = _script("pins_met.py", str(tmp_path / "dev.txt"))
+    assert proc.returncode == 1 and "duckdb==0.0.1 (installed: " in proc.stderr
+    (tmp_path / "inner.txt").write_text("no-such-package-cnscd==1.0\n")
+    proc = _script("pins_met.py", str(tmp_path / "dev.txt"))
+    assert proc.returncode == 1 and "not installed" in proc.stderr
+    (tmp_path / "inner.txt").write_text("duckdb>=1\n")
+    assert _script("pins_met.py", str(tmp_path / "dev.txt")).returncode == 1   # not an exact pin: pip decides
+
+
+def test_warehouse_current_builds_only_a_missing_or_stale_warehouse(tmp_path, warehouse_file):
+    """scripts/test.sh runs `python -m data build` only when scripts/warehouse_current.py exits 1."""
+    import shutil
+
+    assert _script("warehouse_current.py", env={"CNSCD_WAREHOUSE": str(warehouse_file)}).returncode == 0
+    proc = _script("warehouse_current.py", env={"CNSCD_WAREHOUSE": str(tmp_path / "none.duckdb")})
+    assert proc.returncode == 1 and "missing" in proc.stderr
+    (tmp_path / "bad.duckdb").write_text("not a database")
+    assert _script("warehouse_current.py", env={"CNSCD_WAREHOUSE": str(tmp_path / "bad.duckdb")}).returncode == 1
+    # built from other inputs: a copy whose recorded fingerprint differs
+    import duckdb
+
+    stale = tmp_path / "stale.duckdb"
+    shutil.copyfile(warehouse_file, stale)
+    c = duckdb.connect(str(stale))
+    try:
+        c.execute("UPDATE core_build_info SET value = 'other inputs' WHERE key = 'input_fingerprint'")  # test-only
+    finally:
+        c.close()
+    proc = _script("warehouse_current.py", env={"CNSCD_WAREHOUSE": str(stale)})
+    assert proc.returncode == 1 and "older than its inputs" in proc.stderr
