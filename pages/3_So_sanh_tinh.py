@@ -39,7 +39,8 @@ if series.height == 0:
     st.stop()
 ind_name, uom = cache.indicator_name(indicator, lang), cache.unit_of_measure(indicator, lang)
 shown_unit = {"abs": uom, "per1000": t("unit_per1000", lang, unit=uom),
-              "index": t("measure_index", lang), "pct_target": "%"}[measure]
+              "index": t("measure_index_at", lang, period=fmt.month(base, lang)) if base else t("measure_index", lang),
+              "pct_target": "%"}[measure]
 # counts whole, rates / % of target / index one decimal, per 1,000 as its size needs (cnscd.fmt)
 decimals = fmt.decimals_of_measure(cache.indicator(indicator), measure, series["shown"].drop_nulls().to_list())
 value_decimals = fmt.decimals_of_measure(cache.indicator(indicator), "abs", series["value"].drop_nulls().to_list())
@@ -68,12 +69,16 @@ seeds = sel["seeds"] if measure == "abs" else None
 brk = cache.view(break_date) if mode == "reported" else None
 apart = compare.nation_apart(cache.indicator(indicator)["aggregation"], measure)
 undefined = compare.base_zero_labels(series)
+rebased = [f"{name} {fmt.month(day, lang)}" for name, day in compare.later_base(series, base)]
 fig = cache.figure("compare_series", lambda: charts.time_series(
     lines, meta, targets=targets, seeds=seeds, break_date=brk, decimals=decimals,
-    ref_line=100.0 if measure in ("pct_target", "index") else None, nation_panel=apart, undefined=undefined),
+    ref_line=100.0 if measure in ("pct_target", "index") else None, nation_panel=apart, undefined=undefined,
+    rebased=rebased),
     meta, **view)
 if undefined:
     st.info(t("index_base_zero_info", lang, names=", ".join(undefined)))
+if rebased:   # a line formed after the base month is indexed to its first month (views.compare.with_index)
+    st.info(t("index_later_base_info", lang, base=fmt.month(base, lang), lines="; ".join(rebased)))
 for day, n, total in compare.partly_pooled(series)[-3:]:   # the nation's % of target over only some provinces
     st.info(t("pooled_partial_info", lang, n=n, total=total, period=fmt.month(day, lang)))
 widgets.chart(fig, meta, key="compare_series")

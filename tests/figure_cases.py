@@ -141,6 +141,8 @@ def hand_made() -> list[tuple[str, tuple, dict]]:
             ("time_series", (_series(), _meta(lang, source=long_source)), dict(nation_panel=True, ref_line=100.0,
                                                                                  undefined=["Đồng Tháp"], decimals=1)),
             ("time_series", (_series(nation_only=True), m), dict(nation_panel=True, ref_line=100.0, seeds=seeds)),
+            ("time_series", (_series(), m), dict(ref_line=100.0, rebased=["Đồng Tháp T7/2025"], decimals=1)),
+            ("time_series", (_series(), m), dict(ref_line=100.0, undefined=["Đồng Tháp"], rebased=["Hà Nội T7/2025"])),
             ("time_series", (empty_series, m), {}),
             ("rank_chart", (ranks, m), {}), ("rank_chart", (ranks.head(0), m), {}),
             ("progress_bars", (progress, m), dict(threshold=80.0, reference=(95.5, "Toàn quốc"))),

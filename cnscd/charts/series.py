@@ -54,13 +54,15 @@ def pooled_note(frame: pl.DataFrame, lang: str, most: int = 3) -> str:
 def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame | None = None,
                 seeds: pl.DataFrame | None = None, break_date: dt.date | None = None,
                 y_title: str = "", decimals: int = 0, ref_line: float | None = None,
-                nation_panel: bool = False, undefined: list[str] | None = None) -> go.Figure:
+                nation_panel: bool = False, undefined: list[str] | None = None,
+                rebased: list[str] | None = None) -> go.Figure:
     """frame: key, label, period_end, value, is_demo, is_nation, optional colour_key (keys sharing a
     colour_key share a colour and a legend entry, e.g. a province and its predecessor of the same name)
     and order (legend and colour priority). targets: key, label, period_start, period_end, target_value.
     seeds: key, label, period_end, value, quote_vi, source_title, optional value_qualifier (the hover
     says "hơn 74.422" as the article does). nation_panel: the nation in a panel and axis of its own.
-    undefined: labels of lines with no value to show (an index whose base is 0), said on the chart."""
+    undefined: labels of lines with no value to show (an index whose base is 0), said on the chart.
+    rebased: "label month" of index lines indexed to a later month than the base (formed later), said too."""
     lang = meta.lang
     demo_word = f" ({t('demo_tag', lang)})"
     if "colour_key" not in frame.columns:
@@ -155,9 +157,11 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
     # plotly's add_hline leaves out a subplot with nothing in it (the provinces' panel of the nation alone)
     if ref_line is not None and (not nation_panel or any(tr.get("yaxis") == "y" for tr in data)):
         layout.setdefault("shapes", []).append(axis_line(y=ref_line, line={"color": "#555", "dash": "dot", "width": 1}))
-    if undefined:
+    said = ([f"{t('index_base_zero', lang)}: {', '.join(collate.sorted_names(undefined))}"] if undefined else []) + (
+        [t("index_later_base", lang, lines="; ".join(rebased))] if rebased else [])
+    if said:
         layout.setdefault("annotations", []).append(
-            {"text": f"{t('index_base_zero', lang)}: {', '.join(collate.sorted_names(undefined))}", "xref": "paper",
+            {"text": " · ".join(said), "xref": "paper",
              "yref": "paper", "x": 0, "y": 1, "yshift": 4, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
              "align": "left", "font": {"size": 12, "color": "#b00020"}, "bgcolor": "rgba(255,255,255,0.8)",
              "name": "index_base_zero"})
@@ -172,6 +176,6 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
         merge(ax, {"title": {"text": y_title or meta.unit}, "tickformat": fmt.d3(decimals), "rangemode": "tozero"})
     merge(layout, {"hovermode": "closest", "legend": {"tracegroupgap": 2}})
     # the plot is at least as tall as its legend (the top and bottom margins around it): no legend scrolls
-    top = 115 if nation_panel or undefined or note else 90
+    top = 115 if nation_panel or said or note else 90
     height = max(460 + (80 if nation_panel else 0), top + 92 + LEGEND_ROW_PX * entries + 16)
     return finished(data, layout, meta, height=height, top=top)

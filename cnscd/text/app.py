@@ -36,6 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "measure_per1000": ("Trên 1.000 dân", "Per 1,000 residents"),
     "measure_index": ("Chỉ số (kỳ gốc = 100)", "Index (base = 100)"),
     "measure_pct_target": ("% mục tiêu", "% of target"),
+    "measure_index_at": ("Chỉ số (kỳ gốc {period} = 100)", "Index (base {period} = 100)"),
     "base_period": ("Kỳ gốc", "Base period"),
     "boundary_mode": ("Địa giới", "Boundaries"),
     "mode_reported": ("Như báo cáo", "As reported"),
@@ -84,6 +85,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_pooled": ("Số tỉnh/thành Toàn quốc tính / có mục tiêu", "Provinces the nation pools / with a target"),
     "index_base_zero": ("Kỳ gốc = 0: chỉ số không xác định", "Base 0: index not defined"),
     "index_base_zero_short": ("kỳ gốc = 0", "base 0"),
+    "index_later_base": ("Kỳ gốc là tháng đầu có số liệu: {lines}", "Base is the first month with a figure: {lines}"),
+    "index_later_base_info": (
+        "Chưa có số liệu kỳ gốc {base}, nên chỉ số tính theo tháng đầu có số liệu: {lines}.",
+        "No figure for the base period {base}, so the index is to the first month with one: {lines}.",
+    ),
     "index_base_zero_info": (
         "Kỳ gốc = 0 nên chỉ số không xác định (không vẽ): {names}. Chọn kỳ gốc muộn hơn.",
         "Base 0, so the index is not defined (not drawn): {names}. Choose a later base period.",

@@ -10,7 +10,7 @@ from typing import Callable
 
 import polars as pl
 
-from cnscd import collate
+from cnscd import collate, months
 from cnscd.views.common import (Query, break_date, pooled_pct_of_target, rank_within, today_version, with_population,
                                 with_targets)
 
@@ -105,11 +105,13 @@ def with_index(s: pl.DataFrame, base_day: dt.date | None) -> pl.DataFrame:
     """shown = 100 × value / base value, where the base value is a line's value at the base month (its
     first month at or after it, for a unit formed later; the nation is one line across versions). A base
     of 0 leaves the index undefined: shown is null and `base_zero` true, and the chart says so (it never
-    jumps from 0 to the first non-zero month)."""
+    jumps from 0 to the first non-zero month). `base_end`: the month each line is indexed to (later than
+    the base month for a unit formed later: `later_base` names those, the page and chart say so)."""
     at_base = pl.col("period_end") >= base_day if base_day else pl.lit(True)
     line = pl.when(pl.col("unit_level") == "nation").then(pl.lit("")).otherwise(pl.col("boundary_version"))
     s = s.with_columns(_line=line)
-    first = s.filter(at_base).sort("period_end").group_by("unit_code", "_line").agg(base_value=pl.col("value").first())
+    first = s.filter(at_base).sort("period_end").group_by("unit_code", "_line").agg(base_value=pl.col("value").first(),
+                                                                                   base_end=pl.col("period_end").first())
     return s.join(first, on=["unit_code", "_line"], how="left").with_columns(
         shown=pl.when(pl.col("base_value") != 0).then(100.0 * pl.col("value") / pl.col("base_value")),
         target_shown=pl.lit(None, pl.Float64), base_zero=pl.col("base_value") == 0,
@@ -199,6 +201,16 @@ def nation_apart(aggregation: str, measure: str) -> bool:
     shown as they are (the nation is the sum of 34-63 provinces). Shares, per 1,000, index and % of
     target are on the provinces' scale and share their axis."""
     return measure == "abs" and aggregation == "sum"
+
+
+def later_base(series: pl.DataFrame, base_day: dt.date | None) -> list[tuple[str, dt.date]]:
+    """(label, month) of the lines of an index view indexed to a month later than the base month (a unit
+    formed later: 2025 Đồng Tháp from 7/2025), by label; the nation is one line across versions."""
+    if "base_end" not in series.columns or base_day is None:
+        return []
+    late = (series.filter(pl.col("base_end") > months.end_of(base_day))
+            .select("label", "base_end").unique().sort("label", "base_end"))
+    return [(r[0], r[1]) for r in late.iter_rows()]
 
 
 def base_zero_labels(series: pl.DataFrame) -> list[str]:

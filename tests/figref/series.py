@@ -33,7 +33,8 @@ def _ordered_keys(frame: pl.DataFrame) -> list[str]:
 def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame | None = None,
                 seeds: pl.DataFrame | None = None, break_date: dt.date | None = None,
                 y_title: str = "", decimals: int = 0, ref_line: float | None = None,
-                nation_panel: bool = False, undefined: list[str] | None = None) -> go.Figure:
+                nation_panel: bool = False, undefined: list[str] | None = None,
+                rebased: list[str] | None = None) -> go.Figure:
     """frame: key, label, period_end, value, is_demo, is_nation, optional colour_key (keys sharing a
     colour_key share a colour and a legend entry, e.g. a province and its predecessor of the same name)
     and order (legend and colour priority). targets: key, label, period_start, period_end, target_value.
@@ -130,8 +131,10 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
                            xanchor="left", yanchor="top", font={"size": 11, "color": "#555"})
     if ref_line is not None:
         fig.add_hline(y=ref_line, line={"color": "#555", "dash": "dot", "width": 1}, **where(False))
-    if undefined:
-        fig.add_annotation(text=f"{t('index_base_zero', lang)}: {', '.join(collate.sorted_names(undefined))}", xref="paper",
+    said = ([f"{t('index_base_zero', lang)}: {', '.join(collate.sorted_names(undefined))}"] if undefined else []) + (
+        [t("index_later_base", lang, lines="; ".join(rebased))] if rebased else [])
+    if said:
+        fig.add_annotation(text=" · ".join(said), xref="paper",
                            yref="paper", x=0, y=1, yshift=4, xanchor="left", yanchor="bottom", showarrow=False,
                            align="left", font={"size": 12, "color": "#b00020"}, bgcolor="rgba(255,255,255,0.8)",
                            name="index_base_zero")
@@ -144,7 +147,7 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
     fig.update_yaxes(title=y_title or meta.unit, tickformat=fmt.d3(decimals), rangemode="tozero")
     fig.update_layout(hovermode="closest", legend={"tracegroupgap": 2})
     # the plot is at least as tall as its legend (the top and bottom margins around it): no legend scrolls
-    top = 115 if nation_panel or undefined or note else 90
+    top = 115 if nation_panel or said or note else 90
     height = max(460 + (80 if nation_panel else 0), top + 92 + LEGEND_ROW_PX * entries + 16)
     fig = finish(fig, meta, height=height, top=top)
     fig.update_layout(legend={"tracegroupgap": 2})
