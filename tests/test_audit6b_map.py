@@ -61,3 +61,12 @@ def test_map_hover_and_legend_class_are_the_provinces_figures(warehouse_env, tru
     assert ticks[0] == ("chưa báo cáo" if lang == "vi" else "no report")
     sep = "." if lang == "vi" else ","
     assert all(sep in ticks[k] for k in range(1, 6)), ticks
+
+
+def test_map_hover_percent_sign_as_the_rest_of_each_language(warehouse_env):
+    """The hover's % of target is written as everywhere else in that language: '98,8 % mục tiêu' (vi),
+    '98.8% of target' (en; before, '98.8 % of target' beside the cards' and Targets' '94.3% of target')."""
+    for lang, words in (("vi", "%{customdata[4]:,.1f} % mục tiêu"), ("en", "%{customdata[4]:,.1f}% of target")):
+        at = nb.ok(nb.open_page("map", ind="members", period=f"{DAY:%Y-%m}", lang=lang))
+        hover = nb.figures(at)[0]["data"][0]["hovertemplate"]
+        assert words in hover, hover

@@ -189,7 +189,7 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
         head.append(f"{t('value', lang)}: %{{customdata[6]:{fmt.d3(tdec)}}} {value_unit}")
     head.append(f"{t('rank', lang)}: %{{customdata[2]}}/{n_ranked}")
     target_line = {True: f"{t('target', lang)}: %{{customdata[3]:{fmt.d3(tdec)}}} {value_unit} "
-                         f"(%{{customdata[4]:,.1f}} % {t('of_target_word', lang)})",
+                         f"(%{{customdata[4]:,.1f}}{'%' if lang == 'en' else ' %'} {t('of_target_word', lang)})",
                    False: f"{t('target', lang)}: –"}
     groups = [(pl.col("has_figure") & pl.col("has_target"), True, True),
               (pl.col("has_figure") & ~pl.col("has_target"), True, False),
