@@ -14,7 +14,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map_level_child_legacy": ("Huyện", "District"),
     "map_level_child_2025": ("Xã/phường", "Commune"),
     "area": ("Phạm vi", "Area"),
-    "whole_country": ("Toàn quốc", "Whole country"),
+    "whole_country": ("Toàn quốc", "Nation"),
     "back": ("← Về toàn quốc", "← Back to the whole country"),
     "click_hint": (
         "Bấm vào một tỉnh để xem các huyện/xã của tỉnh đó.",

@@ -157,20 +157,16 @@ _FRONT_OF: list = [None]      # the resource caches' store the fronts were fille
 
 
 def _resource_store() -> Any:
-    """The object st.cache_resource.clear() replaces (None if this Streamlit keeps it elsewhere: no front)."""
-    try:
-        from streamlit.runtime.caching.cache_resource_api import _resource_caches
+    """The object st.cache_resource.clear() replaces: the fronts are emptied when it changes. A Streamlit
+    internal (pinned in requirements.txt); if a new Streamlit moves it, this fails loudly (tests/test_rerun_cheap.py)."""
+    from streamlit.runtime.caching.cache_resource_api import _resource_caches
 
-        return _resource_caches._function_caches
-    except (ImportError, AttributeError):
-        return None
+    return _resource_caches._function_caches
 
 
 def front(kind: str, key: tuple, get: Callable[[], Any]) -> Any:
     """`get()` (a shared cache's look-up), answered from the front when `key` was seen since the last clear."""
     store = _resource_store()
-    if store is None:
-        return get()
     if store is not _FRONT_OF[0]:
         _FRONTS.clear()
         _FRONT_OF[0] = store
