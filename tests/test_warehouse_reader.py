@@ -1,6 +1,8 @@
 """Readers follow a replaced warehouse file and never see half of a write."""
 from __future__ import annotations
 
+import threading
+
 import duckdb
 import pytest
 
@@ -45,3 +47,54 @@ def test_a_failed_write_changes_nothing(small):
 def test_missing_file_says_how_to_build(tmp_path):
     with pytest.raises(warehouse.WarehouseError, match="python -m data build"):
         warehouse.Reader(tmp_path / "none.duckdb").connection()
+
+
+def _two_threads_at_once(reader) -> list[str]:
+    """Two threads (a session's script and the background warm read, or two viewers' first queries)
+    run a query on `reader.connection()` at the same moment; DuckDB 2.0 refuses a connection that is
+    busy in another thread, so each must get its own."""
+    start, errors, sums = threading.Barrier(2), [], []
+
+    def one() -> None:
+        try:
+            start.wait(10)
+            for _ in range(3):
+                sums.append(reader.connection().execute("SELECT sum(range) FROM range(30000000)").fetchone()[0])
+        except Exception as exc:  # noqa: BLE001 - any error fails the test
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert sums == [sum(range(30000000))] * 6 or errors
+    return errors
+
+
+def test_two_threads_query_one_reader_at_once(small):
+    reader = warehouse.Reader(small)
+    assert not _two_threads_at_once(reader)
+    assert count(reader.connection()) == 1
+    reader.close()
+
+
+def test_two_threads_query_one_snapshot_at_once(small, tmp_path, monkeypatch):
+    from cnscd.store import snapshot
+
+    d = tmp_path / "snapshots"
+    monkeypatch.setenv("CNSCD_SNAPSHOT_DIR", str(d))
+    monkeypatch.setenv("CNSCD_ROLE", "viewer")
+    snapshot.publish(small, d)
+    reader = warehouse.Reader()
+    reader.pin()
+    assert not _two_threads_at_once(reader)
+    reader.close()
+
+
+def test_a_thread_after_close_gets_a_working_connection(small):
+    reader = warehouse.Reader(small)
+    assert count(reader.connection()) == 1
+    reader.close()                                   # closes the connection and this thread's cursor
+    assert count(reader.connection()) == 1           # a new one, not the closed cursor
+    reader.close()

@@ -94,8 +94,15 @@ class Reader:
             self._pins.path = self.follower.current()
 
     def connection(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection to the current file (or pinned snapshot).
+
+        DuckDB 2.0 refuses a second call on a connection that is busy in another thread
+        ("connection is busy with another call … use a separate connection from cursor()"), so
+        each thread gets its own `cursor()` of the shared connection: the same database instance
+        and cache, queries in parallel. A cursor costs microseconds and goes with its thread; it
+        is closed with its parent connection (a replaced generation, `close()`)."""
         if self.follower is not None:
-            return self._snapshot_connection(self.path)
+            return self._own_cursor(self._snapshot_connection(self.path))
         if not self.path.is_file():
             raise WarehouseError(
                 f"Chưa có kho dữ liệu {self.path}: chạy `python -m data build`. / "
@@ -115,7 +122,14 @@ class Reader:
                 self._ident = ident
                 if old is not None:
                     old.close()
-            return self._con
+            base = self._con
+        return self._own_cursor(base)
+
+    def _own_cursor(self, base: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        mine = getattr(self._pins, "cursor", None)
+        if mine is None or mine[0] is not base:
+            mine = self._pins.cursor = (base, base.cursor())
+        return mine[1]
 
     def _snapshot_connection(self, snap: Path) -> duckdb.DuckDBPyConnection:
         """One connection per snapshot file (its name is unique per content, so it never changes under
