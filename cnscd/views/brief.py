@@ -105,7 +105,12 @@ def dti_history(query: Query, *, unit_code: str, version: str, lang: str) -> pl.
     sizes = (query("dti_years", indicator="dti_rank").filter(pl.col("unit_level") == "province")
              .select("year", "boundary_version", "n_units"))
     out = ranks.join(sizes, on=["year", "boundary_version"], how="left").sort("year", "unit_code")
-    return out.select(
+    # a rank of a predecessor / successor names its boundary version: in 2025 Đồng Tháp's pack, the 2022
+    # row "Đồng Tháp" is legacy Đồng Tháp (87), not the merged province (a name that collides across versions)
+    unit = [name if v == version else f"{name} {t('all_63_provinces', lang)}" if v == "legacy"
+            else t("dti_in_34", lang, name=name)
+            for name, v in zip(out["short_name"], out["boundary_version"])]
+    return out.with_columns(short_name=pl.Series(unit, dtype=pl.String)).select(
         pl.col("year").cast(pl.Int64), unit="short_name",
         rank_text=pl.concat_str(pl.col("value").cast(pl.Int64).cast(pl.String), pl.lit("/"),
                                 pl.col("n_units").cast(pl.String)),
