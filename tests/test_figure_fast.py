@@ -157,8 +157,30 @@ def test_the_template_does_not_depend_on_import_order():
     code = ("import plotly.io as pio\nfrom cnscd.charts import base\nimport streamlit\n"
             "assert pio.templates.default == 'streamlit'\n"
             "fig = base.figure([{'type': 'bar', 'x': [1], 'y': [2]}], {})\n"
-            "print(fig.layout.template.layout.paper_bgcolor, fig.layout.template == pio.templates['plotly_white'])\n")
+            "print(fig.layout.template.layout.paper_bgcolor, fig.layout.template == pio.templates[base.TEMPLATE])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=str(Path(__file__).resolve().parent.parent))
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-1] == "True", out.stdout
+
+
+def test_the_app_template_draws_what_plotly_white_draws(page_calls):
+    """cnscd_white is plotly_white kept to what the app draws (base.TRACE_TYPES; no polar, ternary or 3-D
+    scene): every figure the pages build has only traces of those types and none of those subplots, and
+    for them the template's entries are plotly_white's own — the figure plotly.js draws is the same — while
+    each figure's JSON is a third of plotly_white's size."""
+    from cnscd.charts import base
+
+    white = pio.templates[base.BASE_TEMPLATE].to_plotly_json()
+    mine = pio.templates[base.TEMPLATE].to_plotly_json()
+    assert mine["layout"] == {k: v for k, v in white["layout"].items() if k not in base.UNUSED_SUBPLOTS}
+    assert mine["data"] == {k: v for k, v in white["data"].items() if k in base.TRACE_TYPES}
+    sizes = []
+    for name, args, kwargs in page_calls + fc.hand_made():
+        fig = spec(fc.builder(name)(*fresh(args), **kwargs))
+        types = {tr.get("type", "scatter") for tr in fig["data"]}
+        assert types <= set(base.TRACE_TYPES), f"{name} draws {types - set(base.TRACE_TYPES)}: add to base.TRACE_TYPES"
+        assert not [k for k in fig["layout"] if k.rstrip("0123456789") in base.UNUSED_SUBPLOTS], name
+        assert fig["layout"]["template"] == mine
+        sizes.append(len(json.dumps(fig["layout"]["template"])))
+    assert max(sizes) < len(json.dumps(white)) / 2
