@@ -66,6 +66,7 @@ class Stats:
     t0: float = field(default_factory=time.monotonic)
     by_page: dict[str, list[float]] = field(default_factory=dict)
     timeline: list[tuple[float, float, bool]] = field(default_factory=list)   # (start, seconds, a viewer's first)
+    answered: int = 0            # viewers that have had their first answer (their session exists and has run)
 
     def summary(self, seconds: float) -> dict:
         t = sorted(self.times)
@@ -163,7 +164,7 @@ class Client:
 
 
 async def viewer(i: int, url: str, deadline: float, stats: Stats, think: tuple[float, float], stagger: float,
-                 timeout: float) -> None:
+                 timeout: float, on_answered=None) -> None:
     rng = views(1000 + i)
     page = CHART_PAGES[i % len(CHART_PAGES)]
     await asyncio.sleep(rng.uniform(0, stagger))
@@ -180,6 +181,10 @@ async def viewer(i: int, url: str, deadline: float, stats: Stats, think: tuple[f
                 started = time.monotonic()
                 took = await client.rerun(page, query, timeout)
                 stats.timeline.append((started - stats.t0, took, first))
+                if first:
+                    stats.answered += 1
+                    if on_answered is not None:
+                        on_answered(stats.answered)
                 first = False
                 stats.times.append(took)
                 stats.by_page.setdefault(page, []).append(took)
@@ -200,12 +205,14 @@ async def viewer(i: int, url: str, deadline: float, stats: Stats, think: tuple[f
 
 
 async def load(url: str, n: int, duration: float, think=(5.0, 15.0), stagger: float = 5.0, timeout: float = 30.0,
-               on_connected=None) -> dict:
+               on_connected=None, on_answered=None) -> dict:
+    """`on_connected()` once every viewer should have arrived (stagger + 3 s); `on_answered(k)` each time the
+    k-th viewer has had its first answer (its session made and run once)."""
     stats = Stats()
     t0 = time.monotonic()
     deadline = t0 + duration
     c0 = time.process_time()      # the client's own CPU (this process: the viewers' asyncio loop and threads)
-    tasks = [asyncio.create_task(viewer(i, url, deadline, stats, think, stagger, timeout)) for i in range(n)]
+    tasks = [asyncio.create_task(viewer(i, url, deadline, stats, think, stagger, timeout, on_answered)) for i in range(n)]
     if on_connected is not None:
         await asyncio.sleep(stagger + 3)
         on_connected()
@@ -290,11 +297,18 @@ def scenario(replicas: int, viewers: int, duration: float, port: int | None = No
         base = single_viewer(url)
         mem0 = rss_mb(pids)
         marks: dict = {}
+        at: dict[int, float] = {}       # server memory when the 50th, 100th… viewer has had its first answer
+
+        def answered(k: int) -> None:
+            if k % 50 == 0 or k == viewers:
+                at[k] = round(rss_mb(pids), 1)
         cpu0 = [cpu_seconds(p) for p in pids]
-        result = asyncio.run(load(url, viewers, duration, on_connected=lambda: marks.setdefault("mem", rss_mb(pids))))
+        result = asyncio.run(load(url, viewers, duration, on_connected=lambda: marks.setdefault("mem", rss_mb(pids)),
+                                  on_answered=answered))
         result.update(replicas=replicas, single=base, settled_s=round(settled, 1),
                       server_cpu_s=[round(cpu_seconds(p) - c, 1) for p, c in zip(pids, cpu0)],
                       mem_0_sessions_mb=mem0, mem_all_sessions_mb=marks.get("mem"),
+                      mem_at_sessions_mb={0: round(mem0, 1), **dict(sorted(at.items()))},
                       mem_per_session_mb=((marks["mem"] - mem0) / viewers) if marks.get("mem") else None)
         return result
     finally:
@@ -330,6 +344,9 @@ def run() -> list[dict]:
             {"name": f"load {label}: server memory, 0 sessions", "value": r["mem_0_sessions_mb"], "unit": "MiB", "target": "—"},
             {"name": f"load {label}: server memory, {viewers} sessions", "value": r["mem_all_sessions_mb"] or 0,
              "unit": "MiB", "baseline": r["mem_0_sessions_mb"], "baseline_label": "0 sessions", "target": "—"},
+            *({"name": f"load {label}: server memory at {k} sessions run", "value": mb,
+               "unit": "MiB", "baseline": r["mem_0_sessions_mb"], "baseline_label": "0 sessions", "target": "—"}
+              for k, mb in r.get("mem_at_sessions_mb", {}).items() if k),
             {"name": f"load {label}: memory per further session", "value": r["mem_per_session_mb"] or 0, "unit": "MiB",
              "target": "≤ 5"},
         ]

@@ -162,7 +162,8 @@ def test_load_benchmark_prints_what_its_errors_said(monkeypatch, capsys):
 
     def scenario(replicas, viewers, duration):
         return summary | {"viewers": viewers, "replicas": replicas, "single": {"p50_s": 0.1, "p95_s": 0.2},
-                          "mem_0_sessions_mb": 500.0, "mem_all_sessions_mb": 510.0, "mem_per_session_mb": 0.2}
+                          "mem_0_sessions_mb": 500.0, "mem_all_sessions_mb": 510.0, "mem_per_session_mb": 0.2,
+                          "mem_at_sessions_mb": {0: 500.0, 50: 505.0, **({100: 510.0} if viewers >= 100 else {})}}
     monkeypatch.setattr(bench_load, "scenario", scenario)
     rows = bench_load.run()
     out = capsys.readouterr().out
@@ -170,6 +171,11 @@ def test_load_benchmark_prints_what_its_errors_said(monkeypatch, capsys):
     assert "error: viewer 9: RuntimeError exception on muc-tieu?x: boom" in out
     row = next(r for r in rows if r["name"] == "load 1 replica, 50 viewers: errors")
     assert "3 × TimeoutError" in benchmark.fmt_row(row) and "1 × RuntimeError exception on muc-tieu" in benchmark.fmt_row(row)
+    # server memory at 0 / 50 / 100 sessions (issue 12 §4), each beside the 0-session figure
+    memory = {r["name"]: r["value"] for r in rows if "sessions run" in r["name"]}
+    assert memory == {"load 1 replica, 50 viewers: server memory at 50 sessions run": 505.0,
+                      "load 2 replicas, 100 viewers: server memory at 50 sessions run": 505.0,
+                      "load 2 replicas, 100 viewers: server memory at 100 sessions run": 510.0}
 
 
 def test_no_python_callback_inside_a_polars_query():
