@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.slow,
                                  reason="HAProxy not installed (scripts/test.sh installs it)")]
 
 QUERY = "ind=teams_total&period=2024-03&unit=87"
+VIEWERS = 50      # simulated viewers rerunning while a snapshot is published
 SNAP = re.compile(r"^(?:Dữ liệu: bản phát hành|Data: snapshot) ([0-9a-f]{10}) ")
 
 
@@ -164,13 +165,13 @@ def test_publish_while_viewers_rerun(running, tmp_path):
                 seen.setdefault(i, []).append(shown_snapshots(cl.texts))
                 if last:
                     break
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(1.0)     # a viewer acting every second: 50 of them keep both replicas busy
         finally:
             await cl.close()
 
     async def go():
         published = asyncio.Event()
-        tasks = [asyncio.create_task(viewer(i, published)) for i in range(8)]
+        tasks = [asyncio.create_task(viewer(i, published)) for i in range(VIEWERS)]   # issue 12 §5: 50 viewers
         # publish once every viewer has rerun at least once (bounded; no fixed sleep: a loaded machine is slower)
         async with asyncio.timeout(120):
             while len(seen) < len(tasks) and not all(t.done() for t in tasks):
