@@ -1,6 +1,8 @@
 """The boundary layers the app draws: committed approximate layers, overridden by accepted
-official outlines from the state directory's geo/ (cnscd/statedir.py). Cached per (level, version, province, override file stamp), so a
-newly accepted file shows at the next call without a restart. No Streamlit here."""
+official outlines: the state directory's geo/ (cnscd/statedir.py), where the editor stores them, or, for a
+viewer following published snapshots, the verified files the snapshot its rerun is pinned to carries
+(cnscd/store/snapshot.py `outlines`). Cached per (level, version, province, override file identity), so a
+newly accepted or published file shows at the next call without a restart. No Streamlit here."""
 from __future__ import annotations
 
 import functools
@@ -44,42 +46,59 @@ def layer_path(level: str, version: str, directory: Path | None = None) -> Path:
 
 
 def user_path(level: str, version: str) -> Path:
+    """Where accepted official outlines are stored (geo.load.accept) and published from (the editor's)."""
     return layer_path(level, version, USER_DIR)
 
 
-def _stamp(path: Path) -> int:
+def override_path(level: str, version: str) -> Path | None:
+    """The official outlines this thread draws for a layer (None: none): a viewer following snapshots
+    reads its pinned snapshot's file, everyone else the state directory's (which may not exist)."""
+    from cnscd.store import snapshot
+
+    carried = snapshot.outlines()
+    if carried is None:
+        return user_path(level, version)
+    return carried.get(f"{level}_{version}")
+
+
+def override_key(level: str, version: str) -> tuple | None:
+    """Changes whenever the official outlines drawn for this layer change (None: none): a cache key.
+    A snapshot's file is named by its content; a state-directory file is replaced (os.replace) when accepted."""
+    path = override_path(level, version)
+    if path is None:
+        return None
     try:
-        return path.stat().st_mtime_ns
+        st = path.stat()
     except FileNotFoundError:
-        return 0
+        return None
+    return str(path), st.st_ino, st.st_mtime_ns, st.st_size
 
 
-def override_stamp(level: str, version: str) -> int:
-    """Changes whenever official outlines for this layer are accepted (0: none): a cache key."""
-    return _stamp(user_path(level, version))
+def outlines_key() -> tuple:
+    """`override_key` of every layer: what a figure drawn from the layers depends on."""
+    return tuple((level, version, override_key(level, version)) for version, lvls in LEVELS.items() for level in lvls)
 
 
 def layer(level: str, version: str, province_code: str | None = None) -> gpd.GeoDataFrame:
     """Polygons of one level and version (optionally one province), EPSG:4326, COLUMNS.
     A copy of the cached frame (~1 ms), so callers may add columns freely."""
     check_level(level, version)
-    user = user_path(level, version)
-    return _layer(level, version, province_code, layer_path(level, version), user, _stamp(user)).copy()
+    key = override_key(level, version)
+    return _layer(level, version, province_code, layer_path(level, version), key).copy()
 
 
 @functools.lru_cache(maxsize=128)
-def _layer(level: str, version: str, province_code: str | None, path: Path, user: Path,
-           stamp: int) -> gpd.GeoDataFrame:
+def _layer(level: str, version: str, province_code: str | None, path: Path, key: tuple | None) -> gpd.GeoDataFrame:
     if province_code is not None:
-        full = _layer(level, version, None, path, user, stamp)
+        full = _layer(level, version, None, path, key)
         part = full[full["province_code"] == province_code]
         if part.empty:
             raise ValueError(f"Không có tỉnh mã {province_code!r} trong phiên bản {version} / "
                              f"no province with code {province_code!r} in version {version}")
         return part.reset_index(drop=True)
     gdf = gpd.read_parquet(path)[COLUMNS]
-    if stamp:
-        gdf = apply_overrides(gdf, gpd.read_parquet(user))
+    if key is not None:
+        gdf = apply_overrides(gdf, gpd.read_parquet(key[0]))
     return gdf
 
 

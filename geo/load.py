@@ -1,5 +1,6 @@
 """Official boundary files from a planner: read, match to units, report, and on acceptance
-store in the state directory's geo/ (var/geo/) where they override the approximate outlines in geo.layers.layer().
+store in the state directory's geo/ (var/geo/) where they override the approximate outlines in geo.layers.layer()
+(and, on the editor with a snapshot directory, publish them with the warehouse to the viewers).
 
 Matching: by GSO code in any column that holds codes of the level; else by name (geo.names keys:
 diacritics, case and type prefixes ignored); a name shared by several units is settled by where
@@ -171,7 +172,13 @@ def load_bytes(data: bytes, filename: str, level: str, version: str) -> MatchRep
 
 def accept(report: MatchReport) -> None:
     """Store the matched outlines (replacing earlier ones for the same units). A refused report
-    raises and changes nothing."""
+    raises and changes nothing; so does a viewer replica (it writes nothing). On the editor with a
+    snapshot directory the stored outlines are then published (cnscd.store.snapshot.after_outlines),
+    so viewers that follow snapshots draw them too."""
+    from cnscd.store import role, snapshot
+
+    if not role.can_write():
+        raise ValueError(role.read_only_message())
     if report.refused or report.geometries is None or report.geometries.empty:
         reasons = "; ".join(report.errors) or "không có gì để lưu / nothing to store"
         raise ValueError(f"Tệp bị từ chối, ranh giới không thay đổi / file refused, boundaries unchanged: {reasons}")
@@ -183,3 +190,4 @@ def accept(report: MatchReport) -> None:
         new = pd.concat([old[~old["unit_code"].isin(new["unit_code"])], new], ignore_index=True)
     store.atomic_parquet(gpd.GeoDataFrame(new, geometry="geometry", crs=4326), target)
     layers.clear_cache()
+    snapshot.after_outlines()

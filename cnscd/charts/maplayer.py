@@ -74,9 +74,17 @@ def prepare_layer(gdf, level: str, version: str, province: str | None = None,
                     tuple(map(str, names)), approx, level, version, province, bounds)
 
 
-@functools.lru_cache(maxsize=192)   # the national layers and every province's (warm() makes them all)
 def layer_for(level: str, version: str, province: str | None = None) -> MapLayer:
-    """The prepared layer from the geo package, once per process (layers are committed files)."""
+    """The prepared layer from the geo package, once per process and per official outlines drawn
+    (geo.layers.override_key: newly accepted outlines, or a viewer's snapshot carrying other ones, are a
+    new key, never an old layer)."""
+    from geo import layers
+
+    return _layer_for(level, version, province, layers.override_key(level, version))
+
+
+@functools.lru_cache(maxsize=192)   # the national layers and every province's (warm() makes them all)
+def _layer_for(level: str, version: str, province: str | None, outlines: tuple | None) -> MapLayer:
     from geo import layers
 
     gdf = layers.layer(level, version, province_code=province)
@@ -84,6 +92,9 @@ def layer_for(level: str, version: str, province: str | None = None) -> MapLayer
         gdf["geometry"] = national_outlines(gdf.geometry.values, NATIONAL_TOLERANCE[level])
         return prepare_layer(gdf, level, version, province, NATIONAL_DECIMALS)
     return prepare_layer(gdf, level, version, province)
+
+
+layer_for.cache_clear = _layer_for.cache_clear   # type: ignore[attr-defined]  (tests clear it by this name)
 
 
 def national_outlines(geoms, tolerance: float) -> np.ndarray:

@@ -61,11 +61,16 @@ def _age(seconds: float, lang: str) -> str:
 
 
 def snapshot_lines(status: dict, lang: str) -> tuple[str | None, str | None]:
-    """(caption, warning) for a follower's status: which snapshot is served, how old, why not newer."""
+    """(caption, warning) for a follower's status: which snapshot is served, how old, why not newer
+    (its warehouse, or some of its official outlines: the map then draws the previous ones)."""
     if not status.get("sha256"):
         return None, None
     when = status["published_at"].replace("T", " ")[:16] + " UTC"
     age = _age(status["age_s"], lang)
     caption = t("role_snapshot", lang, sha=status["sha256"][:10], when=when, age=age)
-    warning = t("role_snapshot_stale", lang, age=age, why=status["error"]) if status.get("error") else None
-    return caption, warning
+    warnings = []
+    if status.get("error"):
+        warnings.append(t("role_snapshot_stale", lang, age=age, why=status["error"]))
+    if status.get("outline_error"):
+        warnings.append(t("role_outlines_stale", lang, why=status["outline_error"]))
+    return caption, "\n\n".join(warnings) or None

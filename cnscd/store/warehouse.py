@@ -70,9 +70,10 @@ class Reader:
 
         # A viewer with CNSCD_SNAPSHOT_DIR serves the published snapshot the pointer names
         # (content-addressed, verified; cnscd/snapshot.py) instead of a local file; the editor
-        # reads the live file it writes (and publishes).
+        # reads the live file it writes (and publishes). The follower is the process's one for the
+        # directory: geo.layers reads the official outlines of the same verified publication.
         d = None if p or not role.is_viewer() else snapshot.snapshot_dir()
-        self.follower = snapshot.Follower(d) if d is not None else None
+        self.follower = snapshot.follower(d) if d is not None else None
         self._pins = threading.local()
         self._snap_cons: dict[Path, duckdb.DuckDBPyConnection] = {}
         self._path = Path(p) if p else path()
@@ -88,10 +89,16 @@ class Reader:
 
     def pin(self) -> None:
         """Serve this thread the current snapshot until its next pin (app.py: once per script run),
-        so every query of one rerun reads the same snapshot even if a newer one arrives meanwhile."""
+        so every query of one rerun reads the same snapshot even if a newer one arrives meanwhile; the
+        map draws the official outlines of that snapshot (snapshot.pin, read by geo.layers)."""
         if self.follower is not None:
+            from cnscd.store import snapshot
+
             self._pins.path = None
-            self._pins.path = self.follower.current()
+            snapshot.pin(None)
+            served = self.follower.current_served()
+            self._pins.path = served.path
+            snapshot.pin(served)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """This thread's connection to the current file (or pinned snapshot).

@@ -302,6 +302,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Không lấy được bản dữ liệu mới hơn; đang hiển thị bản phát hành {age} trước. Lý do: {why}",
         "Could not take a newer data snapshot; showing the one published {age} ago. Reason: {why}",
     ),
+    "role_outlines_stale": (
+        "Không dùng được ranh giới chính thức của bản phát hành mới; bản đồ vẽ ranh giới đã kiểm tra trước đó. "
+        "Lý do: {why}",
+        "Could not use the official outlines of the newest snapshot; the map draws the previously verified ones. "
+        "Reason: {why}",
+    ),
     "role_elsewhere_unknown": (
         "(địa chỉ trang biên tập chưa được cấu hình: CNSCD_EDITOR_URL)",
         "(the editor's address is not configured: CNSCD_EDITOR_URL)",

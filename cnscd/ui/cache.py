@@ -73,6 +73,21 @@ def stamp() -> tuple[str, int, int]:
     return value
 
 
+def outlines() -> tuple:
+    """Identity of the official outlines this run draws (geo.layers.outlines_key: the pinned snapshot's for a
+    viewer following snapshots): part of every figure's key, so a publication that changes only outlines
+    (an accept on the editor) never meets a map drawn with the old ones. Once per script run."""
+    memo = _run_memo()
+    if memo is not None and "outlines" in memo:
+        return memo["outlines"]
+    from geo import layers
+
+    value = layers.outlines_key()
+    if memo is not None:
+        memo["outlines"] = value
+    return value
+
+
 # ---- the frames a snapshot's new views filter, read once on a background thread -------------------
 # (cnscd.views.mapdata.kept_frames: ~136 queries, ~6 s CPU once per snapshot, ~38 MiB.) Only in a served
 # app (cnscd.serve sets CNSCD_WARM_DATA=1): tests and CLIs read what they use when they use it.
@@ -269,11 +284,11 @@ def _cached_figure(name: str, key: tuple, words: tuple, params: tuple, _build: C
 def figure(name: str, build: Callable[[], Any], meta: Any, **params: Any) -> Any:
     """The finished figure `build()` returns (a pure chart function on cached frames), built once per
     (chart name, the chart's words from `meta`, plain `params` naming everything else it depends on,
-    warehouse snapshot) and shared by every session of the process: a rerun to a view someone has
+    warehouse snapshot, official outlines drawn) and shared by every session of the process: a rerun to a view someone has
     already opened costs only sending it. Never mutate the result (st.plotly_chart and the exports
     copy it)."""
     words = (meta.lang, meta.name, meta.title, meta.subtitle, meta.source_line, tuple(meta.notes))
-    key, args = stamp(), tuple(sorted((k, _plain(v)) for k, v in params.items()))
+    key, args = (stamp(), outlines()), tuple(sorted((k, _plain(v)) for k, v in params.items()))
     return front("figure", (name, key, words, args), lambda: _cached_figure(name, key, words, args, build))
 
 
