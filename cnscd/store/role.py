@@ -7,7 +7,8 @@ two roles (docs/scaling.md):
   say where editors go (`CNSCD_EDITOR_URL`). With `CNSCD_SNAPSHOT_DIR` set, a viewer serves the
   published snapshot the pointer names (cnscd/snapshot.py) instead of a local warehouse.
 - `editor`: the one instance that imports, rolls back and loads boundaries; with
-  `CNSCD_SNAPSHOT_DIR` set it publishes a snapshot after each accepted write.
+  `CNSCD_SNAPSHOT_DIR` set it publishes a snapshot (warehouse + accepted official outlines) after
+  each accepted write and each accepted boundary file.
 Unset means a single stand-alone process that does both (development, small installs).
 """
 from __future__ import annotations
