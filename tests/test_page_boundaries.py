@@ -137,3 +137,30 @@ def test_refused_file_shows_message_and_changes_nothing(page_env, lang, words):
     assert words in err and "Kim Bảng" in err and "not a polygon" in err
     assert not any(b.label.startswith(("Xác nhận", "Confirm")) for b in at.button)
     assert layers.user_path("district", "legacy").read_bytes() == before
+
+
+def test_an_editor_confirming_publishes_the_outlines_with_the_warehouse(page_env, wh, tmp_path, monkeypatch):
+    """CNSCD_ROLE=editor with a snapshot directory: confirming on the page publishes a snapshot carrying the
+    stored outline file (content-addressed, its hash in the pointer), which a viewer following it verifies."""
+    import hashlib
+
+    from cnscd.store import snapshot
+
+    snap = tmp_path / "snapshots"
+    monkeypatch.setenv("CNSCD_ROLE", "editor")
+    monkeypatch.setenv("CNSCD_SNAPSHOT_DIR", str(snap))
+    at = _editor_page()
+    at.file_uploader[0].set_value(("ranh_gioi.geojson", _geojson({"H. Thanh Liem": "351"}), "application/geo+json"))
+    _run(at)
+    assert not (snap / "CURRENT.json").exists()                        # reading a report publishes nothing
+    next(b for b in at.button if b.label.startswith("Xác nhận")).click()
+    _run(at)
+    pointer = snapshot.read_pointer(snap)
+    stored = layers.user_path("district", "legacy")
+    digest = hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert pointer["outlines"] == {"district_legacy": {"file": f"geo-district_legacy-{digest}.parquet", "sha256": digest,
+                                                       "size": stored.stat().st_size}}
+    assert pointer["sha256"] == hashlib.sha256(wh.read_bytes()).hexdigest()
+    viewer = snapshot.Follower(snap)
+    assert viewer.current_served().outlines == (("district_legacy", snap / f"geo-district_legacy-{digest}.parquet", digest),)
+    assert viewer.status()["outline_error"] is None
