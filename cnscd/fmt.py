@@ -49,6 +49,15 @@ def pct(x: Any, lang: str = "vi", decimals: int = 1, signed: bool = False) -> st
     return number(x, lang, decimals, signed) + (" %" if lang != "en" else "%")
 
 
+def unit_after(unit: str | None, lang: str = "vi") -> str:
+    """What follows a number to name its unit, as `pct` writes a percentage: ' tổ' / ' teams', ' %' and
+    ' % mục tiêu' (vi), '%' and '% of target' (en: '90.6%', never '90.6 %'); '' for no unit. Hovers and
+    sentences put it straight after the number: f"%{{y:,.1f}}{unit_after(unit, lang)}"."""
+    if not unit:
+        return ""
+    return unit if lang == "en" and unit.startswith("%") else f" {unit}"
+
+
 # How a source words a number (core_observation.value_qualifier): the word goes before it.
 QUALIFIERS = ("approx", "more_than", "less_than")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cnscd.charts.meta import ChartMeta
-from cnscd.fmt import number
+from cnscd.fmt import number, pct
 from cnscd.text import t
 
 MAX_ROWS = 40
@@ -34,7 +34,7 @@ def _kinded(value: object, kind: str, decimals: int | None, lang: str) -> str:
     """A share as a percentage (0–1 → ×100); a number with the decimals it is shown with; the rest
     through cell()."""
     if kind in ("pct", "pct100") and isinstance(value, (int, float)) and value == value:
-        return number(value * (100 if kind == "pct" else 1), lang, 1) + " %"
+        return pct(value * (100 if kind == "pct" else 1), lang, 1)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and decimals is not None and value == value:
         return number(value, lang, decimals)
     return cell(value, lang)

@@ -27,7 +27,7 @@ INSTRUCTIONS = [
     "1. Ghi kỳ báo cáo ở ô B2 (ví dụ: Tháng 3/2026, Quý 1/2026, Năm 2026). / Write the period in B2.",
     "2. Chọn đơn vị trong danh sách thả xuống ở cột 'Tên đơn vị' (mã đơn vị phải khớp tên). / Pick units from the dropdown.",
     "3. Chỉ ghi số (không công thức). Có thể viết 6.800 hoặc 141,6%. Để trống nếu không có số liệu. / Numbers only, no formulas.",
-    "4. Số đếm (tổ, người, hồ sơ...) là số nguyên không âm; tỷ lệ trong khoảng 0–100%. / Counts: whole, not negative; rates 0–100 %.",
+    "4. Số đếm (tổ, người, hồ sơ...) là số nguyên không âm; tỷ lệ trong khoảng 0–100 %. / Counts: whole, not negative; rates 0–100%.",
     "5. Có thể thêm dòng 'Tổng cộng' ở cuối: hệ thống đối chiếu với tổng các dòng, không nhập như một đơn vị. / A totals row is checked, not imported.",
     "6. Kỳ đến 30/6/2025 dùng địa giới cũ (63 tỉnh, có cấp huyện); từ 1/7/2025 dùng 34 tỉnh, không có cấp huyện. / Boundaries follow the period.",
     "7. Cột bắt đầu bằng 'Kế hoạch' là chỉ tiêu kế hoạch (mục tiêu) của kỳ. / Columns starting 'Kế hoạch' are targets.",

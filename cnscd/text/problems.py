@@ -66,8 +66,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "A count must be a whole number (read as {parsed}). Correct it.",
     ),
     "rate_range": (
-        "Tỷ lệ phải trong 0–100% (đọc được {parsed}). Sửa lại số.",
-        "A rate must be within 0–100 % (read as {parsed}). Correct it.",
+        "Tỷ lệ phải trong 0–100 % (đọc được {parsed}). Sửa lại số.",
+        "A rate must be within 0–100% (read as {parsed}). Correct it.",
     ),
     "target_not_positive": ("Mục tiêu phải lớn hơn 0 (đọc được {parsed}). Sửa lại hoặc để trống.",
                             "A target must be above 0 (read as {parsed}). Correct it or leave it empty."),
