@@ -57,8 +57,9 @@ meta = widgets.chart_meta(series, lambda lg: t("compare_title", lg, ind=cache.in
                      lang, data=plotted, unit=shown_unit, period=period_txt, boundary_version=bv_txt,
                      name=f"so-sanh-tinh-{indicator}",
                      column_labels=widgets.export_labels(plotted, lang,
-                                                    shown=f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})",
-                                                    pooled=t("col_pooled", lang)),
+                                                    shown=shown_unit if measure == "index" else
+                                                    f"{word(MEASURE_KEYS, measure, lang)} ({shown_unit})",
+                                                    index_base=t("col_index_base", lang), pooled=t("col_pooled", lang)),
                      decimals={"value": value_decimals, "shown": decimals})
 
 # ---- charts: each built once per view and snapshot (cache.figure), shown and exported as is -----------

@@ -229,6 +229,11 @@ def describe(series: pl.DataFrame) -> dict:
     """What the chart words and exports need from the selection: first/last month, sources, demo
     flag, and the frames behind each chart."""
     cols = ["label", "boundary_version", "period_end", "value", "shown", "is_demo"]
+    if "base_end" in series.columns:
+        # an index: each row says the month its line is indexed to (2025 Đồng Tháp's July 2025 beside the
+        # nation's chosen January 2024), so a row read alone in the CSV/XLSX is not taken for the header's base
+        series = series.with_columns(index_base=pl.col("base_end"))
+        cols.insert(cols.index("shown") + 1, "index_base")
     if partly_pooled(series):
         # the nation's rows say how many provinces its pooled % of target is over ("1/34"), every month
         series = series.with_columns(pooled=pl.when(pl.col("pooled_n").is_not_null()).then(
