@@ -329,6 +329,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_demo": ("minh hoạ", "demo"),
     "kind_estimate": ("ước tính", "estimate"),
     "kind_package": ("gói phần mềm", "software package"),
+    "kind_import": ("tệp báo cáo nhập vào", "imported report file"),
     "agg_sum": ("cộng", "summed"),
     "agg_ratio": ("tỷ lệ, tính lại từ tử số và mẫu số", "ratio, recomputed from numerator and denominator"),
     "agg_none": ("không cộng gộp", "not aggregated"),

@@ -54,7 +54,7 @@ def merger_text(crosswalk: pl.DataFrame, limit: int = 40) -> str:
 # codes the sources page shows as words: code -> text key
 RECORD_KEYS = {"observation": "record_observation", "target": "record_target"}
 SOURCE_KIND_KEYS = {"article": "kind_article", "reference": "kind_reference", "demo": "kind_demo",
-                    "estimate": "kind_estimate", "package": "kind_package"}
+                    "estimate": "kind_estimate", "package": "kind_package", "import": "kind_import"}
 AGGREGATION_KEYS = {"sum": "agg_sum", "ratio": "agg_ratio", "none": "agg_none"}
 TEMPORAL_KEYS = {"cumulative": "temporal_cumulative", "stock": "temporal_stock", "flow": "temporal_flow",
                  "rate": "temporal_rate"}

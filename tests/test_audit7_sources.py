@@ -1,0 +1,88 @@
+"""The Sources page (pages/7_Nguon.py) after a planner's import and after its rollback: each source's figures and
+targets are the rows of core_observation / core_target citing it (own SQL), the imported file is listed with
+its kind in words ("tệp báo cáo nhập vào" / "imported report file"; before, the bare code "import" in both
+languages), and every source a chart's footer names after the import is a title the page lists.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+
+import duckdb
+import pytest
+
+from tests import numbers as nb
+
+KIND = {"vi": "tệp báo cáo nhập vào", "en": "imported report file"}
+WORDS = {"vi": {"bài báo", "tài liệu tham chiếu", "minh hoạ", "ước tính", "gói phần mềm"},
+         "en": {"article", "reference", "demo", "estimate", "software package"}}
+
+
+def own_counts(path) -> dict[str, tuple[str, int, int]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.sql("""SELECT s.source_id, coalesce(s.title_en, s.title), s.title,
+                                 (SELECT count(*) FROM core_observation o WHERE o.source_id = s.source_id),
+                                 (SELECT count(*) FROM core_target t WHERE t.source_id = s.source_id)
+                          FROM core_source s""").fetchall()
+    finally:
+        con.close()
+    return {sid: (title_en, title_vi, n, m) for sid, title_en, title_vi, n, m in rows}
+
+
+def listed(lang):
+    """{title: (kind, figures, targets)} of the page's source table."""
+    at = nb.ok(nb.open_page("sources", lang=lang))
+    frame = nb.frames(at)[0]
+    return {str(r.iloc[0]): (str(r.iloc[1]), int(nb.none(r.iloc[5]) or 0), int(nb.none(r.iloc[6]) or 0))
+            for _, r in frame.iterrows()}
+
+
+def check(path, lang, imported: str | None, rolled_back: str = ""):
+    want = own_counts(path)
+    got = listed(lang)
+    assert len(got) == len(want), (len(got), len(want))
+    for sid, (title_en, title_vi, n, m) in want.items():
+        title = title_en if lang == "en" else title_vi
+        assert got[title][1:] == (n, m), (sid, got[title], n, m)
+    if imported:
+        assert got[imported] == (KIND[lang], 1 + 0, 0), got[imported]
+    words = WORDS[lang] | ({KIND[lang]} if imported or rolled_back in got else set())
+    assert {k for k, *_ in got.values()} == words, sorted({k for k, *_ in got.values()})   # every kind in words
+    return got
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_sources_after_an_import_and_its_rollback(warehouse_file, tmp_path, monkeypatch, truth, lang):
+    from cnscd.ingest import commit, prepare, rollback
+
+    target = tmp_path / "wh" / "warehouse.duckdb"
+    target.parent.mkdir()
+    shutil.copyfile(warehouse_file, target)
+    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
+    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    day = truth.latest_month()
+    data = f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n82;Tỉnh Đồng Tháp;{day:%m/%Y};3000\n".encode()
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        plan = prepare(data, "dong-thap-t10.csv", con)
+    finally:
+        con.close()
+    batch = commit(plan, "audit7", policy="replace")["batch_id"]
+    titles = check(target, lang, "dong-thap-t10.csv")
+    # every source a chart's footer names is listed on the page
+    downloads = nb.Downloads.install(monkeypatch)
+    for page, params in ((None, dict(unit="2025:82")), ("map", dict(ind="teams_total")), ("targets", {}),
+                         ("compare", dict(units="82"))):
+        nb.ok(nb.open_page(page, period=f"{day:%Y-%m}", lang=lang, **params))
+    footers = [meta.source for _, meta in downloads.menus.values()]
+    assert any("dong-thap-t10.csv" in f for f in footers), footers
+    for footer in footers:     # each footer is listed titles and separators ("+1 nguồn khác": the rest, untold)
+        rest = re.sub(r"\+\d+ [^;,]+$", "", footer)
+        for title in sorted(titles, key=len, reverse=True):
+            rest = rest.replace(title, "")
+        assert not rest.strip(" ;,"), (footer, rest)
+    rollback(batch, "audit7")
+    after = check(target, lang, None, "dong-thap-t10.csv")
+    if "dong-thap-t10.csv" in after:     # a rolled-back file may stay listed, citing nothing
+        assert after["dong-thap-t10.csv"][1:] == (0, 0)
