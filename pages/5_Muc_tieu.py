@@ -71,20 +71,20 @@ else:
 # ---- achievements reported in articles ----------------------------------------------------------------
 st.subheader(t("achievements", lang))
 st.caption(t("achievements_note", lang))
-ach = cache.view(tv.achievements, lang=lang)
+ach = cache.view(tv.achievements, lang=lang, version=cache.version_at(period) if period else None)  # another version says so
 if ach.height:
     name_col = column("name", lang)
     # value as the article words it ("hơn 74.422"), a back-calculated target marked "(suy ra)", and the
     # computed % beside the one the article states
     widgets.table(ach.select("short_name", name_col, "period_end", "value_text", "target_text", "achieved_pct",
-                        "stated_pct_of_target", "quote_vi", "source_url"), lang, key="targets_achievements",
+                        "stated_pct_of_target", "quote_vi", "source_title", "source_url"), lang, key="targets_achievements",
              dates=("period_end",),
              labels={"short_name": t("unit_col", lang), name_col: t("indicator", lang), "period_end": t("period", lang),
                      "value_text": t("value", lang), "target_text": t("target", lang),
                      "achieved_pct": t("achieved_computed", lang), "stated_pct_of_target": t("achieved_stated", lang),
-                     "quote_vi": t("quote", lang), "source_url": t("source", lang)},
-             decimals={"achieved_pct": 1, "stated_pct_of_target": 1},
-             column_config={t("source", lang): st.column_config.LinkColumn(t("source", lang))})
+                     "quote_vi": t("quote", lang), "source_title": t("source", lang), "source_url": t("col_link", lang)},
+             decimals={"achieved_pct": 1, "stated_pct_of_target": 1},   # the article by its title (not every one has a link)
+             column_config={t("col_link", lang): st.column_config.LinkColumn(t("col_link", lang))})
 else:
     st.info(t("no_data", lang))
 

@@ -83,11 +83,12 @@ def below(progress_frame: pl.DataFrame, threshold: float) -> pl.DataFrame:
     return progress_frame.filter((pl.col("unit_level") == "province") & (pl.col("pct") < threshold))
 
 
-def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
+def achievements(query: Query, lang: str = "vi", version: str | None = None) -> pl.DataFrame:
     """Article figures matched with an article target: achieved_pct = value / target × 100 (only where
     higher is better), stated_pct_of_target as the article prints it, and the texts a table shows:
     value_text as the article words it ("hơn 74.422"), target_text marked "(suy ra / derived)" when the
-    target is back-calculated from the stated %."""
+    target is back-calculated from the stated %. A province of another boundary version than the page's
+    (`version`) whose name one of that version shares is named with its version (versioned_names)."""
     a = in_lang(query("article_achievements"), "source_title", lang)
     cat = query("indicator_catalogue").select("indicator_code", "name_vi", "name_en", "unit_of_measure",
                                               "unit_of_measure_en")
@@ -99,7 +100,26 @@ def achievements(query: Query, lang: str = "vi") -> pl.DataFrame:
     target_text = [(fmt.pct if p else fmt.number)(v, lang, d) + (f" ({t('derived', lang)})" if derived else "")
                    for v, derived, d, p in zip(a["target_value"], a["target_is_derived"], dec, pct)]
     return a.with_columns(value_text=pl.Series(value_text, dtype=pl.String),
-                          target_text=pl.Series(target_text, dtype=pl.String))
+                          target_text=pl.Series(target_text, dtype=pl.String),
+                          short_name=versioned_names(query, a, lang, version))
+
+
+def versioned_names(query: Query, frame: pl.DataFrame, lang: str, version: str | None) -> pl.Series:
+    """`frame`'s short_name; a province not of `version` (the page's) whose name a province of `version`
+    shares is named with its own version ("Đồng Tháp (63 tỉnh)": legacy 87's 2024 figures on a page in 2025
+    Đồng Tháp's months). No `version`: every such shared name carries its version."""
+    prov = query("unit_list").filter(pl.col("unit_level") == "province")
+    shared = set(prov.group_by("short_name").agg(pl.col("boundary_version").n_unique().alias("n"))
+                 .filter(pl.col("n") > 1)["short_name"])
+    if version is not None:
+        provinces_v = prov.filter(pl.col("boundary_version") != version)
+    else:
+        provinces_v = prov
+    provinces = set(zip(provinces_v["boundary_version"], provinces_v["unit_code"]))
+    suffix = {"legacy": lambda n: f"{n} {t('all_63_provinces', lang)}", "2025": lambda n: t("dti_in_34", lang, name=n)}
+    return pl.Series("short_name", [suffix.get(v, lambda n: n)(n) if (v, c) in provinces and n in shared else n
+                                    for v, c, n in frame.select("boundary_version", "unit_code", "short_name").iter_rows()],
+                     dtype=pl.String)
 
 
 def dti_goals(query: Query, lang: str = "vi") -> pl.DataFrame:
