@@ -91,7 +91,7 @@ if table.height:
     ind_names = dict(zip(catalogue["indicator_code"], catalogue[column("name", lang)]))
     labels = {c: ind_names.get(c, c) for c in table.columns} | {
         "short_name": t("unit_col", lang), "report": t("col_report", lang), "teams_delta": f"Δ {ind_names['teams_total']}",
-        "teams_pct_target": f"{ind_names['teams_total']}: % {t('target', lang).lower()}", "teams_trend": t("trend", lang)}
+        "teams_pct_target": f"{ind_names['teams_total']}: {t('measure_pct_target', lang)}", "teams_trend": t("trend", lang)}
     decimals = {c: 1 for c in table.columns if c.endswith("_pct") or c == "teams_pct_target"}
     widgets.table(table.drop("unit_code"), lang, labels=labels, decimals=decimals, key="overview_table",
                   column_config={labels["teams_trend"]: st.column_config.AreaChartColumn(labels["teams_trend"])})

@@ -64,7 +64,7 @@ else:
     else:
         widgets.table(below.select("label", "value", "target_value", "pct"), lang, key="targets_below",
                  labels={"label": t("unit_col", lang), "value": t("value", lang), "target_value": t("target", lang),
-                         "pct": f"% {t('target', lang).lower()}"}, decimals={"pct": 1, "value": decimals,
+                         "pct": t('measure_pct_target', lang)}, decimals={"pct": 1, "value": decimals,
                                                                             "target_value": decimals})
     widgets.demo_caption(meta.is_demo, lang)
 

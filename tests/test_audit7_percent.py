@@ -63,3 +63,15 @@ def test_problem_text_percent():
     from cnscd.text import t
 
     assert "0–100%" in t("rate_range", "en", parsed="120") and "0–100 %" in t("rate_range", "vi", parsed="120")
+
+
+def test_english_says_percent_of_target(warehouse_env):
+    """'% of target' in English wherever Vietnamese says '% mục tiêu' (before, the Overview table's column
+    'Teams, total: % target', the Targets axis 'target' as '% target' and its below-threshold table's header)."""
+    for lang, words in (("vi", "% mục tiêu"), ("en", "% of target")):
+        at = nb.ok(nb.open_page(None, unit="2025:82", lang=lang))
+        assert any(str(c).endswith(f": {words}") for f in nb.frames(at) for c in f.columns), \
+            [list(f.columns) for f in nb.frames(at)]
+        at = nb.ok(nb.open_page("targets", ind="members", thr="99", lang=lang))
+        assert nb.figures(at)[0]["layout"]["xaxis"]["title"]["text"] == words
+        assert words in list(nb.frames(at)[0].columns), list(nb.frames(at)[0].columns)

@@ -64,7 +64,7 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
                        "tickvals": order, "ticktext": frame["label"].to_list(), "automargin": True}
     # room right of the longest bar for its label
     top = max([p for p in frame["pct"].to_list() if p is not None] + [100.0, reference[0] if reference else 0.0])
-    layout["xaxis"] = {"title": {"text": f"% {t('target', lang).lower()}"}, "ticksuffix": fmt.unit_after("%", lang),
+    layout["xaxis"] = {"title": {"text": t('measure_pct_target', lang)}, "ticksuffix": fmt.unit_after("%", lang),
                        "tickformat": ",.0f", "range": [0, top * 1.12]}
     layout |= {"barmode": "overlay", "bargap": 0.25}
     return finished(data, layout, meta, height=max(320, 22 * frame.height + 180), top=110 if reference else 90)
