@@ -195,6 +195,10 @@ def pack(query: Query, ref: UnitRef, period: dt.date, lang: str = "vi") -> P.Pac
     boundary = pick(bv, "label", lang)
     info = dict(query("build_info").iter_rows())
     stamp = dt.datetime.fromisoformat(info["built_at"])
+    # figures imported after the build: the pack is dated by the last import still in force, and says so
+    batches = query("ingest_batches").filter(pl.col("status") == "active")
+    imported = batches["loaded_at"].max() if batches.height else None
+    stamp = max(stamp, imported) if imported is not None else stamp
 
     cards = views.cards(query, unit_code=ref.code, version=ref.version, period=period, lang=lang)
     rank = views.ranking(query, unit_code=ref.code, version=ref.version, period=period)
@@ -211,11 +215,13 @@ def pack(query: Query, ref: UnitRef, period: dt.date, lang: str = "vi") -> P.Pac
                                     views.snapshot_sources(query, unit_code=ref.code, period=period, lang=lang)),
                                   *(t("sources_word", lang, src=s) for s in
                                     views.dti_sources(query, unit_code=ref.code, version=ref.version, lang=lang))]))
-    sources.append(t("build_info", lang, built=fmt.date(stamp.date(), lang), seed=info.get("demo_seed", "–")))
+    sources.append(t("build_info", lang, built=fmt.date(dt.datetime.fromisoformat(info["built_at"]).date(), lang),
+                     seed=info.get("demo_seed", "–")))
     title = t("brief_title", lang, period=fmt.month(period, lang), place=place)
     cover = (t("boundary_word", lang, label=boundary), t("brief_cover_unit", lang, unit=str(ref)),
              t("brief_cover_period", lang, period=fmt.month(period, lang)),
-             t("brief_cover_built", lang, date=fmt.date(stamp.date(), lang)))
+             t("brief_cover_built", lang, date=fmt.date(dt.datetime.fromisoformat(info["built_at"]).date(), lang)),
+             *([t("brief_cover_imported", lang, date=fmt.date(imported.date(), lang))] if imported is not None else []))
     return P.Pack(title=title, cover_lines=cover, parts=parts, sources=tuple(sources),
                   notice=t("demo_banner", lang) if is_demo else "", stamp=stamp, lang=lang, footer=title)
 

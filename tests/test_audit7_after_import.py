@@ -157,3 +157,43 @@ def test_every_page_moves_with_an_import_and_back_after_its_rollback(imported_se
     back_truth.con.close()
     assert back == before
     check_pages(before, day, truth, monkeypatch)
+
+
+def test_the_pack_is_dated_by_the_last_import_in_force(imported_setup, truth):
+    """Before, a pack built after an import said only "Kho dữ liệu dựng ngày <build>" and carried the build's
+    date as its file date, though its figures were imported later; now it also says "Số liệu nhập lần cuối
+    ngày <import>" and is dated by it, until the import is rolled back."""
+    import queries
+    from cnscd import brief
+    from cnscd.ingest import commit, prepare, rollback
+    from cnscd.unitref import UnitRef
+
+    target, day = imported_setup, truth.latest_month()
+    ((built,),) = truth.sql("SELECT value FROM core_build_info WHERE key = 'built_at'")
+    built = dt.datetime.fromisoformat(built)
+
+    def pack():
+        con = duckdb.connect(str(target), read_only=True)
+        try:
+            return brief.pack(partial(queries.run, con), UnitRef("2025", "82"), day, "vi")
+        finally:
+            con.close()
+    first = pack()
+    assert first.stamp == built and not [c for c in first.cover_lines if c.startswith("Số liệu nhập")]
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        plan = prepare(f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n82;Tỉnh Đồng Tháp;{day:%m/%Y};3000\n".encode(),
+                       "dt.csv", con)
+    finally:
+        con.close()
+    batch = commit(plan, "audit7", policy="replace")["batch_id"]
+    after_truth = truth_of(target)
+    ((loaded,),) = after_truth.sql("SELECT loaded_at FROM core_batch WHERE batch_id = ?", [batch])
+    after_truth.con.close()
+    after = pack()
+    assert after.stamp == max(built, loaded)
+    assert f"Số liệu nhập lần cuối ngày {loaded:%d/%m/%Y}" in after.cover_lines, after.cover_lines
+    assert f"Kho dữ liệu dựng ngày {built:%d/%m/%Y}" in after.cover_lines
+    rollback(batch, "audit7")
+    back = pack()
+    assert back.stamp == built and back.cover_lines == first.cover_lines

@@ -41,6 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief_cover_unit": ("Mã đơn vị: {unit}", "Unit code: {unit}"),
     "brief_cover_period": ("Số liệu tháng {period}", "Figures for {period}"),
     "brief_cover_built": ("Kho dữ liệu dựng ngày {date}", "Warehouse built on {date}"),
+    "brief_cover_imported": ("Số liệu nhập lần cuối ngày {date}", "Figures last imported on {date}"),
     "brief_cards": ("Các chỉ tiêu chính", "Headline figures"),
     "brief_cards_note": (
         "Thay đổi so với tháng trước ({prev}) và cùng kỳ năm trước ({year}); % mục tiêu: mục tiêu đang hiệu lực.",
