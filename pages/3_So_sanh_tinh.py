@@ -98,7 +98,8 @@ if ranks.height:
 
 # ---- numbers under the chart --------------------------------------------------------------------------
 st.subheader(t("table_title", lang))
-wide = compare.table(series)
+wide = compare.table(series, {name: t("index_line_base", lang, name=name, period=fmt.month(day, lang))
+                              for name, day in compare.later_base(series, base)})
 widgets.table(wide, lang, labels={"period_end": t("period", lang)}, dates=("period_end",),
          decimals={c: decimals for c in wide.columns}, key="compare_table", height=320)
 widgets.demo_caption(meta.is_demo, lang)

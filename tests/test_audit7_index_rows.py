@@ -3,8 +3,9 @@ line's value at that line's base month, and every row says that month. Before, t
 a later month (2025 Đồng Tháp and 2025 Hà Nội, formed 1/7/2025: base 07/2025) sat under the one header
 "Index (base 01/2024 = 100)" with nothing in the row to say their 100 was July 2025 (the chart and the page
 said it; a row copied out of the CSV did not); the header also read "Index (base = 100) (Index (base
-01/2024 = 100))". Now each row carries "This line's base month (= 100)". Expected figures from SQL of our own
-over core_observation (and core_crosswalk for today's provinces), never through queries/ or cnscd.
+01/2024 = 100))". Now each row carries "This line's base month (= 100)", and the
+table under the chart names a later-indexed line's base in its column ("Đồng Tháp (kỳ gốc T7/2025)"). Expected
+figures from SQL of our own over core_observation (and core_crosswalk for today's provinces), never through queries/ or cnscd.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def read_rows(meta, lang):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_exported_index_row_is_its_lines_base_and_says_it(warehouse_env, truth, monkeypatch, lang):
     downloads = nb.Downloads.install(monkeypatch)
-    nb.ok(nb.open_page("compare", units="82,01", ind="members", measure="index", base="2024-01", lang=lang))
+    at = nb.ok(nb.open_page("compare", units="82,01", ind="members", measure="index", base="2024-01", lang=lang))
     meta = downloads.menus["compare_series"][1]
     assert meta.label("shown") == ("Chỉ số (kỳ gốc T1/2024 = 100)" if lang == "vi" else "Index (base 01/2024 = 100)")
     assert meta.label("index_base") == ("Kỳ gốc của đường này (= 100)" if lang == "vi" else "This line's base month (= 100)")
@@ -81,6 +82,17 @@ def test_every_exported_index_row_is_its_lines_base_and_says_it(warehouse_env, t
         if base > BASE:
             later.add((row["label"], base))
     assert later == {("Đồng Tháp", dt.date(2025, 7, 31)), ("Hà Nội", dt.date(2025, 7, 31))}, later
+    # the table under the chart: a later-indexed line's column says its base month, its cells are its index
+    (table,) = [f for f in nb.frames(at) if len(f.columns) > 3]
+    base_word = "kỳ gốc T7/2025" if lang == "vi" else "base 07/2025"
+    for name, code in (("Đồng Tháp", "82"), ("Hà Nội", "01")):
+        col = f"{name} ({base_word})"
+        assert col in table.columns, list(table.columns)
+        series = lines[("2025", code)]
+        for _, r in table.iterrows():
+            day = nb.as_date(r.iloc[0])
+            if day in series:
+                assert nb.close(float(r[col]), 100.0 * series[day] / series[dt.date(2025, 7, 31)]), (col, day, r[col])
 
 
 def test_today_mode_rows_index_the_summed_predecessors(warehouse_env, truth, monkeypatch):

@@ -83,6 +83,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Only {n} of {total} provinces with a target have reported for {period}: the nation's % of target that month is over those only.",
     ),
     "col_pooled": ("Số tỉnh/thành Toàn quốc tính / có mục tiêu", "Provinces the nation pools / with a target"),
+    "index_line_base": ("{name} (kỳ gốc {period})", "{name} (base {period})"),
     "col_index_base": ("Kỳ gốc của đường này (= 100)", "This line's base month (= 100)"),
     "index_base_zero": ("Kỳ gốc = 0: chỉ số không xác định", "Base 0: index not defined"),
     "index_base_zero_short": ("kỳ gốc = 0", "base 0"),

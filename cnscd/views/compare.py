@@ -261,12 +261,14 @@ def ranks(series: pl.DataFrame) -> pl.DataFrame:
     return series.filter(pl.col("rank").is_not_null())
 
 
-def table(series: pl.DataFrame) -> pl.DataFrame:
-    """Periods down, units across (the numbers under the chart), newest first."""
+def table(series: pl.DataFrame, names: dict[str, str] | None = None) -> pl.DataFrame:
+    """Periods down, units across (the numbers under the chart), newest first; `names` renames a line's
+    column (an index line indexed to a later month says so in its header: "Đồng Tháp (kỳ gốc T7/2025)")."""
     if series.height == 0:
         return pl.DataFrame()
     wide = series.select("period_end", "label", "shown").pivot(on="label", index="period_end", values="shown",
                                                                aggregate_function="first")
     nation = series.filter(pl.col("is_nation"))["label"].unique().to_list()
     others = collate.sorted_names([c for c in wide.columns if c != "period_end" and c not in nation])
-    return wide.select("period_end", *nation, *others).sort("period_end", descending=True)
+    wide = wide.select("period_end", *nation, *others).sort("period_end", descending=True)
+    return wide.rename({k: v for k, v in (names or {}).items() if k in wide.columns})
