@@ -86,3 +86,26 @@ def test_sources_after_an_import_and_its_rollback(warehouse_file, tmp_path, monk
     after = check(target, lang, None, "dong-thap-t10.csv")
     if "dong-thap-t10.csv" in after:     # a rolled-back file may stay listed, citing nothing
         assert after["dong-thap-t10.csv"][1:] == (0, 0)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_article_figures_table_is_every_article_figure_and_target(warehouse_env, truth, lang):
+    """Every figure and target an article gave (core_observation / core_target of an article source, not demo,
+    not imported), with its unit, period and number (own SQL). Found right at this audit."""
+    want = truth.sql("""
+        SELECT u.short_name, f.period_end, f.value, s.title, coalesce(s.title_en, s.title)
+        FROM (SELECT unit_code, boundary_version, period_end, value, source_id FROM core_observation
+              WHERE NOT is_demo AND batch_id IS NULL
+              UNION ALL
+              SELECT unit_code, boundary_version, period_end, target_value, source_id FROM core_target
+              WHERE NOT is_demo AND batch_id IS NULL) f
+        JOIN core_source s ON s.source_id = f.source_id AND s.source_kind = 'article'
+        JOIN core_unit u ON u.boundary_version = f.boundary_version AND u.unit_code = f.unit_code""")
+    at = nb.ok(nb.open_page("sources", lang=lang))
+    (table,) = [f for f in nb.frames(at) if len(f) == len(want) and len(f.columns) == 9]
+    got = sorted((str(r.iloc[0]), nb.as_date(r.iloc[3]), nb.parse_number(str(r.iloc[4]), lang), str(r.iloc[7]))
+                 for _, r in table.iterrows())
+    expected = sorted((name, day, value, en if lang == "en" else vi) for name, day, value, vi, en in want)
+    assert len(got) == len(expected) > 50
+    for g, e in zip(got, expected):
+        assert g[:2] == e[:2] and g[3] == e[3] and nb.close(g[2], e[2], abs_=0.006), (g, e)
