@@ -40,8 +40,8 @@ def ranking_bars(frame: pl.DataFrame, meta: ChartMeta, *, reference: float | Non
         x=f["value"].fill_null(0).to_list(), y=codes, orientation="h",
         marker={"color": [BAR_COLOUR if v is not None else NO_REPORT_COLOUR for v in f["value"]]},
         customdata=list(zip(f["rank"].to_list(), f["pct_target"].to_list(), codes, names)),
-        hovertemplate=f"<b>%{{customdata[3]}}</b><br>%{{x:{d3}}} {meta.unit}<br>#%{{customdata[0]}}"
-                      f" · %{{customdata[1]:,.1f}} %<extra></extra>",
+        hovertemplate=f"<b>%{{customdata[3]}}</b><br>%{{x:{d3}}}{fmt.unit_after(meta.unit, meta.lang)}<br>#%{{customdata[0]}}"
+                      f" · %{{customdata[1]:,.1f}}{fmt.unit_after('%', meta.lang)}<extra></extra>",
         hovertemplatefallback="–", name=meta.title, showlegend=False))
     if reference is not None:
         fig.add_vline(x=reference, line={"color": AVG_COLOUR, "dash": "dash", "width": 2})
@@ -121,7 +121,7 @@ def small_multiples(series: pl.DataFrame, meta: ChartMeta, *, order: list[str], 
         traces.append(dict(
             type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=names[code],
             line={"color": BAR_COLOUR, "width": 2}, fill="tozeroy", fillcolor="rgba(44,127,184,0.12)",
-            hovertemplate=f"<b>{names[code]}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(decimals)}}} {meta.unit}"
+            hovertemplate=f"<b>{names[code]}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(decimals)}}}{fmt.unit_after(meta.unit, meta.lang)}"
                           "<extra></extra>", showlegend=False, **cells[i]))
     for ax in axes(layout, "x"):
         ax.update(DATE_AXIS)

@@ -163,12 +163,12 @@ def choropleth(layer: MapLayer, frame: pl.DataFrame, classes: Classes, meta: Cha
     one_source = sources.len() == 1
     src = _plain(sources[0]) if one_source else "%{customdata[5]}"
     head = ["<b>%{customdata[0]}</b>",
-            f"{t('value' if not show_raw else 'measure', lang)}: %{{customdata[1]:{d3}}} {measure_unit}"]
+            f"{t('value' if not show_raw else 'measure', lang)}: %{{customdata[1]:{d3}}}{fmt.unit_after(measure_unit, lang)}"]
     if show_raw:
-        head.append(f"{t('value', lang)}: %{{customdata[6]:{fmt.d3(tdec)}}} {value_unit}")
+        head.append(f"{t('value', lang)}: %{{customdata[6]:{fmt.d3(tdec)}}}{fmt.unit_after(value_unit, lang)}")
     head.append(f"{t('rank', lang)}: %{{customdata[2]}}/{n_ranked}")
-    target_line = {True: f"{t('target', lang)}: %{{customdata[3]:{fmt.d3(tdec)}}} {value_unit} "
-                         f"(%{{customdata[4]:,.1f}}{'%' if lang == 'en' else ' %'} {t('of_target_word', lang)})",
+    target_line = {True: f"{t('target', lang)}: %{{customdata[3]:{fmt.d3(tdec)}}}{fmt.unit_after(value_unit, lang)} "
+                         f"(%{{customdata[4]:,.1f}}{fmt.unit_after('%', lang)} {t('of_target_word', lang)})",
                    False: f"{t('target', lang)}: –"}
     groups = [(pl.col("has_figure") & pl.col("has_target"), True, True),
               (pl.col("has_figure") & ~pl.col("has_target"), True, False),

@@ -43,8 +43,8 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
             text=[fmt.pct(p, lang, 1) for p in part["pct"].to_list()], textposition="outside",
             constraintext="none", cliponaxis=False, textfont={"color": "#333"},   # the chart font: scaled in exports
             customdata=list(zip(part["value"].to_list(), part["target_value"].to_list(), part["label"].to_list())),
-            hovertemplate=(f"<b>%{{customdata[2]}}</b>: %{{x:,.1f}} %<br>%{{customdata[0]:{fmt.d3(decimals)}}} / "
-                           f"%{{customdata[1]:{fmt.d3(decimals)}}} {meta.unit}<extra></extra>"),
+            hovertemplate=(f"<b>%{{customdata[2]}}</b>: %{{x:,.1f}}{fmt.unit_after('%', lang)}<br>%{{customdata[0]:{fmt.d3(decimals)}}} / "
+                           f"%{{customdata[1]:{fmt.d3(decimals)}}}{fmt.unit_after(meta.unit, lang)}<extra></extra>"),
         ))
     fig.add_vline(x=100, line={"color": "#333", "width": 1})
     fig.add_vline(x=threshold, line={"color": STATUS_COLOURS["behind"], "dash": "dash", "width": 1})
@@ -58,7 +58,7 @@ def progress_bars(frame: pl.DataFrame, meta: ChartMeta, *, threshold: float = 80
                      tickvals=order, ticktext=frame["label"].to_list(), automargin=True)
     # room right of the longest bar for its label
     top = max([p for p in frame["pct"].to_list() if p is not None] + [100.0, reference[0] if reference else 0.0])
-    fig.update_xaxes(title=f"% {t('target', lang).lower()}", ticksuffix=" %" if lang == "vi" else "%",
+    fig.update_xaxes(title=t('measure_pct_target', lang), ticksuffix=fmt.unit_after("%", lang),
                      tickformat=",.0f", range=[0, top * 1.12])
     fig.update_layout(barmode="overlay", bargap=0.25)
     return finish(fig, meta, height=max(320, 22 * frame.height + 180), top=110 if reference else 90)

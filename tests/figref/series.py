@@ -80,7 +80,7 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
             legendgroup=group, showlegend=group not in shown_groups,
             line={"color": c, "width": 3 if nation else 2, "dash": "dash" if nation else "solid"},
             customdata=[(demo_word if d else "") + w for d, w in zip(part["is_demo"].to_list(), pooled_words(part, lang))],
-            hovertemplate=f"<b>{first['label']}</b><br>%{{x|{fmt.DATE_D3}}}: {number} {meta.unit}%{{customdata}}<extra></extra>",
+            hovertemplate=f"<b>{first['label']}</b><br>%{{x|{fmt.DATE_D3}}}: {number}{fmt.unit_after(meta.unit, lang)}%{{customdata}}<extra></extra>",
             meta={"key": key},
         ), **where(nation))
         shown_groups.add(group)
@@ -96,7 +96,7 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", name=t("target", lang), legendgroup="target", showlegend=i == 0,
                 line={"color": fig_colour.get(key[0], NATION_COLOUR), "width": 1.5, "dash": "dot"},
-                hovertemplate=f"{t('target', lang)} {part['label'][0]}: %{{y:{fmt.d3(decimals)}}} {meta.unit}<extra></extra>",
+                hovertemplate=f"{t('target', lang)} {part['label'][0]}: %{{y:{fmt.d3(decimals)}}}{fmt.unit_after(meta.unit, lang)}<extra></extra>",
             ), **where(key[0] in nation_keys))
         entries += 1
     if seeds is not None and seeds.height:
@@ -118,7 +118,7 @@ def time_series(frame: pl.DataFrame, meta: ChartMeta, *, targets: pl.DataFrame |
                 customdata=list(zip(part["label"].to_list(),
                                     [(q or "")[:160] for q in part["quote_vi"].to_list()],
                                     [s or "" for s in part["source_title"].to_list()], words)),
-                hovertemplate=(f"<b>%{{customdata[0]}}</b> %{{x|{fmt.DATE_D3}}}: %{{customdata[3]}}{number} {meta.unit}"
+                hovertemplate=(f"<b>%{{customdata[0]}}</b> %{{x|{fmt.DATE_D3}}}: %{{customdata[3]}}{number}{fmt.unit_after(meta.unit, lang)}"
                                "<br><i>%{customdata[1]}</i><br>%{customdata[2]}<extra></extra>"),
             ), **where(nation))
             legend_done = True

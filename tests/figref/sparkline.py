@@ -38,7 +38,7 @@ def headline(frame: pl.DataFrame, meta: ChartMeta, *, columns: int = 3) -> go.Fi
         traces.append(dict(
             type="scatter", x=part["period_end"].to_list(), y=part["value"].to_list(), mode="lines", name=lab,
             line={"color": NATION_COLOUR, "width": 2},
-            hovertemplate=f"<b>{lab}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(dec)}}} {part['unit'][0]}<extra></extra>",
+            hovertemplate=f"<b>{lab}</b><br>%{{x|{fmt.DATE_D3}}}: %{{y:{fmt.d3(dec)}}}{fmt.unit_after(part['unit'][0], meta.lang)}<extra></extra>",
             showlegend=False, **cells[i]))
         # trends, not levels: the axis follows the data so a month's change is visible
         layout["yaxis" + cells[i]["yaxis"][1:]]["tickformat"] = fmt.d3(dec)
