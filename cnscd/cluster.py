@@ -276,7 +276,7 @@ def _wait_healthy(state: dict, timeout: float) -> None:
 
 
 def status(port: int = 8501, rdir: Path | None = None) -> dict:
-    from cnscd.store import snapshot
+    from cnscd.store import follow
 
     state_file = run_dir(port, rdir) / "cluster.json"
     if not state_file.is_file():
@@ -288,7 +288,7 @@ def status(port: int = 8501, rdir: Path | None = None) -> dict:
         url = health.get(p["name"]) if p["name"] != "haproxy" else health["balancer"]
         rows.append({"name": p["name"], "pid": p["pid"], "port": p["port"], "alive": _alive(p["pid"]),
                      "healthy": _health(url)})
-    snap = snapshot.Follower(Path(state["snapshot_dir"])).status()
+    snap = follow.Follower(Path(state["snapshot_dir"])).status()
     view = balancer_view(Path(state["balancer"]["socket"])) if "balancer" in state else {}
     return {"port": state["port"], "editor_url": state["editor_url"], "processes": rows, "balancer_view": view,
             "snapshot": snap}

@@ -53,9 +53,9 @@ def user_path(level: str, version: str) -> Path:
 def override_path(level: str, version: str) -> Path | None:
     """The official outlines this thread draws for a layer (None: none): a viewer following snapshots
     reads its pinned snapshot's file, everyone else the state directory's (which may not exist)."""
-    from cnscd.store import snapshot
+    from cnscd.store import follow
 
-    carried = snapshot.outlines()
+    carried = follow.outlines()
     if carried is None:
         return user_path(level, version)
     return carried.get(f"{level}_{version}")

@@ -144,7 +144,7 @@ def test_an_editor_confirming_publishes_the_outlines_with_the_warehouse(page_env
     stored outline file (content-addressed, its hash in the pointer), which a viewer following it verifies."""
     import hashlib
 
-    from cnscd.store import snapshot
+    from cnscd.store import follow, snapshot
 
     snap = tmp_path / "snapshots"
     monkeypatch.setenv("CNSCD_ROLE", "editor")
@@ -161,6 +161,6 @@ def test_an_editor_confirming_publishes_the_outlines_with_the_warehouse(page_env
     assert pointer["outlines"] == {"district_legacy": {"file": f"geo-district_legacy-{digest}.parquet", "sha256": digest,
                                                        "size": stored.stat().st_size}}
     assert pointer["sha256"] == hashlib.sha256(wh.read_bytes()).hexdigest()
-    viewer = snapshot.Follower(snap)
+    viewer = follow.Follower(snap)
     assert viewer.current_served().outlines == (("district_legacy", snap / f"geo-district_legacy-{digest}.parquet", digest),)
     assert viewer.status()["outline_error"] is None

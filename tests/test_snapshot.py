@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cnscd.store import role, snapshot, warehouse
+from cnscd.store import follow, role, snapshot, warehouse
 from tests.ingest_fixtures import district_report, dry, export_all, small_base, wh  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +103,7 @@ def test_a_corrupt_snapshot_is_refused_and_the_previous_one_kept(tmp_path, snapd
     with open(bad, "r+b") as fh:
         fh.seek(5000)
         fh.write(b"\xff" * 64)
-    v1 = snapshot.Follower(snapdir)   # a fresh viewer starting now has nothing good to serve
+    v1 = follow.Follower(snapdir)   # a fresh viewer starting now has nothing good to serve
     with pytest.raises(snapshot.SnapshotError, match="bad hash"):
         v1.current()
     assert read(reader) == (1, 1)        # the running viewer looks, refuses, keeps its verified snapshot
@@ -246,7 +246,7 @@ def test_an_editor_killed_mid_import_publishes_nothing_and_a_retry_does(warehous
     assert snapshot.read_pointer(snapdir) == first, "a killed import published a snapshot"
     assert [p.name for p in snapdir.glob("warehouse-*.duckdb")] == [first["file"]]
     assert export_all(live) == before, "the killed import changed the live warehouse"
-    viewer = snapshot.Follower(snapdir)
+    viewer = follow.Follower(snapdir)
     assert viewer.current() == snapdir / first["file"] and viewer.status()["error"] is None
 
     time.sleep(max(0.0, 1.05 - (time.time() % 1)))   # batch ids have one-second resolution
@@ -266,7 +266,7 @@ def test_a_publisher_killed_mid_copy_publishes_nothing(warehouse_file, tmp_path)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert _kill_when(proc, snapdir, ".incoming-*.tmp"), proc.communicate()
     assert snapshot.read_pointer(snapdir) == first
-    assert snapshot.Follower(snapdir).current() == snapdir / first["file"]
+    assert follow.Follower(snapdir).current() == snapdir / first["file"]
     done = snapshot.publish(warehouse_file, snapdir)           # the next publisher clears the leftover
     assert not list(snapdir.glob(".incoming-*.tmp")) and done["sha256"] != first["sha256"]
 

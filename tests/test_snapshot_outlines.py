@@ -18,7 +18,7 @@ import pytest
 import shapely
 
 from cnscd.charts import maplayer
-from cnscd.store import role, snapshot, warehouse
+from cnscd.store import follow, role, snapshot, warehouse
 from geo import layers, store
 from geo.load import MatchReport, accept
 
@@ -64,7 +64,7 @@ def env(tmp_path, monkeypatch):
     layers.clear_cache()
     maplayer.layer_for.cache_clear()
     yield snap, editor_geo, tmp_path
-    snapshot.pin(None)
+    follow.pin(None)
     layers.clear_cache()
     maplayer.layer_for.cache_clear()
 
@@ -84,7 +84,7 @@ def test_published_outlines_are_content_addressed_listed_and_drawn_by_a_viewer(e
 
     reader = warehouse.Reader()
     reader.pin()
-    assert snapshot.outlines() == {LAYER: snap / name}
+    assert follow.outlines() == {LAYER: snap / name}
     assert drawn().equals(shapely.box(105.5, 20.8, 105.7, 21.0)) and not drawn().equals(approx)
     row = layers.layer("province", "2025").set_index("unit_code").loc[CODE]
     assert not row["is_approximate"] and row["source_id"] == "user:square0.2"
@@ -138,7 +138,7 @@ def test_a_corrupt_outline_file_is_refused_and_the_previous_kept(env):
     with open(bad, "r+b") as fh:           # bit rot, a half-synced volume
         fh.seek(100)
         fh.write(b"\xff" * 16)
-    fresh = snapshot.Follower(snap)        # a viewer starting now: the new data, no official outline for the layer
+    fresh = follow.Follower(snap)        # a viewer starting now: the new data, no official outline for the layer
     assert fresh.current_served().outlines == () and "bad hash" in fresh.status()["outline_error"]
     reader.pin()
     assert reader.connection().execute("SELECT v FROM a").fetchone()[0] == 2   # the data is taken
@@ -240,7 +240,7 @@ def test_accepting_outlines_on_the_editor_publishes_them(tmp_path, monkeypatch):
         assert pointer["outlines"][LAYER]["sha256"] == sha(stored)
         assert (snap / pointer["outlines"][LAYER]["file"]).read_bytes() == stored.read_bytes()
         # the editor draws its state directory's file, and at once (no stale prepared layer)
-        assert snapshot.outlines() is None
+        assert follow.outlines() is None
         assert drawn().equals(shapely.box(105.5, 20.8, 105.7, 21.0))
         before = maplayer.layer_for("province", "2025")
         accept(_report(0.4))
@@ -257,7 +257,7 @@ def test_accepting_outlines_on_the_editor_publishes_them(tmp_path, monkeypatch):
             accept(_report(0.1))
         reader.close()
     finally:
-        snapshot.pin(None)
+        follow.pin(None)
         layers.clear_cache()
         maplayer.layer_for.cache_clear()
 

@@ -66,14 +66,14 @@ class Reader:
     """A read-only connection that follows the file when a writer replaces it."""
 
     def __init__(self, p: Path | None = None):
-        from cnscd.store import role, snapshot
+        from cnscd.store import follow, role, snapshot
 
         # A viewer with CNSCD_SNAPSHOT_DIR serves the published snapshot the pointer names
-        # (content-addressed, verified; cnscd/snapshot.py) instead of a local file; the editor
+        # (content-addressed, verified; cnscd/store/follow.py) instead of a local file; the editor
         # reads the live file it writes (and publishes). The follower is the process's one for the
         # directory: geo.layers reads the official outlines of the same verified publication.
         d = None if p or not role.is_viewer() else snapshot.snapshot_dir()
-        self.follower = snapshot.follower(d) if d is not None else None
+        self.follower = follow.follower(d) if d is not None else None
         self._pins = threading.local()
         self._snap_cons: dict[Path, duckdb.DuckDBPyConnection] = {}
         self._path = Path(p) if p else path()
@@ -90,15 +90,15 @@ class Reader:
     def pin(self) -> None:
         """Serve this thread the current snapshot until its next pin (app.py: once per script run),
         so every query of one rerun reads the same snapshot even if a newer one arrives meanwhile; the
-        map draws the official outlines of that snapshot (snapshot.pin, read by geo.layers)."""
+        map draws the official outlines of that snapshot (follow.pin, read by geo.layers)."""
         if self.follower is not None:
-            from cnscd.store import snapshot
+            from cnscd.store import follow
 
             self._pins.path = None
-            snapshot.pin(None)
+            follow.pin(None)
             served = self.follower.current_served()
             self._pins.path = served.path
-            snapshot.pin(served)
+            follow.pin(served)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """This thread's connection to the current file (or pinned snapshot).
