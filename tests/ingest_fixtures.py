@@ -137,6 +137,17 @@ def wh(small_base, tmp_path, monkeypatch) -> Path:
     return target
 
 
+def demo_copy(warehouse_file: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A private copy of the session's demo warehouse for one test that imports into it (batches kept in
+    <tmp>/imports): the app, prepare() and commit() all read it through CNSCD_WAREHOUSE."""
+    target = tmp_path / "wh" / "warehouse.duckdb"
+    target.parent.mkdir()
+    shutil.copyfile(warehouse_file, target)
+    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
+    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    return target
+
+
 def dry(path: Path, data: bytes, name: str, **kw):
     """prepare() on a read-only connection to the warehouse at `path`."""
     from cnscd.ingest import prepare

@@ -11,13 +11,13 @@ Counts and sums come from SQL of our own over core_unit, core_observation and ou
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import duckdb
 import pytest
 
 from cnscd import months
 from tests import numbers as nb
+from tests.ingest_fixtures import demo_copy, dry
 
 POOLED_COL = {"vi": "Số tỉnh/thành Toàn quốc tính / có mục tiêu", "en": "Provinces the nation pools / with a target"}
 
@@ -26,24 +26,16 @@ POOLED_COL = {"vi": "Số tỉnh/thành Toàn quốc tính / có mục tiêu", "
 def nation_and_one_province(warehouse_file, tmp_path, monkeypatch, truth):
     """A copy of the demo warehouse where the nation (VN) and Đồng Tháp (2025:82) alone have imported the
     month after the latest: (warehouse path, that month)."""
-    from cnscd.ingest import commit, prepare
+    from cnscd.ingest import commit
 
-    target = tmp_path / "wh" / "warehouse.duckdb"
-    target.parent.mkdir()
-    shutil.copyfile(warehouse_file, target)
-    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
-    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    target = demo_copy(warehouse_file, tmp_path, monkeypatch)
     last = truth.latest_month()
     new = months.end_of(last + dt.timedelta(days=1))
     nation = truth.value("2025", "VN", "teams_total", last) + 40
     teams = truth.value("2025", "82", "teams_total", last) + 11
     data = (f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\nVN;Việt Nam;{new:%m/%Y};{nation:.0f}\n"
             f"82;Tỉnh Đồng Tháp;{new:%m/%Y};{teams:.0f}\n").encode("utf-8")
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        plan = prepare(data, "vn-dong-thap.csv", con)
-    finally:
-        con.close()
+    plan = dry(target, data, "vn-dong-thap.csv")
     assert plan.ok, plan.problems
     commit(plan, "audit")
     return target, new

@@ -10,12 +10,12 @@ cnscd: a province's figure is its real one where it has one, else its demo one; 
 """
 from __future__ import annotations
 
-import shutil
 
 import duckdb
 import pytest
 
 from tests import numbers as nb
+from tests.ingest_fixtures import demo_copy, dry
 
 NUM, DEN, RATE = "villages_with_team", "villages_total", "villages_with_team_pct"
 
@@ -43,21 +43,13 @@ def nation_parts(path, day) -> tuple[float, float, float]:
 
 @pytest.fixture
 def villages_imported(warehouse_file, tmp_path, monkeypatch, truth):
-    from cnscd.ingest import commit, prepare
+    from cnscd.ingest import commit
 
-    target = tmp_path / "wh" / "warehouse.duckdb"
-    target.parent.mkdir()
-    shutil.copyfile(warehouse_file, target)
-    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
-    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    target = demo_copy(warehouse_file, tmp_path, monkeypatch)
     day = truth.latest_month()
     data = (f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Số thôn, tổ dân phố;Số thôn, tổ dân phố có Tổ CNSCĐ\n"
             f"82;Tỉnh Đồng Tháp;{day:%m/%Y};3000;1500\n").encode("utf-8")
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        plan = prepare(data, "dong-thap-thon.csv", con)
-    finally:
-        con.close()
+    plan = dry(target, data, "dong-thap-thon.csv")
     assert plan.ok, plan.problems
     batch = commit(plan, "audit", policy="replace")["batch_id"]
     return target, day, batch

@@ -9,13 +9,13 @@ never through queries/ or cnscd. Found right at this audit (no fix); kept so it 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from functools import partial
 
 import duckdb
 import pytest
 
 from tests import numbers as nb
+from tests.ingest_fixtures import demo_copy, dry
 
 TEAMS, MEMBERS = 3000.0, 15000.0
 
@@ -110,11 +110,7 @@ nb_path: list = [None]
 
 @pytest.fixture
 def imported_setup(warehouse_file, tmp_path, monkeypatch, truth):
-    target = tmp_path / "wh" / "warehouse.duckdb"
-    target.parent.mkdir()
-    shutil.copyfile(warehouse_file, target)
-    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
-    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    target = demo_copy(warehouse_file, tmp_path, monkeypatch)
     nb_path[0] = target
     return target
 
@@ -122,7 +118,7 @@ def imported_setup(warehouse_file, tmp_path, monkeypatch, truth):
 def test_every_page_moves_with_an_import_and_back_after_its_rollback(imported_setup, truth, monkeypatch):
     import streamlit as st
 
-    from cnscd.ingest import commit, prepare, rollback
+    from cnscd.ingest import commit, rollback
 
     target = imported_setup
     day = truth.latest_month()
@@ -136,11 +132,7 @@ def test_every_page_moves_with_an_import_and_back_after_its_rollback(imported_se
     lines = [f"82;Tỉnh Đồng Tháp;{day:%m/%Y};{TEAMS:.0f};{MEMBERS:.0f}"] + \
         [f"{c};{n};{day:%m/%Y};{before['communes'][c] + 25 + 5 * i:.0f};" for i, (c, n) in enumerate(sorted(names))]
     data = ("Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ;Thành viên Tổ CNSCĐ\n" + "\n".join(lines) + "\n").encode()
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        plan = prepare(data, "dong-thap.csv", con)
-    finally:
-        con.close()
+    plan = dry(target, data, "dong-thap.csv")
     assert plan.ok, plan.problems
     batch = commit(plan, "audit7", policy="replace")["batch_id"]
     after_truth = truth_of(target)
@@ -165,7 +157,7 @@ def test_the_pack_is_dated_by_the_last_import_in_force(imported_setup, truth):
     ngày <import>" and is dated by it, until the import is rolled back."""
     import queries
     from cnscd import brief
-    from cnscd.ingest import commit, prepare, rollback
+    from cnscd.ingest import commit, rollback
     from cnscd.unitref import UnitRef
 
     target, day = imported_setup, truth.latest_month()
@@ -180,12 +172,8 @@ def test_the_pack_is_dated_by_the_last_import_in_force(imported_setup, truth):
             con.close()
     first = pack()
     assert first.stamp == built and not [c for c in first.cover_lines if c.startswith("Số liệu nhập")]
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        plan = prepare(f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n82;Tỉnh Đồng Tháp;{day:%m/%Y};3000\n".encode(),
-                       "dt.csv", con)
-    finally:
-        con.close()
+    plan = dry(target, f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n82;Tỉnh Đồng Tháp;{day:%m/%Y};3000\n".encode(),
+               "dt.csv")
     batch = commit(plan, "audit7", policy="replace")["batch_id"]
     after_truth = truth_of(target)
     ((loaded,),) = after_truth.sql("SELECT loaded_at FROM core_batch WHERE batch_id = ?", [batch])

@@ -6,12 +6,12 @@ languages), and every source a chart's footer names after the import is a title 
 from __future__ import annotations
 
 import re
-import shutil
 
 import duckdb
 import pytest
 
 from tests import numbers as nb
+from tests.ingest_fixtures import demo_copy, dry
 
 KIND = {"vi": "tệp báo cáo nhập vào", "en": "imported report file"}
 WORDS = {"vi": {"bài báo", "tài liệu tham chiếu", "minh hoạ", "ước tính", "gói phần mềm"},
@@ -54,20 +54,12 @@ def check(path, lang, imported: str | None, rolled_back: str = ""):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_sources_after_an_import_and_its_rollback(warehouse_file, tmp_path, monkeypatch, truth, lang):
-    from cnscd.ingest import commit, prepare, rollback
+    from cnscd.ingest import commit, rollback
 
-    target = tmp_path / "wh" / "warehouse.duckdb"
-    target.parent.mkdir()
-    shutil.copyfile(warehouse_file, target)
-    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
-    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    target = demo_copy(warehouse_file, tmp_path, monkeypatch)
     day = truth.latest_month()
     data = f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n82;Tỉnh Đồng Tháp;{day:%m/%Y};3000\n".encode()
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        plan = prepare(data, "dong-thap-t10.csv", con)
-    finally:
-        con.close()
+    plan = dry(target, data, "dong-thap-t10.csv")
     batch = commit(plan, "audit7", policy="replace")["batch_id"]
     titles = check(target, lang, "dong-thap-t10.csv")
     # every source a chart's footer names is listed on the page

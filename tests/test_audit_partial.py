@@ -9,13 +9,13 @@ through queries/ or cnscd.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import duckdb
 import pytest
 
 from cnscd import months
 from tests import numbers as nb
+from tests.ingest_fixtures import demo_copy, dry
 
 
 def reported(truth, version: str, level: str, day: dt.date, province: str | None = None) -> tuple[int, int]:
@@ -43,22 +43,14 @@ def sentences(at) -> list[str]:
 def one_province_new_month(warehouse_file, tmp_path, monkeypatch, truth):
     """A copy of the demo warehouse where Đồng Tháp (2025:82) alone has imported the month after the
     latest: (warehouse path, that month)."""
-    from cnscd.ingest import commit, prepare
+    from cnscd.ingest import commit
 
-    target = tmp_path / "wh" / "warehouse.duckdb"
-    target.parent.mkdir()
-    shutil.copyfile(warehouse_file, target)
-    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
-    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    target = demo_copy(warehouse_file, tmp_path, monkeypatch)
     new = months.end_of(truth.latest_month() + dt.timedelta(days=1))
     teams = truth.value("2025", "82", "teams_total", truth.latest_month()) + 11
     data = (f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n82;Tỉnh Đồng Tháp;{new:%m/%Y};{teams:.0f}\n"
             ).encode("utf-8")
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        plan = prepare(data, "dong-thap.csv", con)
-    finally:
-        con.close()
+    plan = dry(target, data, "dong-thap.csv")
     assert plan.ok, plan.problems
     commit(plan, "audit")
     return target, new
@@ -135,18 +127,10 @@ def test_nation_follows_a_provinces_imported_report(warehouse_file, tmp_path, mo
     rollback moves it back."""
     from cnscd.ingest import commit, prepare, rollback
 
-    target = tmp_path / "wh" / "warehouse.duckdb"
-    target.parent.mkdir()
-    shutil.copyfile(warehouse_file, target)
-    monkeypatch.setenv("CNSCD_WAREHOUSE", str(target))
-    monkeypatch.setenv("CNSCD_IMPORTS_DIR", str(tmp_path / "imports"))
+    target = demo_copy(warehouse_file, tmp_path, monkeypatch)
     day = truth.latest_month()
     data = f"Mã đơn vị;Tên đơn vị;Kỳ báo cáo;Tổng số tổ CNSCĐ\n82;Tỉnh Đồng Tháp;{day:%m/%Y};3000\n".encode()
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        plan = prepare(data, "dong-thap.csv", con)
-    finally:
-        con.close()
+    plan = dry(target, data, "dong-thap.csv")
     commit(plan, "audit", policy="replace")
     after_con = duckdb.connect(str(target), read_only=True)
     after = nb.Truth(after_con)
